@@ -1,0 +1,12 @@
+// Kernels only: flat, pointer-based functions over f64 buffers in linear
+// memory. No model knowledge lives here. One file per kernel family.
+export * from "./memory";
+export * from "./prng";
+export * from "./unary";
+export * from "./gemm";
+export * from "./dense";
+export * from "./binary";
+export * from "./reduce";
+export * from "./normal";
+export * from "./categorical";
+export * from "./optim";

@@ -1,0 +1,74 @@
+/**
+ * Errors thrown at amortvi's public boundary. Every message names the
+ * argument, what was expected and what was received, so that a user can fix
+ * the call without reading the library's source.
+ */
+export class AmortviError extends Error {
+  constructor(
+    readonly argument: string,
+    readonly expected: string,
+    readonly received: string,
+    detail?: string,
+  ) {
+    super(`${argument}: expected ${expected}, received ${received}${detail ? ` (${detail})` : ""}`);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor or array of the wrong shape or size. */
+export class ShapeError extends AmortviError {}
+
+/** NaN or +-Inf where finite numbers are required. */
+export class NonFiniteError extends AmortviError {}
+
+/** A value outside its domain: a non-positive scale, a probability outside [0, 1], K < 1, ... */
+export class DomainError extends AmortviError {}
+
+/** An unknown name: experiment, activation, option. */
+export class UnknownNameError extends AmortviError {}
+
+/** Training hit a non-finite loss or gradient; the last good parameters were kept. */
+export class TrainingDivergedError extends AmortviError {
+  constructor(
+    readonly step: number,
+    received: string,
+  ) {
+    super("loss", "a finite value", received, `at step ${step}; the last finite parameters were kept`);
+  }
+}
+
+export function describeShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** Throws ShapeError unless `received` equals `expected` (-1 in expected matches any size). */
+export function assertShape(argument: string, received: readonly number[], expected: readonly number[]): void {
+  const ok = received.length === expected.length && expected.every((e, i) => e === -1 || e === received[i]);
+  if (!ok) {
+    const want = describeShape(expected.map((e) => (e === -1 ? "*" : e) as number));
+    throw new ShapeError(argument, `shape ${want}`, `shape ${describeShape(received)}`);
+  }
+}
+
+/** Throws DomainError unless value > 0 and finite. */
+export function assertPositive(argument: string, value: number): void {
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new DomainError(argument, "a finite value > 0", String(value));
+  }
+}
+
+/** Throws DomainError unless value is an integer >= min. */
+export function assertInteger(argument: string, value: number, min = 0): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new DomainError(argument, `an integer >= ${min}`, String(value));
+  }
+}
+
+/** Throws NonFiniteError if any entry is NaN or infinite. */
+export function assertFiniteArray(argument: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new NonFiniteError(argument, "finite numbers", `${values[i]} at index ${i}`);
+    }
+  }
+}

@@ -1,0 +1,221 @@
+import { DomainError } from "./errors.js";
+import { KERNELS_WASM_BASE64, type KernelExports } from "./kernels-wasm.js";
+
+const ALIGN = 16;
+const PAGE = 65536;
+const alignUp = (n: number) => (n + ALIGN - 1) & ~(ALIGN - 1);
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function imports(): WebAssembly.Imports {
+  return {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new Error(`amortvi kernel abort at ${line}:${col}`);
+      },
+    },
+  };
+}
+
+/**
+ * One WebAssembly instance with its linear memory. Memory holds a persistent
+ * region (parameters, optimizer state, data) handed out by `alloc` and a
+ * per-step arena for temporaries (see Arena) that is reset, not freed, so a
+ * million steps do not grow memory.
+ *
+ * Typed-array views (`f64`, `u32`) are refreshed whenever memory grows:
+ * growth detaches every old view, so never keep a view across an allocation.
+ */
+export class Runtime {
+  readonly k: KernelExports;
+  readonly arena: Arena;
+  private memory: WebAssembly.Memory;
+  private top: number;
+  private freeBySize = new Map<number, number[]>();
+  private f64View: Float64Array;
+  private u32View: Uint32Array;
+  private viewBuffer: ArrayBuffer;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.k = instance.exports as unknown as KernelExports;
+    this.memory = this.k.memory;
+    this.top = this.k.heapBase();
+    this.viewBuffer = this.memory.buffer;
+    this.f64View = new Float64Array(this.viewBuffer);
+    this.u32View = new Uint32Array(this.viewBuffer);
+    this.arena = new Arena(this, 1 << 20);
+  }
+
+  /** Float64Array over all of memory (index = byteOffset / 8); valid until the next growth. */
+  get f64(): Float64Array {
+    if (this.memory.buffer !== this.viewBuffer) this.refreshViews();
+    return this.f64View;
+  }
+
+  get u32(): Uint32Array {
+    if (this.memory.buffer !== this.viewBuffer) this.refreshViews();
+    return this.u32View;
+  }
+
+  /** Current size of linear memory in bytes. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  private refreshViews(): void {
+    this.viewBuffer = this.memory.buffer;
+    this.f64View = new Float64Array(this.viewBuffer);
+    this.u32View = new Uint32Array(this.viewBuffer);
+  }
+
+  /** Persistent allocation of `bytes` (16-byte aligned); contents undefined. */
+  alloc(bytes: number): number {
+    if (!(bytes >= 0) || !Number.isInteger(bytes)) throw new DomainError("bytes", "an integer >= 0", String(bytes));
+    const size = alignUp(Math.max(bytes, ALIGN));
+    const reuse = this.freeBySize.get(size);
+    if (reuse && reuse.length > 0) return reuse.pop()!;
+    const ptr = this.top;
+    const end = ptr + size;
+    if (end > this.memory.buffer.byteLength) {
+      const need = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+      // grow geometrically so that many small allocations cost few growths
+      const pages = Math.max(need, Math.ceil(this.memory.buffer.byteLength / PAGE / 4));
+      this.memory.grow(pages);
+      this.refreshViews();
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** Returns a block from `alloc` for reuse by a later allocation of the same size. */
+  release(ptr: number, bytes: number): void {
+    const size = alignUp(Math.max(bytes, ALIGN));
+    if (ptr + size === this.top) {
+      this.top = ptr;
+      return;
+    }
+    let list = this.freeBySize.get(size);
+    if (!list) this.freeBySize.set(size, (list = []));
+    list.push(ptr);
+  }
+
+  /** Persistent allocation of n f64 values, filled with `value`. */
+  allocF64(n: number, value = 0): number {
+    const ptr = this.alloc(n * 8);
+    this.k.fill(ptr, n, value);
+    return ptr;
+  }
+}
+
+/**
+ * Bump allocator for per-step temporaries. `mark()` / `restore(m)` bracket a
+ * scope; `reset()` empties it. When a step needs more than the current block,
+ * a larger block is taken from persistent memory; at the next reset the
+ * blocks are merged into one of the combined size, so after a warm-up step
+ * the arena never allocates again.
+ */
+export class Arena {
+  private blocks: { ptr: number; size: number }[] = [];
+  private block = 0;
+  private pos = 0;
+  private highWater = 0;
+
+  constructor(
+    private readonly rt: Runtime,
+    initialBytes: number,
+  ) {
+    this.blocks.push({ ptr: rt.alloc(initialBytes), size: initialBytes });
+  }
+
+  alloc(bytes: number): number {
+    const size = alignUp(Math.max(bytes, ALIGN));
+    let b = this.blocks[this.block];
+    if (this.pos + size > b.size) {
+      this.block++;
+      if (this.block >= this.blocks.length) {
+        const blockSize = Math.max(size, 2 * b.size);
+        this.blocks.push({ ptr: this.rt.alloc(blockSize), size: blockSize });
+      }
+      b = this.blocks[this.block];
+      this.pos = 0;
+      if (size > b.size) {
+        // a later, smaller block: replace it by one that fits
+        this.rt.release(b.ptr, b.size);
+        b.ptr = this.rt.alloc(size);
+        b.size = size;
+      }
+    }
+    const ptr = b.ptr + this.pos;
+    this.pos += size;
+    return ptr;
+  }
+
+  /** Bytes handed out since the last reset. */
+  get used(): number {
+    let total = this.pos;
+    for (let i = 0; i < this.block; i++) total += this.blocks[i].size;
+    return total;
+  }
+
+  mark(): number {
+    return this.block * 2 ** 32 + this.pos;
+  }
+
+  restore(mark: number): void {
+    this.block = Math.floor(mark / 2 ** 32);
+    this.pos = mark % 2 ** 32;
+  }
+
+  reset(): void {
+    this.highWater = Math.max(this.highWater, this.used);
+    if (this.blocks.length > 1) {
+      const total = this.blocks.reduce((s, b) => s + b.size, 0);
+      for (const b of this.blocks) this.rt.release(b.ptr, b.size);
+      this.blocks = [{ ptr: this.rt.alloc(total), size: total }];
+    }
+    this.block = 0;
+    this.pos = 0;
+  }
+
+  /** Largest number of bytes used by any step so far. */
+  get peakBytes(): number {
+    return Math.max(this.highWater, this.used);
+  }
+}
+
+/** Compiles the kernels once (async: required on a browser's main thread for modules > 4 KB). */
+export async function compileKernels(): Promise<WebAssembly.Module> {
+  if (!compiled) compiled = await WebAssembly.compile(decodeBase64(KERNELS_WASM_BASE64));
+  return compiled;
+}
+
+let defaultRuntime: Runtime | null = null;
+
+/**
+ * Prepares the default runtime. Call once before using amortvi in a browser
+ * (await init()); in Node and in workers the runtime is also created on first
+ * use without it.
+ */
+export async function init(): Promise<Runtime> {
+  if (!defaultRuntime) {
+    const module = await compileKernels();
+    defaultRuntime ??= new Runtime(await WebAssembly.instantiate(module, imports()));
+  }
+  return defaultRuntime;
+}
+
+/** The default runtime, instantiated synchronously on first use if init() was not awaited. */
+export function runtime(): Runtime {
+  if (!defaultRuntime) {
+    compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    defaultRuntime = new Runtime(new WebAssembly.Instance(compiled, imports()));
+  }
+  return defaultRuntime;
+}
