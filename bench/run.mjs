@@ -11,7 +11,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
 import { SCENARIOS, selectScenarios } from "./lib/scenarios.mjs";
-import { JS_IMPLS, formatTable, tableRows } from "./lib/table.mjs";
+import { JS_IMPLS, fmt, formatTable, tableRows } from "./lib/table.mjs";
 import { TORCH_COLUMNS, findTorchPython, runTorch } from "./lib/torch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -67,6 +67,11 @@ async function main(argv) {
     measured.push({ ...s, results, torchMeta: torch.meta });
   }
   console.log(`\n${formatTable(tableRows(measured))}`);
+  const fresh = measured.filter((s) => s.results["tfjs-wasm"]?.freshB);
+  if (fresh.length) {
+    console.log("\ntfjs-wasm gemm above reuses XNNPACK's packed B (cached per tensor); with a new B each call (as in training):");
+    for (const s of fresh) console.log(`  ${s.name}: ${fmt(s.results["tfjs-wasm"].freshB.median)} GFLOP/s`);
+  }
   console.log("\namortvi computes in f64; tfjs in f32 (its only float type); torch in f32 unless the column says f64.");
   console.log("torch-Nt uses all cores; every other column is one thread. Rates are medians of timed rounds after warm-up.");
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
