@@ -10,7 +10,7 @@ function missing(av, names) {
   return gone.length ? { status: "n/a", reason: `not exported yet: ${gone.join(", ")}` } : null;
 }
 
-/** GFLOP/s of the raw kernel rt.k.gemmNN(a, b, c, M, K, N) (C = A B) on persistent buffers, checked against plain JS first. */
+/** GFLOP/s of the raw kernel rt.k.gemmNN(a, b, c, M, K, N, beta = 0) (C = A B) on persistent buffers, checked against plain JS first. */
 export function gemmAmortvi(av, s) {
   const gone = missing(av, ["runtime", "Rng"]);
   if (gone) return gone;
@@ -25,10 +25,10 @@ export function gemmAmortvi(av, s) {
   rng.fillNormal(a, m * k);
   rng.fillNormal(b, k * n);
   rt.k.fill(c, m * n, 0);
-  gemm(a, b, c, m, k, n);
+  gemm(a, b, c, m, k, n, 0);
   const err = maxGemmError(rt.f64, a / 8, b / 8, c / 8, m, k, n);
-  if (!(err < 1e-9)) return { status: "error", reason: `gemmNN(a, b, c, M, K, N) differs from plain JS by ${err}` };
-  const stats = measure(() => gemm(a, b, c, m, k, n));
+  if (!(err < 1e-9)) return { status: "error", reason: `gemmNN(a, b, c, M, K, N, 0) differs from plain JS by ${err}` };
+  const stats = measure(() => gemm(a, b, c, m, k, n, 0));
   return { ...scaleRates(stats, flopOf(s) / 1e9), memoryBytes: rt.memoryBytes };
 }
 
@@ -55,8 +55,7 @@ export function vaeAmortvi(av, s) {
   const rng = new av.Rng(1);
   const enc = new av.MLP([d, h, 2 * z], { activation: "tanh", outputActivation: "identity", rng: rng.fork(1) });
   const dec = new av.MLP([z, h, d], { activation: "tanh", outputActivation: "identity", rng: rng.fork(2) });
-  const optEnc = new av.Adam(enc.params, { lr: 1e-3 });
-  const optDec = new av.Adam(dec.params, { lr: 1e-3 });
+  const opt = new av.Adam([enc, dec], { lr: 1e-3 }); // step() also zeroes the gradients
   const x = rng.uniform([batch, d], "persistent");
   const zero = av.Tensor.scalar(0, "persistent");
   const objective = () => {
@@ -70,8 +69,7 @@ export function vaeAmortvi(av, s) {
   };
   const step = () => {
     const loss = av.valueAndGrad(objective);
-    optEnc.step();
-    optDec.step();
+    opt.step();
     return loss;
   };
   const first = step();
