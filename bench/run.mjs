@@ -4,7 +4,8 @@
 // cpu backends) and, when installed, PyTorch; prints a table and writes
 // bench/results/<timestamp>.json. Each (scenario, JS implementation) runs in a
 // fresh Node process so JIT state and Wasm memory peaks do not leak between
-// them. Options: --no-torch, --no-tfjs-cpu.
+// them. Options: --no-torch, --no-tfjs-cpu, --best (table shows the best
+// round instead of the median; both are in the JSON).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -66,14 +67,15 @@ async function main(argv) {
     }
     measured.push({ ...s, results, torchMeta: torch.meta });
   }
-  console.log(`\n${formatTable(tableRows(measured))}`);
+  const stat = flags.has("--best") ? "max" : "median";
+  console.log(`\n${formatTable(tableRows(measured, stat))}`);
   const fresh = measured.filter((s) => s.results["tfjs-wasm"]?.freshB);
   if (fresh.length) {
     console.log("\ntfjs-wasm gemm above reuses XNNPACK's packed B (cached per tensor); with a new B each call (as in training):");
-    for (const s of fresh) console.log(`  ${s.name}: ${fmt(s.results["tfjs-wasm"].freshB.median)} GFLOP/s`);
+    for (const s of fresh) console.log(`  ${s.name}: ${fmt(s.results["tfjs-wasm"].freshB[stat])} GFLOP/s`);
   }
   console.log("\namortvi computes in f64; tfjs in f32 (its only float type); torch in f32 unless the column says f64.");
-  console.log("torch-Nt uses all cores; every other column is one thread. Rates are medians of timed rounds after warm-up.");
+  console.log(`torch-Nt uses all cores; every other column is one thread. Rates are ${stat === "max" ? "best" : "median"} of timed rounds after warm-up.`);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = fileURLToPath(new URL(`results/${stamp}.json`, import.meta.url));
   mkdirSync(fileURLToPath(new URL("results/", import.meta.url)), { recursive: true });

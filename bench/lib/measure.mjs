@@ -11,7 +11,7 @@ const now = () => performance.now();
  * rounds of about roundMs each; returns calls per second (median, min, max).
  */
 export function measure(fn, opts = {}) {
-  const { warmupMs = 400, warmupIters = 5, roundMs = 250, rounds = 7, maxMs = 5000 } = opts;
+  const { warmupMs = 1000, warmupIters = 20, roundMs = 250, rounds = 7, maxMs = 5000 } = opts;
   const t0 = now();
   let n = 0;
   while (n < warmupIters || now() - t0 < warmupMs) {

@@ -14,18 +14,18 @@ export function fmt(v) {
   return v.toPrecision(3);
 }
 
-const cell = (r) => (!r ? "-" : r.median !== undefined ? fmt(r.median) : r.status ?? "error");
+const cell = (r, stat) => (!r ? "-" : r[stat] !== undefined ? fmt(r[stat]) : r.status ?? "error");
 const mib = (bytes) => (bytes ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : "-");
 
-/** The rows (arrays of strings) of the summary table for the measured scenarios. */
-export function tableRows(scenarios) {
+/** The rows (arrays of strings) of the summary table; stat is "median" or "max" (best round). */
+export function tableRows(scenarios, stat = "median") {
   const head = ["workload", "unit", "amortvi", ...PEER_COLUMNS, ...RATIO_PEERS.map((p) => `av/${p}`), "av peak mem"];
   const rows = [head];
   for (const s of scenarios) {
     const r = s.results;
-    const av = r.amortvi?.median;
-    const ratios = RATIO_PEERS.map((p) => (av && r[p]?.median ? `${(av / r[p].median).toFixed(2)}x` : "-"));
-    rows.push([s.label ?? s.name, s.unit, cell(r.amortvi), ...PEER_COLUMNS.map((p) => cell(r[p])), ...ratios, mib(r.amortvi?.memoryBytes)]);
+    const av = r.amortvi?.[stat];
+    const ratios = RATIO_PEERS.map((p) => (av && r[p]?.[stat] ? `${(av / r[p][stat]).toFixed(2)}x` : "-"));
+    rows.push([s.label ?? s.name, s.unit, cell(r.amortvi, stat), ...PEER_COLUMNS.map((p) => cell(r[p], stat)), ...ratios, mib(r.amortvi?.memoryBytes)]);
   }
   return rows;
 }

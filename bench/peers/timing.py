@@ -2,7 +2,7 @@
 import time
 
 
-def measure(fn, warmup_ms=400.0, warmup_iters=5, round_ms=250.0, rounds=7, max_ms=5000.0):
+def measure(fn, warmup_ms=1000.0, warmup_iters=20, round_ms=250.0, rounds=7, max_ms=5000.0):
     """Calls fn until warm (warmup_iters calls and warmup_ms), then times `rounds` rounds; returns calls/s stats."""
     now = time.perf_counter
     t0 = now()
