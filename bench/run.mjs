@@ -74,6 +74,8 @@ async function main(argv) {
     console.log("\ntfjs-wasm gemm above reuses XNNPACK's packed B (cached per tensor); with a new B each call (as in training):");
     for (const s of fresh) console.log(`  ${s.name}: ${fmt(s.results["tfjs-wasm"].freshB[stat])} GFLOP/s`);
   }
+  const blas = measured.map((s) => s.torchMeta?.oneThread?.blas).find(Boolean);
+  if (blas) console.log(`\ntorch BLAS: ${blas}${blas.includes("openblas") ? "" : "  (reference BLAS: install libopenblas0-pthread for a fair torch figure)"}`);
   console.log("\namortvi computes in f64; tfjs in f32 (its only float type); torch in f32 unless the column says f64.");
   console.log(`torch-Nt uses all cores; every other column is one thread. Rates are ${stat === "max" ? "best" : "median"} of timed rounds after warm-up.`);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");

@@ -1,7 +1,9 @@
 """PyTorch peer for the gemm scenario: C = A B on persistent buffers (torch.mm(out=...)).
 
-usage: python3 gemm.py M K N   -> one JSON line {config: {median, ...} GFLOP/s} for
-1-thread f32, 1-thread f64 and all-threads f32.
+usage: python3 gemm.py M K N [1t|Nt] -> one JSON line of GFLOP/s stats: mode 1t gives
+f32 and f64 on one thread (start it with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1:
+Debian's torch calls the system BLAS, whose own thread pool set_num_threads does
+not control); mode Nt gives f32 on all cores.
 """
 import json
 import os
@@ -9,7 +11,7 @@ import sys
 
 import torch
 
-from timing import measure
+from timing import blas_library, measure
 
 
 def bench(m, k, n, dtype, threads):
@@ -25,13 +27,15 @@ def bench(m, k, n, dtype, threads):
 
 def main():
     m, k, n = (int(v) for v in sys.argv[1:4])
-    all_threads = os.cpu_count() or 1
-    out = {
-        "torch-1t": bench(m, k, n, torch.float32, 1),
-        "torch-1t-f64": bench(m, k, n, torch.float64, 1),
-        "torch-Nt": bench(m, k, n, torch.float32, all_threads),
-        "meta": {"torch": torch.__version__, "threads": all_threads},
-    }
+    mode = sys.argv[4] if len(sys.argv) > 4 else "1t"
+    if mode == "1t":  # run with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 (bench/lib/torch.mjs does)
+        out = {
+            "torch-1t": bench(m, k, n, torch.float32, 1),
+            "torch-1t-f64": bench(m, k, n, torch.float64, 1),
+        }
+    else:
+        out = {"torch-Nt": bench(m, k, n, torch.float32, os.cpu_count() or 1)}
+    out["meta"] = {"torch": torch.__version__, "blas": blas_library(), "threads": torch.get_num_threads()}
     print(json.dumps(out))
 
 

@@ -33,3 +33,15 @@ def measure(fn, warmup_ms=1000.0, warmup_iters=20, round_ms=250.0, rounds=7, max
         "itersPerRound": iters,
         "warmupIters": n,
     }
+
+
+def blas_library():
+    """Path of the BLAS shared library this process loaded (Debian's torch uses the system libblas.so.3 alternative)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                if "blas" in line and ".so" in line:
+                    return line.split()[-1]
+    except OSError:
+        pass
+    return None

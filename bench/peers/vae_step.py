@@ -4,7 +4,7 @@ Encoder D-H-2Z (tanh hidden) -> mean, log-std; z = mean + exp(logStd) * eps;
 decoder Z-H-D (tanh hidden, identity output); loss = mean over the batch of
 KL(q || N(0, I)) - log N(x; decoder(z), I); one Adam step (lr 1e-3).
 
-usage: python3 vae_step.py D H Z B  -> one JSON line of steps/s per configuration.
+usage: python3 vae_step.py D H Z B [1t|Nt] -> one JSON line of steps/s (modes as in gemm.py).
 """
 import json
 import math
@@ -14,7 +14,7 @@ import sys
 import torch
 from torch import nn
 
-from timing import measure
+from timing import blas_library, measure
 
 
 def make_step(d, h, z_dim, b, dtype):
@@ -49,13 +49,15 @@ def bench(d, h, z_dim, b, dtype, threads):
 
 def main():
     d, h, z_dim, b = (int(v) for v in sys.argv[1:5])
-    all_threads = os.cpu_count() or 1
-    out = {
-        "torch-1t": bench(d, h, z_dim, b, torch.float32, 1),
-        "torch-1t-f64": bench(d, h, z_dim, b, torch.float64, 1),
-        "torch-Nt": bench(d, h, z_dim, b, torch.float32, all_threads),
-        "meta": {"torch": torch.__version__, "threads": all_threads},
-    }
+    mode = sys.argv[5] if len(sys.argv) > 5 else "1t"
+    if mode == "1t":  # run with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 (bench/lib/torch.mjs does)
+        out = {
+            "torch-1t": bench(d, h, z_dim, b, torch.float32, 1),
+            "torch-1t-f64": bench(d, h, z_dim, b, torch.float64, 1),
+        }
+    else:
+        out = {"torch-Nt": bench(d, h, z_dim, b, torch.float32, os.cpu_count() or 1)}
+    out["meta"] = {"torch": torch.__version__, "blas": blas_library(), "threads": torch.get_num_threads()}
     print(json.dumps(out))
 
 
