@@ -34,7 +34,7 @@ function isTrailing(small: readonly number[], large: readonly number[]): boolean
 
 /** [B, 1, ..., 1] against [B, ...] with the same B. */
 function isColumn(small: readonly number[], large: readonly number[]): boolean {
-  return small.length >= 2 && large.length >= 2 && small[0] === large[0] && small.slice(1).every((d) => d === 1);
+  return small.length >= 2 && small.length === large.length && small[0] === large[0] && small.slice(1).every((d) => d === 1);
 }
 
 /** Layout of the large operand against the small one, or null if they do not broadcast. */
