@@ -64,6 +64,10 @@ describe.each(OPS)("$name", ({ name, f, ref }) => {
     const bSpec = name === "div" ? { shape: sb, transform: awayFromZero } : { shape: sb };
     expect(gradCheck(f, [{ shape: sa }, bSpec])).toBeLessThan(1e-6);
   });
+  it.each(PAIRS)("backward accumulates for %j (op) %j (output used twice)", (sa, sb) => {
+    const bSpec = name === "div" ? { shape: sb, transform: awayFromZero } : { shape: sb };
+    expect(gradCheck((a, b) => add(f(a, b), f(a, b)), [{ shape: sa }, bSpec])).toBeLessThan(1e-6);
+  });
   it.each(CHECK_SHAPES)("gradient matches finite differences for equal shapes [%i, %i]", (r, c) => {
     const bSpec = name === "div" ? { shape: [r, c], transform: awayFromZero } : { shape: [r, c] };
     expect(gradCheck(f, [{ shape: [r, c] }, bSpec])).toBeLessThan(1e-6);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import {
-  Tensor, ShapeError, sum, mean, sumRows, meanRows, sumCols, logSumExp, logMeanExp, softmax, logSoftmax,
+  Tensor, ShapeError, add, sum, mean, sumRows, meanRows, sumCols, logSumExp, logMeanExp, softmax, logSoftmax,
 } from "../../src/index.js";
 import { runtime } from "../../src/core/runtime.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
@@ -43,6 +43,9 @@ describe.each(CASES)("$name", ({ f, ref }) => {
   it.each(CHECK_SHAPES)("gradient matches finite differences for shape [%i, %i]", (r, c) => {
     expect(gradCheck(f, [{ shape: [r, c] }])).toBeLessThan(1e-6);
   });
+  it("backward accumulates (x used twice gives twice the gradient)", () => {
+    expect(gradCheck((x) => add(f(x), f(x)), [{ shape: [3, 5] }])).toBeLessThan(1e-6);
+  });
 });
 
 describe("output shapes", () => {
@@ -51,6 +54,7 @@ describe("output shapes", () => {
     expect(sum(x()).shape).toEqual([1]);
     expect(mean(x()).shape).toEqual([1]);
     expect(sumRows(x()).shape).toEqual([3]);
+    expect(sumRows(Tensor.zeros([4, 2, 3])).shape).toEqual([2, 3]);
     expect(meanRows(x()).shape).toEqual([3]);
     expect(sumCols(x()).shape).toEqual([4]);
     expect(sumCols(Tensor.zeros([4, 2, 3])).shape).toEqual([4]);

@@ -118,3 +118,16 @@ describe("repeatRows", () => {
     expect(() => repeatRows(Tensor.zeros([2, 2]), 0)).toThrow("k: expected an integer >= 1, received 0");
   });
 });
+
+describe("backward accumulates (input used twice gives twice the gradient)", () => {
+  const twice = (f: (x: Tensor) => Tensor) => (x: Tensor) => concatCols([f(x), f(x)]);
+  it.each([
+    ["reshape", (x: Tensor) => reshape(x, [5, 3])],
+    ["concatCols", (x: Tensor) => concatCols([x, x])],
+    ["sliceCols", (x: Tensor) => sliceCols(x, 1, 4)],
+    ["pickCols", (x: Tensor) => reshape(pickCols(x, new Int32Array([4, 0, 2])), [3, 1])],
+    ["repeatRows", (x: Tensor) => reshape(repeatRows(x, 2), [3, 10])],
+  ] as [string, (x: Tensor) => Tensor][])("%s", (_, f) => {
+    expect(gradCheck(twice(f), [{ shape: [3, 5] }])).toBeLessThan(1e-6);
+  });
+});

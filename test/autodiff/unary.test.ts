@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import {
   Tensor, NonFiniteError, tanh, neg, exp, log, square, sqrt, sigmoid, softplus, relu, leakyRelu, scale, shift, detach,
-  mul, sum, startRecording, stopRecording, backward, clearTape,
+  add, mul, sum, startRecording, stopRecording, backward, clearTape,
 } from "../../src/index.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
@@ -43,6 +43,9 @@ describe.each(CASES)("$name", ({ f, ref, transform }) => {
   });
   it.each(CHECK_SHAPES)("gradient matches finite differences for shape [%i, %i]", (r, c) => {
     expect(gradCheck(f, [{ shape: [r, c], transform }])).toBeLessThan(1e-6);
+  });
+  it("backward accumulates (x used twice gives twice the gradient)", () => {
+    expect(gradCheck((x) => add(f(x), f(x)), [{ shape: [3, 5], transform }])).toBeLessThan(1e-6);
   });
 });
 

@@ -18,7 +18,7 @@ function sumOverCols(x: Tensor, rows: number, cols: number, scale: number, shape
 /** out[j] = scale * sum_r x[r, j]. */
 function sumOverRows(x: Tensor, scale: number): Tensor {
   const k = x.rt.k;
-  const out = Tensor.empty([x.cols], "arena", x.rt);
+  const out = Tensor.empty(x.rank >= 2 ? x.shape.slice(1) : [1], "arena", x.rt);
   k.sumRowsForward(x.ptr, out.ptr, x.rows, x.cols, scale);
   return record(out, [x], (g) => k.sumRowsBackward(g.ptr, gradOf(x).ptr, x.rows, x.cols, scale));
 }
@@ -33,7 +33,7 @@ export function mean(x: Tensor): Tensor {
   return sumOverCols(x, 1, x.size, 1 / x.size, [1]);
 }
 
-/** out[j] = sum_b x[b, j]: [B, C] -> [C] (sum over the batch). */
+/** out[j] = sum_b x[b, j]: [B, C...] -> [C...] (sum over the batch). */
 export function sumRows(x: Tensor): Tensor {
   return sumOverRows(x, 1);
 }
