@@ -1,4 +1,6 @@
 import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import { runtime } from "../../src/core/runtime.js";
 import { Tensor, ShapeError, add, sub, mul, div, sum, startRecording, stopRecording, backward, clearTape } from "../../src/index.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
@@ -121,5 +123,40 @@ describe("broadcast shapes", () => {
     clearTape();
     a.dispose();
     b.dispose();
+  });
+});
+
+describe("broadcasting property", () => {
+  const rt = runtime();
+  const pairOf = (kind: number, B: number, C: number): [number[], number[]] =>
+    [
+      [[B, C], [B, C]],
+      [[B, C], [1]],
+      [[1], [B, C]],
+      [[B, C], [C]],
+      [[C], [B, C]],
+      [[B, C], [B, 1]],
+      [[B, 1], [B, C]],
+    ][kind] as [number[], number[]];
+  it("every allowed pair matches the reference for any sizes and op", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 3 }),
+        (kind, B, C, o) => {
+          const [sa, sb] = pairOf(kind, B, C);
+          const a = seq(size(sa), 0.9);
+          const b = seq(size(sb), 1.1).map(awayFromZero);
+          const m = rt.arena.mark();
+          const got = OPS[o].f(Tensor.from(a, sa), Tensor.from(b, sb)).toArray();
+          rt.arena.restore(m);
+          const want = broadcastRef(OPS[o].ref, a, sa, b, sb);
+          expect(got.length).toBe(want.length);
+          got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-12 * (1 + Math.abs(want[i]))));
+        },
+      ),
+    );
   });
 });
