@@ -6,14 +6,15 @@ import { assertIndexBroadcast, largest } from "../autodiff/ops/broadcast-index.j
 import { noGrad } from "../autodiff/tape.js";
 import { paramTensor, type Distribution, type ParamInput } from "./distribution.js";
 
-/** log of positive std values as a persistent constant; DomainError naming "std" otherwise. */
+/** log of positive std values as a constant (no gradient: use Normal.fromLogStd for a learnable scale); DomainError naming "std" otherwise. */
 function logOfStd(std: ParamInput): Tensor {
   const t = paramTensor("std", std);
   const v = t.toArray();
+  if (!(std instanceof Tensor)) t.dispose();
   v.forEach((s, i) => {
     if (!(s > 0) || !Number.isFinite(s)) throw new DomainError("std", "finite values > 0", `${s} at index ${i}`);
   });
-  return Tensor.from(v.map(Math.log), t.shape, "persistent", t.rt);
+  return Tensor.from(v.map(Math.log), t.shape, t.lifetime, t.rt, "std");
 }
 
 function isLogStd(std: ParamInput | { logStd: Tensor }): std is { logStd: Tensor } {
