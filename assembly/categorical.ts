@@ -243,3 +243,34 @@ export function enumerateBackward(
     }
   }
 }
+
+/** out[b] = sum_j KL(Bern(p) || Bern(q)) = p (log p - log q) + (1 - p) (log(1 - p) - log(1 - q)), p = sigmoid(lp[i % np]), q = sigmoid(lq[i % nq]) */
+export function bernoulliKLForward(lp: usize, lq: usize, out: usize, rows: i32, cols: i32, np: i32, nq: i32): void {
+  let ip = 0, iq = 0;
+  for (let b = 0; b < rows; b++) {
+    let acc = 0.0;
+    for (let j = 0; j < cols; j++) {
+      const a = at(lp, ip), c = at(lq, iq);
+      const p = sigmoid(a);
+      // log p = -softplus(-a), log(1 - p) = -softplus(a)
+      acc += p * (softplus(-c) - softplus(-a)) + (1.0 - p) * (softplus(c) - softplus(a));
+      ip = ip + 1 == np ? 0 : ip + 1; iq = iq + 1 == nq ? 0 : iq + 1;
+    }
+    put(out, b, acc);
+  }
+}
+
+/** dlp += g p (1 - p) (lp - lq), dlq += g (q - p) */
+export function bernoulliKLBackward(lp: usize, lq: usize, gOut: usize, dlp: usize, dlq: usize, rows: i32, cols: i32, np: i32, nq: i32): void {
+  let ip = 0, iq = 0;
+  for (let b = 0; b < rows; b++) {
+    const g = at(gOut, b);
+    for (let j = 0; j < cols; j++) {
+      const a = at(lp, ip), c = at(lq, iq);
+      const p = sigmoid(a);
+      if (dlp) addAt(dlp, ip, g * p * (1.0 - p) * (a - c));
+      if (dlq) addAt(dlq, iq, g * (sigmoid(c) - p));
+      ip = ip + 1 == np ? 0 : ip + 1; iq = iq + 1 == nq ? 0 : iq + 1;
+    }
+  }
+}

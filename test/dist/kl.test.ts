@@ -24,8 +24,22 @@ describe("kl", () => {
     const want = lp.reduce((s, v) => s + Math.exp(v) * (v - Math.log(1 / 3)), 0);
     expect(kl(new Categorical(a), new Categorical(b)).item()).toBeCloseTo(want, 12);
   });
+  it("Bernoulli-Bernoulli matches p log(p/q) + (1-p) log((1-p)/(1-q)) summed over the event", () => {
+    const sig = (l: number) => 1 / (1 + Math.exp(-l));
+    const a = [0.3, -2, 4], b = [1, 0.5, -1];
+    const want = a.reduce((s, l, i) => {
+      const p = sig(l), q = sig(b[i]);
+      return s + p * Math.log(p / q) + (1 - p) * Math.log((1 - p) / (1 - q));
+    }, 0);
+    expect(kl(new Bernoulli([a]), new Bernoulli([b])).item()).toBeCloseTo(want, 12);
+    expect(kl(new Bernoulli([a]), new Bernoulli([a])).item()).toBeCloseTo(0, 14);
+    const f = (lp: Tensor, lq: Tensor) => kl(new Bernoulli(lp), new Bernoulli(lq));
+    expect(gradCheck(f, [{ shape: [3, 5] }, { shape: [3, 5] }])).toBeLessThan(1e-6);
+    expect(gradCheck(f, [{ shape: [3, 5] }, { shape: [5] }])).toBeLessThan(1e-6);
+    expect(gradCheck(f, [{ shape: [1, 1] }, { shape: [1] }])).toBeLessThan(1e-6);
+  });
   it("pairs without a closed form throw a DomainError naming q", () => {
-    expect(() => kl(new Bernoulli([0]), new Bernoulli([1]))).toThrow(DomainError);
+    expect(() => kl(new Bernoulli([0]), new Normal(0, 1))).toThrow(DomainError);
     expect(() => kl(new Normal(0, 1), new Categorical([0, 1]))).toThrow(/^q/);
   });
 });

@@ -140,3 +140,17 @@ export function bernoulliEntropy(logits: Tensor, { elementwise = false }: Densit
   k.bernoulliEntropyForward(logits.ptr, out.ptr, rows, cols);
   return record(out, [logits], (g) => k.bernoulliEntropyBackward(logits.ptr, g.ptr, gradOf(logits).ptr, rows, cols));
 }
+
+/** KL(Bern(sigmoid(logitsP)) || Bern(sigmoid(logitsQ))) summed over non-batch dims -> [B] of the larger (elementwise: its shape). */
+export function bernoulliKL(logitsP: Tensor, logitsQ: Tensor, { elementwise = false }: DensityOptions = {}): Tensor {
+  const target = largest(logitsP, logitsQ);
+  assertIndexBroadcast("logitsP", logitsP, target, "logitsQ");
+  assertIndexBroadcast("logitsQ", logitsQ, target, "logitsP");
+  const { shape, rows, cols } = layout(target, elementwise);
+  const out = Tensor.empty(shape, "arena", target.rt);
+  const k = target.rt.k;
+  k.bernoulliKLForward(logitsP.ptr, logitsQ.ptr, out.ptr, rows, cols, logitsP.size, logitsQ.size);
+  return record(out, [logitsP, logitsQ], (g) =>
+    k.bernoulliKLBackward(logitsP.ptr, logitsQ.ptr, g.ptr, gradPtr(logitsP), gradPtr(logitsQ), rows, cols, logitsP.size, logitsQ.size),
+  );
+}
