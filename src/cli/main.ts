@@ -153,6 +153,8 @@ function buildProgram(io: CliIo): Command {
  */
 export async function main(argv: string[], io?: CliIo): Promise<number> {
   const streams = io ?? { stdout: process.stdout, stderr: process.stderr };
+  // `amortvi --help | head`: a closed pipe is not an error
+  if (!io) process.stdout.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" ? process.exit(process.exitCode ?? 0) : undefined));
   let code = EXIT_OK;
   try {
     await buildProgram(streams).parseAsync(argv);
