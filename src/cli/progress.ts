@@ -20,39 +20,40 @@ function formatMetrics(metrics: Record<string, number> | undefined): string {
     .join(" ");
 }
 
-/** A live cli-progress bar (for terminals); logs are printed above it. */
+/** A live cli-progress bar (for terminals), one per phase; logs are printed above it. */
 function barContext(stream: OutputStream): ConsoleContext {
-  const multi = new cliProgress.MultiBar(
-    {
-      stream: stream as NodeJS.WritableStream,
-      format: "{label} |{bar}| {percentage}% {value}/{total} eta {eta_formatted} {metrics}",
-      barsize: 30,
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      etaBuffer: 200,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  let multi: cliProgress.MultiBar | null = null;
   let bar: cliProgress.SingleBar | null = null;
+  const finish = () => {
+    multi?.stop();
+    multi = null;
+    bar = null;
+  };
   const progress: ProgressReporter = {
     start(total, label) {
-      if (bar) multi.remove(bar);
+      finish();
+      multi = new cliProgress.MultiBar(
+        {
+          stream: stream as NodeJS.WritableStream,
+          format: "{label} |{bar}| {percentage}% {value}/{total} eta {eta_formatted} {metrics}",
+          barsize: 30,
+          hideCursor: true,
+          etaBuffer: 200,
+          fps: 5,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar = multi.create(total, 0, { label, metrics: "" });
     },
     tick(n, metrics) {
       bar?.increment(n, metrics ? { metrics: formatMetrics(metrics) } : undefined);
     },
-    stop() {
-      bar?.stop();
-      bar = null;
-    },
+    stop: finish,
   };
   return {
     progress,
-    log: (message) => multi.log(message + "\n"),
-    close: () => multi.stop(),
+    log: (message) => (multi ? multi.log(message + "\n") : stream.write(message + "\n")),
+    close: finish,
   };
 }
 
