@@ -23,11 +23,17 @@ const computation = `async (m) => {
   await m.init();
   const x = m.Tensor.from([0, 0.5, -1, 2, -3.25, 1e-8, 20], [7]);
   const rng = new m.Rng(1);
-  return {
+  const out = {
     tanh: Array.from(m.tanh(x).toArray()),
     normals: Array.from(rng.normal([9]).toArray()),
     uniforms: Array.from(rng.uniform([5]).toArray()),
   };
+  // once the linalg ops are in the build: a SIMD dense layer on odd shapes too
+  if (typeof m.dense === "function") {
+    const input = rng.normal([5, 7]), W = rng.normal([7, 3]), b = rng.normal([3]);
+    out.dense = Array.from(m.dense(input, W, b, "tanh").toArray());
+  }
+  return out;
 }`;
 
 const TYPES = { ".js": "text/javascript", ".map": "application/json", ".wasm": "application/wasm", ".html": "text/html" };
