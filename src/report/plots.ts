@@ -15,6 +15,9 @@ export interface Series {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   panel?: string;
+  /** Optional band drawn around the curve, e.g. min / max or mean -+ sd over seeds. */
+  lower?: ArrayLike<number>;
+  upper?: ArrayLike<number>;
 }
 
 /** A dashed horizontal line at `y` (e.g. a true parameter value), labelled. */
@@ -34,6 +37,8 @@ export interface LineChartOptions {
   logY?: boolean;
   /** Longest series kept per curve (evenly spaced, log-spaced when logX); default 600. */
   maxPoints?: number;
+  /** Draw a marker at each point (for short series such as one value per setting). */
+  points?: boolean;
   /** Panels per row when series have several `panel` values; default 3. */
   columns?: number;
   width?: number;
@@ -78,28 +83,45 @@ export function lineChart(opts: LineChartOptions): Spec {
   if (series.length === 0) throw new DomainError("series", "at least one series", "[]");
   const names = orderedUnique(series.map((s) => s.name));
   const panelNames = orderedUnique([...series.map((s) => s.panel), ...references.map((r) => r.panel)]);
+  let drawn = 0;
   const panels = panelNames.map((panel) => {
     const rows: Row[] = [];
     for (const s of series.filter((s) => (s.panel ?? "") === panel)) {
-      if (s.x.length !== s.y.length) {
-        throw new DomainError(`series "${s.name}"`, "x and y of equal length", `${s.x.length} and ${s.y.length}`);
+      for (const [key, v] of [["y", s.y], ["lower", s.lower], ["upper", s.upper]] as const) {
+        if (v && v.length !== s.x.length) {
+          throw new DomainError(`series "${s.name}"`, `x and ${key} of equal length`, `${s.x.length} and ${v.length}`);
+        }
       }
       for (const i of thinIndices(s.x.length, maxPoints, logX)) {
-        if (shown(s.x[i], logX) && shown(s.y[i], logY)) rows.push({ series: s.name, x: s.x[i], y: s.y[i] });
+        if (!shown(s.x[i], logX) || !shown(s.y[i], logY)) continue;
+        const row: Row = { series: s.name, x: s.x[i], y: s.y[i] };
+        if (s.lower && s.upper && shown(s.lower[i], logY) && shown(s.upper[i], logY)) {
+          row.lower = s.lower[i];
+          row.upper = s.upper[i];
+        }
+        rows.push(row);
       }
     }
+    drawn += rows.length;
+    const x = { field: "x", type: "quantitative", title: opts.xLabel, scale: scaleOf(logX) };
+    const y = { field: "y", type: "quantitative", title: opts.yLabel, scale: scaleOf(logY) };
+    const color = { field: "series", type: "nominal", title: null, scale: { domain: names } };
     const refs = references.filter((r) => (r.panel ?? "") === panel && shown(r.y, logY)).map((r) => ({ y: r.y, label: r.label }));
     const layers: Spec[] = [
       {
         data: { values: rows },
-        mark: { type: "line", strokeWidth: 1.5, clip: true },
-        encoding: {
-          x: { field: "x", type: "quantitative", title: opts.xLabel, scale: scaleOf(logX) },
-          y: { field: "y", type: "quantitative", title: opts.yLabel, scale: scaleOf(logY) },
-          color: { field: "series", type: "nominal", title: null, scale: { domain: names } },
-        },
+        mark: { type: "line", strokeWidth: 1.5, clip: true, point: opts.points ?? false },
+        encoding: { x, y, color },
       },
     ];
+    if (rows.some((r) => r.lower !== undefined)) {
+      // after the line so that the legend shows strokes, not faded band swatches
+      layers.push({
+        data: { values: rows.filter((r) => r.lower !== undefined) },
+        mark: { type: "area", opacity: 0.2, clip: true },
+        encoding: { x, y: { ...y, field: "lower" }, y2: { field: "upper" }, color },
+      });
+    }
     if (refs.length > 0) {
       layers.push(
         {
@@ -116,7 +138,7 @@ export function lineChart(opts: LineChartOptions): Spec {
     }
     return { ...(panel ? { title: panel } : {}), width, height, layer: layers };
   });
-  if (panels.every((p) => ((p.layer as Spec[])[0].data as { values: Row[] }).values.length === 0)) {
+  if (drawn === 0) {
     throw new DomainError("series", logX || logY ? "some finite points (> 0 on log axes)" : "some finite points", "none");
   }
   return arrange(panels, opts.columns ?? Math.min(3, panels.length), opts.title);

@@ -92,3 +92,28 @@ describe("densityGrid and boxplot", () => {
     expect(svg).toContain("-ELBO");
   });
 });
+
+describe("lineChart bands and points", () => {
+  it("draws a band from lower to upper under the curve, and markers when asked", async () => {
+    const spec = lineChart({
+      xLabel: "passes per datapoint",
+      yLabel: "test log-likelihood",
+      logX: true,
+      points: true,
+      series: [
+        { name: "MAPA", x: [10, 100, 1000], y: [-3, -2, -1.5], lower: [-3.2, -2.1, -1.6], upper: [-2.8, -1.9, -1.4] },
+        { name: "joint", x: [10, 100, 1000], y: [-4, -3, -2] },
+      ],
+    }) as { layer: { mark: { type: string }; data: { values: Record<string, number>[] } }[] };
+    expect(spec.layer.map((l) => l.mark.type)).toEqual(["line", "area"]);
+    expect(spec.layer[1].data.values.map((r) => [r.lower, r.upper])).toEqual([
+      [-3.2, -2.8],
+      [-2.1, -1.9],
+      [-1.6, -1.4],
+    ]);
+    const svg = await renderSvg(spec);
+    expect(svg).toContain('class="mark-area role-mark');
+    expect(svg).toContain('class="mark-symbol role-mark');
+    expect(() => lineChart({ xLabel: "x", yLabel: "y", series: [{ name: "s", x: [1, 2], y: [1, 2], lower: [0] }] })).toThrow(/lower/);
+  });
+});
