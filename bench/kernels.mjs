@@ -1,0 +1,71 @@
+// GFLOP/s of the gemm kernels (one thread) on the shapes the models use.
+// Usage: node scripts/build-wasm.mjs && node bench/kernels.mjs
+import { readFileSync } from "node:fs";
+
+const bytes = readFileSync(new URL("../build/kernels.wasm", import.meta.url));
+const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() { throw new Error("abort"); } } });
+const k = instance.exports;
+
+let top = (k.heapBase() + 15) & ~15;
+function alloc(n) {
+  const ptr = top;
+  top += ((n * 8 + 15) & ~15);
+  const need = top - k.memory.buffer.byteLength;
+  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  const v = new Float64Array(k.memory.buffer, ptr, n);
+  for (let i = 0; i < n; i++) v[i] = Math.random() - 0.5;
+  return ptr;
+}
+
+/** Median GFLOP/s of `fn` doing `flops` per call, after a warm-up. */
+function measure(fn, flops) {
+  const reps = Math.max(1, Math.round(2e8 / flops));
+  for (let i = 0; i < reps * 3; i++) fn();
+  const rates = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) fn();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    rates.push((flops * reps) / s / 1e9);
+  }
+  rates.sort((a, b) => a - b);
+  return rates[3];
+}
+
+const shapes = [
+  [128, 784, 256],
+  [256, 256, 256],
+  [128, 256, 784],
+  [100, 10, 50],
+  [100, 50, 10],
+  [128, 256, 2],
+  [128, 256, 16],
+  [128, 2, 256],
+  [128, 16, 256],
+];
+const rows = [];
+for (const [M, K, N] of shapes) {
+  const flops = 2 * M * K * N;
+  const a = alloc(M * K), b = alloc(K * N), bt = alloc(N * K), at = alloc(K * M), c = alloc(M * N);
+  rows.push({
+    "M x K x N": `${M} x ${K} x ${N}`,
+    NN: +measure(() => k.gemmNN(a, b, c, M, K, N, 0), flops).toFixed(2),
+    NT: +measure(() => k.gemmNT(a, bt, c, M, K, N, 1), flops).toFixed(2),
+    TN: +measure(() => k.gemmTN(at, b, c, M, K, N, 1), flops).toFixed(2),
+  });
+}
+if (k.denseForward) {
+  for (const [B, nIn, nOut] of [[128, 784, 256], [100, 10, 50], [128, 256, 16]]) {
+    const flops = 2 * B * nIn * nOut;
+    const x = alloc(B * nIn), W = alloc(nIn * nOut), bias = alloc(nOut), y = alloc(B * nOut);
+    const dy = alloc(B * nOut), dx = alloc(B * nIn), dW = alloc(nIn * nOut), db = alloc(nOut), s = alloc(B * nOut);
+    rows.push({
+      "M x K x N": `dense ${B} x ${nIn} x ${nOut} (tanh)`,
+      NN: +measure(() => k.denseForward(x, W, bias, y, B, nIn, nOut, 1, 0), flops).toFixed(2),
+      NT: +measure(() => k.denseBackward(x, W, y, dy, dx, dW, db, B, nIn, nOut, 1, 0, s), 2 * flops).toFixed(2),
+      TN: NaN,
+    });
+  }
+}
+console.table(rows);
+console.log("GFLOP/s; dense rows: NN column = forward, NT column = backward (dX + dW)");
