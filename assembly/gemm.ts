@@ -282,3 +282,18 @@ function dotTile(
   storeScalar(c, hsum(s30), beta);
   if (cols > 1) storeScalar(c + 8, hsum(s31), beta);
 }
+
+/** dst = beta*dst + src^T, src [rows, cols], dst [cols, rows]; 4x4 tiles keep both sides in cache lines. */
+export function transposeAdd(src: usize, dst: usize, rows: i32, cols: i32, beta: f64): void {
+  for (let i0 = 0; i0 < rows; i0 += 4) {
+    const i1 = min(i0 + 4, rows);
+    for (let j0 = 0; j0 < cols; j0 += 4) {
+      const j1 = min(j0 + 4, cols);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          storeScalar(dst + ((<usize>j * rows + i) << 3), load<f64>(src + ((<usize>i * cols + j) << 3)), beta);
+        }
+      }
+    }
+  }
+}
