@@ -23,7 +23,8 @@ export function denseForward(
 
 /**
  * dpre = dy * act'(y); dx += dpre W^T; dW += x^T dpre; db += colsum(dpre).
- * A zero pointer skips that gradient; scratch holds B*nOut f64 (unused for identity).
+ * A zero pointer skips that gradient; scratch holds B*nOut +
+ * gemmNTScratchSize(nOut, nIn) f64 (dpre, then W^T for a narrow layer).
  */
 export function denseBackward(
   x: usize, W: usize, y: usize, dy: usize, dx: usize, dW: usize, db: usize,
@@ -31,14 +32,41 @@ export function denseBackward(
 ): void {
   const dpre = act == 0 ? dy : scratch;
   if (act != 0 || db != 0) preActivationGrad(y, dy, dpre, db, B, nOut, act, slope);
-  if (dx != 0) gemmNT(dpre, W, dx, B, nOut, nIn, 1.0);
+  if (dx != 0) gemmNT(dpre, W, dx, B, nOut, nIn, 1.0, scratch + ((<usize>B * nOut) << 3));
   if (dW != 0) gemmTN(x, dpre, dW, nIn, B, nOut, 1.0);
 }
 
+// The per-activation loops below are one inlined body instantiated with a
+// constant act, so the switch in activation()/derivative() folds away and
+// the inner loops carry no branch on act (or on b / db) per element.
+
 /** y[r, j] = act(y[r, j] + b[j]) over `rows` rows of width n. */
 function biasActivate(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f64): void {
-  for (let r = 0; r < rows; r++) {
-    const row = y + ((<usize>r * n) << 3);
+  if (b == 0) {
+    switch (act) {
+      case 1: activateRows(y, 0, rows, n, 1, slope); break;
+      case 2: activateRows(y, 0, rows, n, 2, slope); break;
+      case 3: activateRows(y, 0, rows, n, 3, slope); break;
+      case 4: activateRows(y, 0, rows, n, 4, slope); break;
+      case 5: activateRows(y, 0, rows, n, 5, slope); break;
+    }
+    return;
+  }
+  switch (act) {
+    case 0: activateRows(y, b, rows, n, 0, slope); break;
+    case 1: activateRows(y, b, rows, n, 1, slope); break;
+    case 2: activateRows(y, b, rows, n, 2, slope); break;
+    case 3: activateRows(y, b, rows, n, 3, slope); break;
+    case 4: activateRows(y, b, rows, n, 4, slope); break;
+    case 5: activateRows(y, b, rows, n, 5, slope); break;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function activateRows(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f64): void {
+  const end = y + ((<usize>rows * n) << 3);
+  for (let row = y; row < end; row += <usize>n << 3) {
     for (let j = 0; j < n; j++) {
       const p = row + (<usize>j << 3);
       const z = b != 0 ? load<f64>(p) + load<f64>(b + (<usize>j << 3)) : load<f64>(p);
@@ -51,8 +79,32 @@ function biasActivate(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f6
 function preActivationGrad(
   y: usize, dy: usize, dpre: usize, db: usize, B: i32, n: i32, act: i32, slope: f64,
 ): void {
-  for (let r = 0; r < B; r++) {
-    const o = (<usize>r * n) << 3;
+  if (db == 0) {
+    switch (act) {
+      case 1: gradRows(y, dy, dpre, 0, B, n, 1, slope); break;
+      case 2: gradRows(y, dy, dpre, 0, B, n, 2, slope); break;
+      case 3: gradRows(y, dy, dpre, 0, B, n, 3, slope); break;
+      case 4: gradRows(y, dy, dpre, 0, B, n, 4, slope); break;
+      case 5: gradRows(y, dy, dpre, 0, B, n, 5, slope); break;
+    }
+    return;
+  }
+  switch (act) {
+    case 0: gradRows(y, dy, dpre, db, B, n, 0, slope); break;
+    case 1: gradRows(y, dy, dpre, db, B, n, 1, slope); break;
+    case 2: gradRows(y, dy, dpre, db, B, n, 2, slope); break;
+    case 3: gradRows(y, dy, dpre, db, B, n, 3, slope); break;
+    case 4: gradRows(y, dy, dpre, db, B, n, 4, slope); break;
+    case 5: gradRows(y, dy, dpre, db, B, n, 5, slope); break;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function gradRows(y: usize, dy: usize, dpre: usize, db: usize, B: i32, n: i32, act: i32, slope: f64): void {
+  const bytes = (<usize>B * n) << 3;
+  const w = <usize>n << 3;
+  for (let o: usize = 0; o < bytes; o += w) {
     for (let j = 0; j < n; j++) {
       const p = o + (<usize>j << 3);
       const d = act == 0 ? load<f64>(dy + p) : load<f64>(dy + p) * derivative(load<f64>(y + p), act, slope);

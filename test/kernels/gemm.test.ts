@@ -43,13 +43,17 @@ function maxDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 17];
 const VARIANTS = [
-  ["gemmNN", false, false],
-  ["gemmNT", false, true],
-  ["gemmTN", true, false],
+  ["gemmNN", false, false, false],
+  ["gemmNT", false, true, false],
+  ["gemmNT", false, true, true],
+  ["gemmTN", true, false, false],
 ] as const;
 
-describe.each(VARIANTS)("%s", (name, tA, tB) => {
-  const kernel = rt.k[name];
+describe.each(VARIANTS)("%s (scratch %s)", (name, tA, tB, withScratch) => {
+  // gemmNT with scratch transposes B (N*K f64) when K is shallow
+  const scratch = withScratch ? rt.alloc(300 * 17 * 8) : 0;
+  const kernel = (a: number, b: number, c: number, M: number, K: number, N: number, beta: number) =>
+    rt.k[name](a, b, c, M, K, N, beta, scratch);
   it.each([0, 1, 0.5])("matches a triple loop on all small shapes, beta %d", (beta) => {
     for (const M of SIZES)
       for (const K of SIZES)
@@ -78,6 +82,13 @@ describe.each(VARIANTS)("%s", (name, tA, tB) => {
     kernel(pa, pb, pc + 16, M, K, N, 0);
     const all = get(pc, M * N + 4);
     expect([all[0], all[1], all[M * N + 2], all[M * N + 3]]).toEqual([42, 42, 42, 42]);
+  });
+});
+
+describe("gemmNTScratchSize", () => {
+  it("asks for B^T only for shallow products", () => {
+    expect(rt.k.gemmNTScratchSize(4, 10)).toBe(40);
+    expect(rt.k.gemmNTScratchSize(300, 10)).toBe(0);
   });
 });
 
@@ -117,7 +128,8 @@ describe.each(ACTS.map((a, code) => [a[0], code, a[1], a[2]] as const))("dense k
 
     const dpre = pre.map((z, i) => dy[i] * df(z));
     const dx0 = randoms(B * nIn), dW0 = randoms(nIn * nOut), db0 = randoms(nOut);
-    const pdx = put(dx0), pdW = put(dW0), pdb = put(db0), scratch = rt.alloc(B * nOut * 8);
+    const pdx = put(dx0), pdW = put(dW0), pdb = put(db0);
+    const scratch = rt.alloc((B * nOut + rt.k.gemmNTScratchSize(nOut, nIn)) * 8);
     rt.k.denseBackward(px, pW, py, put(dy), pdx, pdW, pdb, B, nIn, nOut, act, 0.2, scratch);
     const dx = dx0.slice(), dW = dW0.slice(), db = db0.slice();
     for (let r = 0; r < B; r++)
@@ -142,7 +154,7 @@ describe.each(ACTS.map((a, code) => [a[0], code, a[1], a[2]] as const))("dense k
     expect(maxDiff(get(py, B * nOut), want)).toBeLessThan(1e-12);
     const pdW = put(new Float64Array(nIn * nOut));
     const pdy = put(dy);
-    rt.k.denseBackward(px, pW, py, pdy, 0, pdW, 0, B, nIn, nOut, act, 0.2, rt.alloc(B * nOut * 8));
+    rt.k.denseBackward(px, pW, py, pdy, 0, pdW, 0, B, nIn, nOut, act, 0.2, rt.alloc((B + nIn) * nOut * 8));
     const dpre = reference(x, W, new Float64Array(0), B, nIn, nOut, 0, false, false).map((z, i) => dy[i] * df(z));
     expect(maxDiff(get(pdW, nIn * nOut), reference(x, dpre, new Float64Array(0), nIn, B, nOut, 0, true, false))).toBeLessThan(1e-12);
     expect(get(pdy, B * nOut)).toEqual(dy); // dy is read-only

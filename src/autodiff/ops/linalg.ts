@@ -33,20 +33,20 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
   const k = rt.k;
   const c = Tensor.empty([M, N], "arena", rt);
   if (!transA && !transB) k.gemmNN(a.ptr, b.ptr, c.ptr, M, K, N, 0);
-  else if (!transA) k.gemmNT(a.ptr, b.ptr, c.ptr, M, K, N, 0);
+  else if (!transA) k.gemmNT(a.ptr, b.ptr, c.ptr, M, K, N, 0, scratchNT(a, N, K));
   else if (!transB) k.gemmTN(a.ptr, b.ptr, c.ptr, M, K, N, 0);
   else {
     // A^T B^T: materialize A^T (the kernels have no TT tile)
     const at = rt.arena.alloc(M * K * 8);
     k.transposeAdd(a.ptr, at, K, M, 0);
-    k.gemmNT(at, b.ptr, c.ptr, M, K, N, 0);
+    k.gemmNT(at, b.ptr, c.ptr, M, K, N, 0, scratchNT(a, N, K));
   }
   return record(c, [a, b], (g) => {
     if (a.requiresGrad) {
       const da = gradOf(a).ptr;
-      if (!transA && !transB) k.gemmNT(g.ptr, b.ptr, da, M, N, K, 1); // gC B^T
+      if (!transA && !transB) k.gemmNT(g.ptr, b.ptr, da, M, N, K, 1, scratchNT(a, K, N)); // gC B^T
       else if (!transA) k.gemmNN(g.ptr, b.ptr, da, M, N, K, 1); // gC B
-      else if (!transB) k.gemmNT(b.ptr, g.ptr, da, K, N, M, 1); // B gC^T
+      else if (!transB) k.gemmNT(b.ptr, g.ptr, da, K, N, M, 1, scratchNT(a, M, N)); // B gC^T
       else {
         const t = rt.arena.alloc(M * K * 8); // (gC B)^T
         k.gemmNN(g.ptr, b.ptr, t, M, N, K, 0);
@@ -91,9 +91,16 @@ export function dense(
     const dx = x.requiresGrad ? gradOf(x).ptr : 0;
     const dW = W.requiresGrad ? gradOf(W).ptr : 0;
     const db = b && b.requiresGrad ? gradOf(b).ptr : 0;
-    const scratch = act === 0 ? 0 : rt.arena.alloc(B * nOut * 8);
+    // dpre [B, nOut], then room for gemmNT's transposed W
+    const scratch = rt.arena.alloc((B * nOut + rt.k.gemmNTScratchSize(nOut, nIn)) * 8);
     rt.k.denseBackward(x.ptr, W.ptr, y.ptr, gy.ptr, dx, dW, db, B, nIn, nOut, act, slope, scratch);
   });
+}
+
+/** Arena scratch for gemmNT's transposed B [N,K] when it uses one (shallow K), else 0. */
+function scratchNT(t: Tensor, N: number, K: number): number {
+  const n = t.rt.k.gemmNTScratchSize(K, N);
+  return n === 0 ? 0 : t.rt.arena.alloc(n * 8);
 }
 
 function activationNumber(name: string): number {
