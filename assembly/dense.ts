@@ -11,7 +11,8 @@ const BLOCK_BYTES: i32 = 32768;
 export function denseForward(
   x: usize, W: usize, b: usize, y: usize, B: i32, nIn: i32, nOut: i32, act: i32, slope: f64,
 ): void {
-  // a W larger than L2 is streamed once for all rows, not once per block
+  // a W over 256 KB is streamed from L2/L3 once for all rows, not once per
+  // block; its output then gets the bias + activation pass as a whole
   const blockRows = <i64>nIn * nOut > 32768 ? B : max(4, BLOCK_BYTES / (nOut << 3));
   for (let r = 0; r < B; r += blockRows) {
     const rows = min(blockRows, B - r);

@@ -63,22 +63,26 @@ export function gemmNT(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, bet
   }
 }
 
-// Depth of one k block: a KC x N slab of B stays in L2 while every row block
-// of A passes over it (a 784 x 256 B does not; 256 x 256 does).
+// One KC x NC block of B (512 KB) stays in L2 while every row block of A
+// passes over it: a whole 784 x 256 B does not fit, 256 x 256 does.
 const KC: i32 = 256;
+const NC: i32 = 256;
 
-/** C = beta*C + op(A) B with op(A)(i, k) at a + i*ai + k*ak (byte strides), blocked over k. */
+/** C = beta*C + op(A) B with op(A)(i, k) at a + i*ai + k*ak (byte strides), blocked over k and n. */
 function outerProduct(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f64): void {
   const ld = <usize>N << 3;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
-    outerBlock(a + <usize>k0 * ak, ai, ak, b + <usize>k0 * ld, c, M, kc, N, k0 == 0 ? beta : 1.0);
+    for (let j0 = 0; j0 < N; j0 += NC) {
+      const nc = min(NC, N - j0);
+      const bk = b + <usize>k0 * ld + (<usize>j0 << 3);
+      outerBlock(a + <usize>k0 * ak, ai, ak, bk, c + (<usize>j0 << 3), M, kc, nc, ld, k0 == 0 ? beta : 1.0);
+    }
   }
 }
 
-/** One k block of outerProduct. */
-function outerBlock(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f64): void {
-  const ld = <usize>N << 3;
+/** One block of outerProduct: N columns of B and C, both with row stride ld bytes. */
+function outerBlock(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ld: usize, beta: f64): void {
   for (let i = 0; i < M; i += 4) {
     const rows = min(4, M - i);
     const a0 = a + <usize>i * ai;

@@ -61,14 +61,15 @@ for (const [M, K, N] of shapes) {
   });
 }
 if (k.denseForward) {
-  for (const [B, nIn, nOut] of [[128, 784, 256], [100, 10, 50], [128, 256, 16]]) {
+  const codes = { identity: 0, tanh: 1, relu: 2 };
+  for (const [B, nIn, nOut, act] of [[128, 784, 256, "tanh"], [100, 10, 50, "tanh"], [100, 10, 50, "relu"], [128, 256, 16, "tanh"], [128, 256, 2, "identity"]]) {
     const flops = 2 * B * nIn * nOut;
     const x = alloc(B * nIn), W = alloc(nIn * nOut), bias = alloc(nOut), y = alloc(B * nOut);
     const dy = alloc(B * nOut), dx = alloc(B * nIn), dW = alloc(nIn * nOut), db = alloc(nOut), s = alloc(B * nOut + nIn * nOut);
     rows.push({
-      "M x K x N": `dense ${B} x ${nIn} x ${nOut} (tanh)`,
-      NN: +measure(() => k.denseForward(x, W, bias, y, B, nIn, nOut, 1, 0), flops).toFixed(2),
-      NT: +measure(() => k.denseBackward(x, W, y, dy, dx, dW, db, B, nIn, nOut, 1, 0, s), 2 * flops).toFixed(2),
+      "M x K x N": `dense ${B} x ${nIn} x ${nOut} (${act})`,
+      NN: +measure(() => k.denseForward(x, W, bias, y, B, nIn, nOut, codes[act], 0), flops).toFixed(2),
+      NT: +measure(() => k.denseBackward(x, W, y, dy, dx, dW, db, B, nIn, nOut, codes[act], 0, s), 2 * flops).toFixed(2),
       TN: NaN,
     });
   }

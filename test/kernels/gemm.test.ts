@@ -51,7 +51,7 @@ const VARIANTS = [
 
 describe.each(VARIANTS)("%s (scratch %s)", (name, tA, tB, withScratch) => {
   // gemmNT with scratch transposes B (N*K f64) when K is shallow
-  const scratch = withScratch ? rt.alloc(300 * 17 * 8) : 0;
+  const scratch = withScratch ? rt.alloc(300 * 270 * 8) : 0;
   const kernel = (a: number, b: number, c: number, M: number, K: number, N: number, beta: number) =>
     rt.k[name](a, b, c, M, K, N, beta, scratch);
   it.each([0, 1, 0.5])("matches a triple loop on all small shapes, beta %d", (beta) => {
@@ -68,8 +68,11 @@ describe.each(VARIANTS)("%s (scratch %s)", (name, tA, tB, withScratch) => {
           rt.release(pa, a.length * 8), rt.release(pb, b.length * 8), rt.release(pc, c.length * 8);
         }
   });
-  it("matches a triple loop on a shape larger than one k block (K = 300)", () => {
-    const [M, K, N] = [6, 300, 10];
+  it.each([
+    [6, 300, 10],
+    [5, 7, 261],
+    [3, 270, 259],
+  ])("matches a triple loop on shapes over one k or n block: M=%i K=%i N=%i", (M, K, N) => {
     const a = randoms(M * K), b = randoms(K * N), c = randoms(M * N);
     const pa = put(a), pb = put(b), pc = put(c);
     kernel(pa, pb, pc, M, K, N, 1);
