@@ -159,8 +159,8 @@ function derivative(y: f64, act: i32, slope: f64): f64 {
       return y > 0 ? 1 : 0;
     case 3:
       return y > 0 ? 1 : slope;
-    case 4: // sigmoid(z) = 1 - e^-y since e^-y = 1 / (1 + e^z)
-      return -Math.expm1(-y);
+    case 4: // sigmoid(z) = 1 - e^-y since e^-y = 1 / (1 + e^z); expm1 only where 1 - e^-y cancels
+      return y < 0.5 ? -Math.expm1(-y) : 1 - Math.exp(-y);
     case 5:
       return y * (1 - y);
     default:

@@ -165,15 +165,21 @@ describe.each(ACTS.map((a, code) => [a[0], code, a[1], a[2]] as const))("dense k
 });
 
 describe("dense activations", () => {
-  it("tanh is within a few ulps of Math.tanh on [-20, 20] (exp form above |z| = 0.55)", () => {
-    const n = 4001;
-    const z = Float64Array.from({ length: n }, (_, i) => (i - 2000) / 100);
-    const py = put(z), one = put(Float64Array.of(1));
-    rt.k.denseForward(put(z), one, 0, py, n, 1, 1, 1, 0);
+  // references in forms that keep full relative precision in both tails
+  const exact: [number, (z: number) => number][] = [
+    [1, Math.tanh],
+    [4, (z) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)))],
+    [5, (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)))],
+  ];
+  it.each(exact)("activation %i is within a few ulps of a precise reference on [-40, 40]", (act, f) => {
+    const n = 8001;
+    const z = Float64Array.from({ length: n }, (_, i) => (i - 4000) / 100);
+    const py = rt.alloc(n * 8), one = put(Float64Array.of(1));
+    rt.k.denseForward(put(z), one, 0, py, n, 1, 1, act, 0);
     const y = get(py, n);
     let worst = 0;
     z.forEach((v, i) => {
-      const r = Math.tanh(v);
+      const r = f(v);
       if (r !== 0) worst = Math.max(worst, Math.abs(y[i] - r) / Math.abs(r));
     });
     expect(worst).toBeLessThan(4 * Number.EPSILON);
