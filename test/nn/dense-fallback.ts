@@ -1,7 +1,8 @@
 // Plain-JS dense(x, W, b, activation, slope) used only while the Wasm dense op
 // of src/autodiff/ops/linalg.ts is not merged into this branch (see vi.mock in
 // the nn tests: the real op wins as soon as it exists).
-import { Tensor, gradOf, record } from "../../src/index.js";
+import { Tensor } from "../../src/core/tensor.js";
+import { gradOf, record } from "../../src/autodiff/tape.js";
 
 type Act = "identity" | "tanh" | "relu" | "leakyRelu" | "softplus" | "sigmoid";
 
