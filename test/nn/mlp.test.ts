@@ -15,7 +15,6 @@ import {
 } from "../../src/index.js";
 import { gradCheck } from "../helpers/gradcheck.js";
 
-vi.mock("../../src/autodiff/ops/linalg.js", async (importOriginal) => (await import("./use-dense.js")).denseOrFallback(importOriginal));
 
 /** Largest relative error between the store's gradient of sum(w * mlp(x)) and central differences. */
 function paramGradError(mlp: MLP, x: Tensor, seed = 3, eps = 1e-6): number {

@@ -1,7 +1,6 @@
 import { describe, it, expect, vi } from "vitest";
 import { DomainError, Linear, MLP, ParamSpecs, Rng, Tensor, inits, noGrad } from "../../src/index.js";
 
-vi.mock("../../src/autodiff/ops/linalg.js", async (importOriginal) => (await import("./use-dense.js")).denseOrFallback(importOriginal));
 
 describe("ParamSpecs", () => {
   it("collects several layers into one shared store with scoped names", () => {
