@@ -1,4 +1,4 @@
-import { describe, it, expect, vi } from "vitest";
+import { describe, it, expect } from "vitest";
 import { DomainError, Linear, MLP, ParamSpecs, Rng, Tensor, inits, noGrad } from "../../src/index.js";
 
 
