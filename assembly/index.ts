@@ -7,6 +7,7 @@ export * from "./gemm";
 export * from "./dense";
 export * from "./binary";
 export * from "./reduce";
+export * from "./shape";
 export * from "./normal";
 export * from "./categorical";
 export * from "./optim";

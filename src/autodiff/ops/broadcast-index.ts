@@ -1,0 +1,45 @@
+import { ShapeError, describeShape } from "../../core/errors.js";
+import type { Runtime } from "../../core/runtime.js";
+import type { Tensor } from "../../core/tensor.js";
+
+/**
+ * Broadcasting by flat index modulo size, as the Normal/Bernoulli kernels do
+ * it: a parameter fits a target when its shape without leading 1s is a suffix
+ * of the target's shape (a scalar [1], one row [D] or [1, D] against [B, D],
+ * the same shape, or [B, D] against [S, B, D]). Throws ShapeError naming it.
+ */
+export function assertIndexBroadcast(argument: string, param: Tensor, target: Tensor, targetName: string): void {
+  const p = stripLeadingOnes(param.shape);
+  const t = target.shape;
+  const ok = p.length <= t.length && p.every((d, i) => d === t[t.length - p.length + i]);
+  if (!ok) {
+    throw new ShapeError(
+      argument,
+      `shape ${describeShape(t)}, a suffix of it such as ${describeShape(t.slice(1).length ? t.slice(1) : [1])}, or [1] (to broadcast against ${targetName})`,
+      `shape ${describeShape(param.shape)}`,
+    );
+  }
+}
+
+function stripLeadingOnes(shape: readonly number[]): readonly number[] {
+  let i = 0;
+  while (i < shape.length && shape[i] === 1) i++;
+  return shape.slice(i);
+}
+
+/** The tensor with the most values (the broadcast target of a set of operands). */
+export function largest(...ts: Tensor[]): Tensor {
+  return ts.reduce((a, b) => (b.size > a.size ? b : a));
+}
+
+/** Copies an Int32Array into the arena; returns its byte offset. */
+export function int32ToArena(rt: Runtime, values: Int32Array | readonly number[]): number {
+  const ptr = rt.arena.alloc(Math.max(values.length, 1) * 4);
+  new Int32Array(rt.u32.buffer, ptr, values.length).set(values);
+  return ptr;
+}
+
+/** Reads n int32 values at ptr into a new Int32Array. */
+export function int32FromMemory(rt: Runtime, ptr: number, n: number): Int32Array {
+  return new Int32Array(rt.u32.buffer, ptr, n).slice();
+}

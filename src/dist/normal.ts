@@ -1,0 +1,101 @@
+import { DomainError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
+import { Tensor } from "../core/tensor.js";
+import { normalEntropy, normalLogProb, normalRsample } from "../autodiff/ops/gaussian.js";
+import { assertIndexBroadcast, largest } from "../autodiff/ops/broadcast-index.js";
+import { noGrad } from "../autodiff/tape.js";
+import { paramTensor, type Distribution, type ParamInput } from "./distribution.js";
+
+/** log of positive std values as a constant (no gradient: use Normal.fromLogStd for a learnable scale); DomainError naming "std" otherwise. */
+function logOfStd(std: ParamInput): Tensor {
+  const t = paramTensor("std", std);
+  const v = t.toArray();
+  if (!(std instanceof Tensor)) t.dispose();
+  v.forEach((s, i) => {
+    if (!(s > 0) || !Number.isFinite(s)) throw new DomainError("std", "finite values > 0", `${s} at index ${i}`);
+  });
+  return Tensor.from(v.map(Math.log), t.shape, t.lifetime, t.rt, "std");
+}
+
+function isLogStd(std: ParamInput | { logStd: Tensor }): std is { logStd: Tensor } {
+  return typeof std === "object" && !(std instanceof Tensor) && !Array.isArray(std) && "logStd" in std;
+}
+
+/**
+ * Shared parameters of the (diagonal) Normal: mean and log-std Tensors that
+ * broadcast by index against the larger one (a scalar, a row [D] or the
+ * full shape). Sampling draws eps ~ N(0, 1) and returns mean + exp(logStd) * eps.
+ */
+abstract class NormalBase {
+  readonly mean: Tensor;
+  readonly logStd: Tensor;
+
+  constructor(mean: ParamInput, logStd: Tensor) {
+    this.mean = paramTensor("mean", mean);
+    this.logStd = logStd;
+    const target = largest(this.mean, this.logStd);
+    assertIndexBroadcast("mean", this.mean, target, "logStd");
+    assertIndexBroadcast("logStd", this.logStd, target, "mean");
+  }
+
+  /** Shape of one draw: the larger of mean and logStd. */
+  get shape(): readonly number[] {
+    return largest(this.mean, this.logStd).shape;
+  }
+
+  /** z = mean + exp(logStd) * eps, eps ~ N(0, I), without gradient; `shape` must have the parameters' shape as a suffix. */
+  sample(rng: Rng, shape: readonly number[] = this.shape): Tensor {
+    return noGrad(() => this.rsample(rng, shape));
+  }
+
+  /** Reparameterized draw z = mean + exp(logStd) * eps: gradients flow into mean and logStd. */
+  rsample(rng: Rng, shape: readonly number[] = this.shape): Tensor {
+    return normalRsample(this.mean, this.logStd, rng.normal(shape));
+  }
+}
+
+/**
+ * Elementwise Normal N(mean, std^2): logProb and entropy keep the value's
+ * (parameters') shape. `new Normal(mean, std)` takes std > 0 (a constant);
+ * for a learnable scale use `Normal.fromLogStd(mean, logStd)`.
+ */
+export class Normal extends NormalBase implements Distribution {
+  constructor(mean: ParamInput, std: ParamInput | { logStd: Tensor }) {
+    super(mean, isLogStd(std) ? std.logStd : logOfStd(std));
+  }
+
+  /** N(mean, exp(logStd)^2) with logStd a Tensor (unconstrained; gradients flow into it). */
+  static fromLogStd(mean: ParamInput, logStd: Tensor): Normal {
+    return new Normal(mean, { logStd });
+  }
+
+  /** log N(value; mean, std^2) elementwise, shape of value. */
+  logProb(value: Tensor): Tensor {
+    return normalLogProb(value, this.mean, this.logStd, { elementwise: true });
+  }
+
+  /** 0.5 log(2 pi e) + logStd elementwise. */
+  entropy(): Tensor {
+    return normalEntropy(this.mean, this.logStd, { elementwise: true });
+  }
+}
+
+/**
+ * Diagonal Normal over events of all non-batch dims: value [B, ...] has
+ * logProb [B] = sum over dims of log N(value; mean, exp(logStd)^2).
+ */
+export class DiagNormal extends NormalBase implements Distribution {
+  constructor(mean: Tensor, logStd: Tensor) {
+    super(mean, logStd);
+  }
+
+  /** sum over non-batch dims of log N(value; mean, exp(logStd)^2) -> [B]. */
+  logProb(value: Tensor): Tensor {
+    return normalLogProb(value, this.mean, this.logStd);
+  }
+
+  /** sum over non-batch dims of 0.5 log(2 pi e) + logStd -> [B]. */
+  entropy(): Tensor {
+    return normalEntropy(this.mean, this.logStd);
+  }
+}

@@ -1,0 +1,3 @@
+// Importing this module registers every experiment: each study file calls
+// registerExperiment() at load time. Add one import per study file below.
+export * from "./registry.js";

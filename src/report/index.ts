@@ -1,0 +1,7 @@
+// Node-only reporting: results files, Vega-Lite -> SVG figures, HTML pages.
+export { writeTextAtomic, writeJsonAtomic, jsonReplacer } from "./files.js";
+export { renderSvg } from "./render.js";
+export { lineChart, densityGrid, boxplot, thinIndices } from "./plots.js";
+export type { Series, ReferenceLine, LineChartOptions, DensityPanel, DensityGridOptions, BoxplotOptions } from "./plots.js";
+export { renderHtml, escapeHtml, formatValue, type HtmlPage } from "./html.js";
+export { writeReport, type RunRecord } from "./write.js";

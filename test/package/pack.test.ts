@@ -1,0 +1,93 @@
+// The published package, as a user gets it: `npm pack` the built package,
+// install the tarball into a scratch project (dependencies from the npm
+// cache / registry), then use it from ESM, from CJS, from TypeScript and
+// through its `amortvi` bin. Needs `npm run build` first (npm test does it).
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const work = mkdtempSync(join(tmpdir(), "amortvi-pack-"));
+const project = join(work, "project");
+const expected = [0, 0.5, -1, 2].map(Math.tanh);
+
+/** The environment without the npm_* variables of an enclosing `npm test` (npm_config_local_prefix would point npm back at the repository). */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const keep = new Set(["npm_config_cache", "npm_config_userconfig", "npm_config_globalconfig", "npm_config_cafile", "npm_config_registry"]);
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_") || keep.has(k.toLowerCase())));
+}
+
+function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, env: cleanEnv(), encoding: "utf8", timeout: 90_000 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+function ok(command: string, args: string[], cwd: string): string {
+  const r = run(command, args, cwd);
+  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+let packedFiles: string[] = [];
+
+beforeAll(() => {
+  for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/cli.js"]) {
+    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before this test`);
+  }
+  // --ignore-scripts: the build is already done; `prepare` would rebuild everything
+  const packed = JSON.parse(ok("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], root)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  packedFiles = packed[0].files.map((f) => f.path);
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "scratch", version: "1.0.0", private: true }));
+  ok("npm", ["install", join(work, packed[0].filename), "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the packed amortvi package", () => {
+  it("ships the built files, the bin and the README, not the sources", () => {
+    for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js", "bin/amortvi.js", "README.md", "package.json"]) {
+      expect(packedFiles).toContain(f);
+    }
+    expect(packedFiles.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("assembly/"))).toEqual([]);
+  });
+
+  it("works from ESM: import { Tensor, tanh } from 'amortvi'", () => {
+    const script = `import { Tensor, tanh } from "amortvi"; console.log(JSON.stringify(Array.from(tanh(Tensor.from([0, 0.5, -1, 2], [2, 2])).toArray())));`;
+    writeFileSync(join(project, "esm.mjs"), script);
+    const values = JSON.parse(ok(process.execPath, ["esm.mjs"], project)) as number[];
+    values.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 14));
+  });
+
+  it("works from CJS: require('amortvi')", () => {
+    const script = `const { Tensor, tanh } = require("amortvi"); console.log(JSON.stringify(Array.from(tanh(Tensor.from([0, 0.5, -1, 2], [2, 2])).toArray())));`;
+    writeFileSync(join(project, "cjs.cjs"), script);
+    const values = JSON.parse(ok(process.execPath, ["cjs.cjs"], project)) as number[];
+    values.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 14));
+  });
+
+  it("ships types that TypeScript resolves under nodenext (ESM and CJS)", () => {
+    writeFileSync(join(project, "check.mts"), `import { Tensor, tanh } from "amortvi";\nconst y: Tensor = tanh(Tensor.from([1, 2], [2]));\nexport const n: number = y.size;\n`);
+    writeFileSync(join(project, "check.cts"), `import amortvi = require("amortvi");\nexport const t: amortvi.Tensor = amortvi.tanh(amortvi.Tensor.from([1], [1]));\n`);
+    const compilerOptions = { noEmit: true, strict: true, module: "nodenext", moduleResolution: "nodenext", types: [], lib: ["es2022", "dom"] };
+    writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["check.mts", "check.cts"] }));
+    const r = run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], project);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("installs a working `amortvi` bin", () => {
+    const out = ok(join(project, "node_modules", ".bin", "amortvi"), ["--help"], project);
+    expect(out).toContain("reproduce [options] <name>");
+    expect(out).toContain("Examples:");
+    const bad = run(join(project, "node_modules", ".bin", "amortvi"), ["reproduce", "no-such-experiment"], project);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("no-such-experiment");
+  });
+});
