@@ -27,3 +27,5 @@ export * from "./autodiff/estimators.js";
 export * from "./dist/index.js";
 export * from "./nn/index.js";
 export * from "./optim/index.js";
+export * from "./models/index.js";
+export * from "./infer/index.js";

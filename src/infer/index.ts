@@ -1,0 +1,3 @@
+export * from "./guide.js";
+export * from "./qp.js";
+export * from "./pq.js";
