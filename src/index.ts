@@ -29,3 +29,6 @@ export * from "./nn/index.js";
 export * from "./optim/index.js";
 export * from "./models/index.js";
 export * from "./infer/index.js";
+export * from "./diagnostics/index.js";
+export * from "./train/index.js";
+export * from "./mapa/index.js";
