@@ -12,6 +12,8 @@
 //   summed horizontally at the end.
 // Row tails reuse the 4-row tiles with the missing rows aliased to the last
 // valid one (computed, not stored); column tails have 2- and 1-wide tiles.
+// Outer products run over 256 x 256 blocks of B (L2-resident, no packing);
+// shallow NT products (K < 32) transpose B into caller scratch and run as NN.
 // beta == 0 never reads C, so C may hold garbage (or NaN) on entry.
 
 /** Below this depth a dot-product tile is mostly horizontal sums: transpose B and use NN. */
