@@ -74,6 +74,7 @@ const NC: i32 = 256;
  * 4 x KC panel of op(A), k-major. TN reads op(A)(i, k) at stride M*8 per k
  * (a power of two for M = 256: every k lands in the same few L1 sets);
  * packed, the panel is one sequential 8 KB stream reused by all tiles of a row block.
+ * Static, so one instance's gemms must not run concurrently on shared memory.
  */
 const PANEL: usize = memory.data(KC * 4 * 8, 16);
 
