@@ -27,3 +27,8 @@ export * from "./autodiff/estimators.js";
 export * from "./dist/index.js";
 export * from "./nn/index.js";
 export * from "./optim/index.js";
+export * from "./models/index.js";
+export * from "./infer/index.js";
+export * from "./diagnostics/index.js";
+export * from "./train/index.js";
+export * from "./mapa/index.js";

@@ -1,1 +1,5 @@
-export {};
+export * from "./optimizer.js";
+export * from "./adam.js";
+export * from "./sgd.js";
+export * from "./schedule.js";
+export * from "./clip.js";

@@ -1,0 +1,80 @@
+// GFLOP/s of the gemm kernels (one thread) on the shapes the models use.
+// Usage: node scripts/build-wasm.mjs && node bench/kernels.mjs
+import { readFileSync } from "node:fs";
+
+const bytes = readFileSync(new URL("../build/kernels.wasm", import.meta.url));
+const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() { throw new Error("abort"); } } });
+const k = instance.exports;
+
+let top = (k.heapBase() + 15) & ~15;
+function alloc(n) {
+  const ptr = top;
+  top += ((n * 8 + 15) & ~15);
+  const need = top - k.memory.buffer.byteLength;
+  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  const v = new Float64Array(k.memory.buffer, ptr, n);
+  for (let i = 0; i < n; i++) v[i] = Math.random() - 0.5;
+  return ptr;
+}
+
+/** Best-of-9 GFLOP/s of `fn` doing `flops` per call, after a warm-up (best, not median: the machine is shared). */
+function measure(fn, flops) {
+  const reps = Math.max(1, Math.round(2e8 / flops));
+  for (let i = 0; i < reps * 3; i++) fn();
+  const rates = [];
+  for (let r = 0; r < 9; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) fn();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    rates.push((flops * reps) / s / 1e9);
+  }
+  rates.sort((a, b) => a - b);
+  return rates[8];
+}
+
+const shapes = [
+  [128, 784, 256],
+  [256, 256, 256],
+  [128, 256, 784],
+  [100, 10, 50],
+  [100, 50, 10],
+  [128, 256, 2],
+  [128, 256, 16],
+  [128, 2, 256],
+  [128, 16, 256],
+  [128, 4, 256],
+  [128, 8, 256],
+  [128, 32, 256],
+  [128, 64, 784],
+  [784, 128, 256],
+  [256, 128, 784],
+];
+const rows = [];
+for (const [M, K, N] of shapes) {
+  const flops = 2 * M * K * N;
+  const scratch = alloc(K * N);
+  const a = alloc(M * K), b = alloc(K * N), bt = alloc(N * K), at = alloc(K * M), c = alloc(M * N);
+  rows.push({
+    "M x K x N": `${M} x ${K} x ${N}`,
+    NN: +measure(() => k.gemmNN(a, b, c, M, K, N, 0), flops).toFixed(2),
+    NT: +measure(() => k.gemmNT(a, bt, c, M, K, N, 1, 0), flops).toFixed(2),
+    "NT+scratch": +measure(() => k.gemmNT(a, bt, c, M, K, N, 1, scratch), flops).toFixed(2),
+    TN: +measure(() => k.gemmTN(at, b, c, M, K, N, 1), flops).toFixed(2),
+  });
+}
+if (k.denseForward) {
+  const codes = { identity: 0, tanh: 1, relu: 2 };
+  for (const [B, nIn, nOut, act] of [[128, 784, 256, "tanh"], [100, 10, 50, "tanh"], [100, 10, 50, "relu"], [128, 256, 16, "tanh"], [128, 256, 2, "identity"]]) {
+    const flops = 2 * B * nIn * nOut;
+    const x = alloc(B * nIn), W = alloc(nIn * nOut), bias = alloc(nOut), y = alloc(B * nOut);
+    const dy = alloc(B * nOut), dx = alloc(B * nIn), dW = alloc(nIn * nOut), db = alloc(nOut), s = alloc(B * nOut + nIn * nOut);
+    rows.push({
+      "M x K x N": `dense ${B} x ${nIn} x ${nOut} (${act})`,
+      NN: +measure(() => k.denseForward(x, W, bias, y, B, nIn, nOut, codes[act], 0), flops).toFixed(2),
+      NT: +measure(() => k.denseBackward(x, W, y, dy, dx, dW, db, B, nIn, nOut, codes[act], 0, s), 2 * flops).toFixed(2),
+      TN: NaN,
+    });
+  }
+}
+console.table(rows);
+console.log("GFLOP/s, best of 9; dense rows: NN column = forward, NT column = backward (dX + dW + db, 2x the flops)");

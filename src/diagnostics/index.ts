@@ -1,0 +1,3 @@
+export * from "./importance.js";
+export * from "./amortization.js";
+export * from "./vae.js";

@@ -1,0 +1,2 @@
+import "./synthetic.js";
+import "./posterior.js";
