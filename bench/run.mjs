@@ -46,11 +46,10 @@ function runChild(name, impl) {
 }
 
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);
+const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--best"];
 
-async function main(argv) {
-  if (argv[0] === "--child") return child(argv[1], argv[2]);
-  const flags = new Set(argv.filter((a) => a.startsWith("--")));
-  const scenarios = selectScenarios(argv.filter((a) => !a.startsWith("--")));
+/** Runs every implementation on each scenario; progress goes to stderr. */
+function measureAll(scenarios, flags) {
   const impls = JS_IMPLS.filter((i) => !(flags.has("--no-tfjs-cpu") && i === "tfjs-cpu"));
   const torchPy = flags.has("--no-torch") ? null : findTorchPython();
   const measured = [];
@@ -67,7 +66,11 @@ async function main(argv) {
     }
     measured.push({ ...s, results, torchMeta: torch.meta });
   }
-  const stat = flags.has("--best") ? "max" : "median";
+  return { measured, torchPy };
+}
+
+/** Prints the table and its footnotes; stat is "median" or "max". */
+function report(measured, stat) {
   console.log(`\n${formatTable(tableRows(measured, stat))}`);
   const fresh = measured.filter((s) => s.results["tfjs-wasm"]?.freshB);
   if (fresh.length) {
@@ -78,12 +81,34 @@ async function main(argv) {
   if (blas) console.log(`\ntorch BLAS: ${blas}${blas.includes("openblas") ? "" : "  (reference BLAS: install libopenblas0-pthread for a fair torch figure)"}`);
   console.log("\namortvi computes in f64; tfjs in f32 (its only float type); torch in f32 unless the column says f64.");
   console.log(`torch-Nt uses all cores; every other column is one thread. Rates are ${stat === "max" ? "best" : "median"} of timed rounds after warm-up.`);
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const file = fileURLToPath(new URL(`results/${stamp}.json`, import.meta.url));
-  mkdirSync(fileURLToPath(new URL("results/", import.meta.url)), { recursive: true });
-  const machine = { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavg: os.loadavg(), platform: `${os.platform()} ${os.arch()}` };
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, torchPython: torchPy, scenarios: measured }, null, 2));
-  console.log(`\nwrote ${file}`);
 }
 
-await main(process.argv.slice(2));
+/** Writes bench/results/<timestamp>.json; returns its path. */
+function save(measured, torchPy) {
+  const dir = fileURLToPath(new URL("results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+  const machine = { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavg: os.loadavg(), platform: `${os.platform()} ${os.arch()}` };
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, torchPython: torchPy, scenarios: measured }, null, 2));
+  return file;
+}
+
+async function main(argv) {
+  if (argv[0] === "--child") return child(argv[1], argv[2]);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(`usage: node bench/run.mjs [scenario|prefix ...] [${FLAGS.join("] [")}]\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    return;
+  }
+  const flags = new Set(argv.filter((a) => a.startsWith("-")));
+  const unknown = [...flags].filter((f) => !FLAGS.includes(f));
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(", ")}; expected ${FLAGS.join(", ")}`);
+  const scenarios = selectScenarios(argv.filter((a) => !a.startsWith("-")));
+  const { measured, torchPy } = measureAll(scenarios, flags);
+  report(measured, flags.has("--best") ? "max" : "median");
+  console.log(`\nwrote ${save(measured, torchPy)}`);
+}
+
+await main(process.argv.slice(2)).catch((err) => {
+  console.error(`bench: ${err.message}`);
+  process.exitCode = 1;
+});
