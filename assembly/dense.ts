@@ -3,6 +3,7 @@
 // 4 softplus, 5 sigmoid. Derivatives are taken from the output y (the
 // pre-activation is never stored), which needs slope >= 0 for leakyRelu.
 import { gemmNN, gemmNT, gemmTN } from "./gemm";
+import { sigmoidV, tanhV } from "./simdmath";
 
 /** Output bytes per fused block: bias + activation run while the block is in L1. */
 const BLOCK_BYTES: i32 = 32768;
@@ -66,12 +67,37 @@ function biasActivate(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f6
 // @ts-ignore: decorator
 @inline
 function activateRows(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f64): void {
+  if (act == 1 || act == 5) {
+    activateRowsV(y, b, rows, n, act);
+    return;
+  }
   const end = y + ((<usize>rows * n) << 3);
   for (let row = y; row < end; row += <usize>n << 3) {
     for (let j = 0; j < n; j++) {
       const p = row + (<usize>j << 3);
       const z = b != 0 ? load<f64>(p) + load<f64>(b + (<usize>j << 3)) : load<f64>(p);
       store<f64>(p, activation(z, act, slope));
+    }
+  }
+}
+
+/** activateRows for tanh (1) and sigmoid (5) on f64x2 lanes (assembly/simdmath.ts); an odd tail goes through lane 0. */
+// @ts-ignore: decorator
+@inline
+function activateRowsV(y: usize, b: usize, rows: i32, n: i32, act: i32): void {
+  const w = <usize>n << 3;
+  const end = y + <usize>rows * w;
+  for (let row = y; row < end; row += w) {
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const p = row + (<usize>j << 3);
+      const z = b != 0 ? f64x2.add(v128.load(p), v128.load(b + (<usize>j << 3))) : v128.load(p);
+      v128.store(p, act == 1 ? tanhV(z) : sigmoidV(z));
+    }
+    if (j < n) {
+      const p = row + (<usize>j << 3);
+      const z = f64x2.splat(b != 0 ? load<f64>(p) + load<f64>(b + (<usize>j << 3)) : load<f64>(p));
+      store<f64>(p, f64x2.extract_lane(act == 1 ? tanhV(z) : sigmoidV(z), 0));
     }
   }
 }
@@ -121,28 +147,14 @@ function gradRows(y: usize, dy: usize, dpre: usize, db: usize, B: i32, n: i32, a
 // @ts-ignore: decorator
 @inline
 function activation(z: f64, act: i32, slope: f64): f64 {
+  // tanh (1) and sigmoid (5) take the SIMD path in activateRowsV
   switch (act) {
-    case 1: {
-      // (1 - e^-2a) / (1 + e^-2a) costs one exp (Math.tanh: one expm1, ~2x
-      // slower here); below 0.55 it would cancel, so Math.tanh keeps the ulps.
-      const a = Math.abs(z);
-      if (a < 0.55) return Math.tanh(z);
-      const e = Math.exp(-2 * a);
-      const t = (1 - e) / (1 + e);
-      return z < 0 ? -t : t;
-    }
     case 2:
       return z > 0 ? z : 0;
     case 3:
       return z > 0 ? z : slope * z;
     case 4: // log(1 + e^z) without overflow
       return max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-    case 5: {
-      // 1 / (1 + e^-z) without overflow of e^-z for z << 0
-      if (z >= 0) return 1 / (1 + Math.exp(-z));
-      const e = Math.exp(z);
-      return e / (1 + e);
-    }
     default:
       return z;
   }

@@ -1,11 +1,15 @@
 // Elementwise unary ops: forward y = f(x) and backward dx += dy * f'(x),
 // written with the output y where f' is cheaper from it. SIMD where the
-// formula is plain arithmetic; scalar loops around Math.exp / Math.log.
+// formula is plain arithmetic or has an f64x2 version in simdmath.ts (exp,
+// tanh, sigmoid); scalar loops around Math.log / log1p.
 import { at, sigmoidScalar, softplusScalar } from "./scalar";
+import { expV, sigmoidV, tanhV } from "./simdmath";
 
 /** y = tanh(x) */
 export function tanhForward(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f64>(at(y, i), Math.tanh(load<f64>(at(x, i))));
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(at(y, i), tanhV(v128.load(at(x, i))));
+  if (i < n) store<f64>(at(y, i), f64x2.extract_lane(tanhV(f64x2.splat(load<f64>(at(x, i)))), 0));
 }
 
 /** dx += dy * (1 - y^2) */
@@ -116,7 +120,9 @@ export function leakyReluBackward(x: usize, dy: usize, dx: usize, n: i32, slope:
 
 /** y = exp(x) */
 export function expForward(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f64>(at(y, i), Math.exp(load<f64>(at(x, i))));
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(at(y, i), expV(v128.load(at(x, i))));
+  if (i < n) store<f64>(at(y, i), f64x2.extract_lane(expV(f64x2.splat(load<f64>(at(x, i)))), 0));
 }
 
 /** dx += dy * y; also the backward of every f whose derivative is stored in y */
@@ -146,7 +152,9 @@ export function logBackward(x: usize, dy: usize, dx: usize, n: i32): void {
 
 /** y = 1 / (1 + exp(-x)), stable for both signs */
 export function sigmoidForward(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f64>(at(y, i), sigmoidScalar(load<f64>(at(x, i))));
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(at(y, i), sigmoidV(v128.load(at(x, i))));
+  if (i < n) store<f64>(at(y, i), f64x2.extract_lane(sigmoidV(f64x2.splat(load<f64>(at(x, i)))), 0));
 }
 
 /** dx += dy * y (1 - y) */

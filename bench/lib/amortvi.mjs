@@ -46,12 +46,8 @@ function maxGemmError(f, a, b, c, m, k, n) {
 
 const VAE_API = ["runtime", "Rng", "Tensor", "MLP", "Adam", "valueAndGrad", "sliceCols", "normalRsample", "normalLogProb", "normalKL", "sub", "mean"];
 
-/** Steps/s of the VAE training step (definition: bench/peers/vae_step.py), built from MLP, normalRsample, normalLogProb, normalKL, Adam. */
-export function vaeAmortvi(av, s) {
-  const gone = missing(av, VAE_API);
-  if (gone) return gone;
-  const { d, h, z, b: batch } = s;
-  const rt = av.runtime();
+/** One VAE training step (definition: bench/peers/vae_step.py) built from MLP, normalRsample, normalLogProb, normalKL, Adam; returns step() -> loss. */
+export function vaeStep(av, { d, h, z, b: batch }) {
   const rng = new av.Rng(1);
   const enc = new av.MLP([d, h, 2 * z], { activation: "tanh", outputActivation: "identity", rng: rng.fork(1) });
   const dec = new av.MLP([z, h, d], { activation: "tanh", outputActivation: "identity", rng: rng.fork(2) });
@@ -67,11 +63,19 @@ export function vaeAmortvi(av, s) {
     const kl = av.normalKL(mean, logStd, zero, zero);
     return av.mean(av.sub(kl, logPx));
   };
-  const step = () => {
+  return () => {
     const loss = av.valueAndGrad(objective);
     opt.step();
     return loss;
   };
+}
+
+/** Steps/s of the VAE training step; memoryBytes is the Wasm memory after the run (the peak: it only grows). */
+export function vaeAmortvi(av, s) {
+  const gone = missing(av, VAE_API);
+  if (gone) return gone;
+  const rt = av.runtime();
+  const step = vaeStep(av, s);
   const first = step();
   const stats = measure(step);
   return { ...stats, memoryBytes: rt.memoryBytes, lossFirst: first, lossAfter: step() };

@@ -1,0 +1,112 @@
+// f64x2 elementary functions for the activation and density kernels (helpers,
+// not exported from index.ts). AssemblyScript's Math.exp is musl's scalar exp
+// with branches per call; these evaluate the same formulas on two lanes at
+// once without branches (both sides of a select are computed).
+//
+// exp: musl / FreeBSD e_exp.c. x = k ln2 + r, |r| <= ln2/2 (Cody-Waite split
+// of ln2 in hi + lo), exp(r) = 1 + r + r c(r) / (2 - c(r)) with the degree-10
+// Remez polynomial c of that file (< 1 ulp), times 2^k built from exponent
+// bits. k comes from the round-to-nearest of x/ln2 + 1.5 * 2^52 (the integer
+// lands in the low mantissa bits); 2^k is applied as 2^k1 2^(k-k1), k1 = round(k/2), so
+// results stay correct down to the subnormals and up to the overflow to inf.
+
+// @ts-ignore: decorator
+@lazy const LN2_HI: f64 = 6.93147180369123816490e-01;
+// @ts-ignore: decorator
+@lazy const LN2_LO: f64 = 1.90821492927058770002e-10;
+// @ts-ignore: decorator
+@lazy const INV_LN2: f64 = 1.44269504088896338700e+00;
+// @ts-ignore: decorator
+@lazy const P1: f64 = 1.66666666666666019037e-01;
+// @ts-ignore: decorator
+@lazy const P2: f64 = -2.77777777770155933842e-03;
+// @ts-ignore: decorator
+@lazy const P3: f64 = 6.61375632143793436117e-05;
+// @ts-ignore: decorator
+@lazy const P4: f64 = -1.65339022054652515390e-06;
+// @ts-ignore: decorator
+@lazy const P5: f64 = 4.13813679705723846039e-08;
+/** 1.5 * 2^52: adding it rounds to an integer held in the low mantissa bits. */
+// @ts-ignore: decorator
+@lazy const SHIFT: f64 = 6755399441055744.0;
+// @ts-ignore: decorator
+@lazy const SHIFT_BITS: i64 = 0x4338000000000000;
+
+/** e^x on both lanes (< 1 ulp away from the overflow / underflow edges; NaN in, NaN out). */
+// @ts-ignore: decorator
+@inline
+export function expV(x: v128): v128 {
+  // |x| > 1400 saturates either way; the clamp keeps k / 2 + 1023 in the exponent field (1..2047)
+  // pmin / pmax are single instructions (min / max with NaN checks are not) and keep NaN in x
+  const xc = f64x2.pmax(f64x2.pmin(x, f64x2.splat(1400.0)), f64x2.splat(-1400.0));
+  const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_LN2)), f64x2.splat(SHIFT));
+  const k = f64x2.sub(kd, f64x2.splat(SHIFT));
+  const hi = f64x2.sub(xc, f64x2.mul(k, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const rr = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(rr, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(rr, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(rr, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(rr, p));
+  const c = f64x2.sub(r, f64x2.mul(rr, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.add(f64x2.splat(1.0), f64x2.add(f64x2.sub(q, lo), hi));
+  // k = k1 + k2 with k1 = round(k / 2), both turned into exponent bits by the
+  // same shift trick (i64x2 add / shl only: an arithmetic i64 shift has no SSE instruction)
+  const kd1 = f64x2.add(f64x2.mul(k, f64x2.splat(0.5)), f64x2.splat(SHIFT));
+  const kd2 = f64x2.add(f64x2.sub(k, f64x2.sub(kd1, f64x2.splat(SHIFT))), f64x2.splat(SHIFT));
+  const bias = i64x2.splat(1023 - SHIFT_BITS);
+  const s1 = i64x2.shl(i64x2.add(kd1, bias), 52);
+  const s2 = i64x2.shl(i64x2.add(kd2, bias), 52);
+  // NaN: the clamp keeps it, r is NaN, so y and the result are NaN
+  return f64x2.mul(f64x2.mul(y, s1), s2);
+}
+
+// Cephes tanh.c: |x| <= 0.625: x + x^3 P(x^2) / Q(x^2) (peak relative error
+// 2.5e-16 in its tests); above: (e^2|x| - 1) / (e^2|x| + 1) with the sign of x.
+// @ts-ignore: decorator
+@lazy const TP0: f64 = -9.64399179425052238628e-1;
+// @ts-ignore: decorator
+@lazy const TP1: f64 = -9.92877231001918586564e1;
+// @ts-ignore: decorator
+@lazy const TP2: f64 = -1.61468768441708447952e3;
+// @ts-ignore: decorator
+@lazy const TQ0: f64 = 1.12811678491632931402e2;
+// @ts-ignore: decorator
+@lazy const TQ1: f64 = 2.23548839060100448583e3;
+// @ts-ignore: decorator
+@lazy const TQ2: f64 = 4.84406305325125486048e3;
+
+/** tanh(x) on both lanes. */
+// @ts-ignore: decorator
+@inline
+export function tanhV(x: v128): v128 {
+  const a = f64x2.abs(x);
+  const s = f64x2.mul(x, x);
+  const num = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(TP0), s), f64x2.splat(TP1)), s), f64x2.splat(TP2));
+  const den = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s, f64x2.splat(TQ0)), s), f64x2.splat(TQ1)), s), f64x2.splat(TQ2));
+  const e = expV(f64x2.add(a, a));
+  // one division for both branches: |x|^3 P / Q below 0.625, (e - 1) / (e + 1) above
+  // (= 1 - 2 / (e + 1); e = inf gives NaN there, so a > 354 is set to 1 below)
+  const big = f64x2.gt(a, f64x2.splat(0.625));
+  const one = f64x2.splat(1.0);
+  const q = f64x2.div(
+    v128.bitselect(f64x2.sub(e, one), f64x2.mul(f64x2.mul(a, s), num), big),
+    v128.bitselect(f64x2.add(e, one), den, big),
+  );
+  const t = v128.bitselect(v128.bitselect(one, q, f64x2.gt(a, f64x2.splat(354.0))), f64x2.add(a, q), big);
+  // tanh is odd: the result for |x| takes the sign bit of x (so -0 -> -0;
+  // NaN fails a > 0.625, takes the rational branch and stays NaN)
+  return v128.or(t, v128.and(x, i64x2.splat(0x8000000000000000)));
+}
+
+/** sigma(x) = 1 / (1 + e^-x) on both lanes: e = e^-|x|, then 1 / (1 + e) or e / (1 + e). */
+// @ts-ignore: decorator
+@inline
+export function sigmoidV(x: v128): v128 {
+  const e = expV(f64x2.neg(f64x2.abs(x)));
+  const one = f64x2.splat(1.0);
+  const num = v128.bitselect(one, e, f64x2.ge(x, f64x2.splat(0.0)));
+  return f64x2.div(num, f64x2.add(one, e));
+}

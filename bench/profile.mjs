@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Where does a VAE training step spend its time? `node bench/profile.mjs [small|mnist] [steps]`
+// (after `npm run build`). Times the step (process CPU time), then records the
+// wrappers that time every kernel call and prints microseconds per step per
+// kernel; "JS (ops, tape, closures)" is the plain step minus the kernels'
+// total. The wrappers themselves cost ~0.1 us a call, so small kernels read
+// slightly high.
+import { vaeStep } from "./lib/amortvi.mjs";
+
+const av = await import("../dist/index.js");
+const which = process.argv[2] ?? "small";
+const sizes = which === "mnist" ? { d: 784, h: 256, z: 16, b: 128 } : { d: 10, h: 50, z: 2, b: 100 };
+const steps = Number(process.argv[3] ?? (which === "mnist" ? 200 : 5000));
+
+const rt = av.runtime();
+const step = vaeStep(av, sizes);
+// process CPU time, not wall time: the machine is shared, and a descheduled
+// process should not be charged for the wait
+const timeSteps = (n) => {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) step();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / n;
+};
+timeSteps(steps); // warm-up
+const plain = [];
+for (let r = 0; r < 5; r++) plain.push(timeSteps(steps));
+plain.sort((a, b) => a - b);
+
+// record the kernel calls of one step, then replay each call (same
+// arguments, same memory: the arena is not reset until the next step) in a
+// loop timed by CPU time
+const kernels = rt.k;
+const recorded = [];
+const spy = {};
+for (const [name, fn] of Object.entries(kernels)) {
+  spy[name] = typeof fn !== "function" ? fn : (...args) => {
+    recorded.push([name, args]);
+    return fn(...args);
+  };
+}
+Object.defineProperty(rt, "k", { value: spy, configurable: true, writable: true });
+step();
+Object.defineProperty(rt, "k", { value: kernels, configurable: true, writable: true });
+const spent = new Map();
+const calls = new Map();
+for (const [name, args] of recorded) {
+  const fn = kernels[name];
+  const reps = 300;
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < reps; i++) fn(...args);
+    const t = process.cpuUsage(t0);
+    best = Math.min(best, (t.user + t.system) / reps);
+  }
+  const label = name.startsWith("dense") ? (name === "denseForward" ? `${name} ${args[4]}x${args[5]}x${args[6]} act${args[7]}` : `${name} ${args[7]}x${args[8]}x${args[9]} act${args[10]}`) : name;
+  spent.set(label, (spent.get(label) ?? 0) + best);
+  calls.set(label, (calls.get(label) ?? 0) + 1);
+}
+
+const rows = [...spent.entries()].map(([name, us]) => [name, us, calls.get(name)]).sort((a, b) => b[1] - a[1]);
+const kernelTotal = rows.reduce((s, r) => s + r[1], 0);
+console.log(`VAE ${JSON.stringify(sizes)}: step ${plain[2].toFixed(1)} us CPU (median of 5 x ${steps}; best ${plain[0].toFixed(1)})`);
+console.log(`${"kernel (replayed, best of 3 x 300)".padEnd(40)} ${"us/step".padStart(8)} ${"calls".padStart(6)}`);
+for (const [name, us, n] of rows) console.log(`${name.padEnd(40)} ${us.toFixed(1).padStart(8)} ${String(n).padStart(6)}`);
+console.log(`${"kernels total".padEnd(40)} ${kernelTotal.toFixed(1).padStart(8)}`);
+console.log(`${"JS (ops, tape, closures, call overhead)".padEnd(40)} ${(plain[2] - kernelTotal).toFixed(1).padStart(8)}  (step median - kernels)`);
