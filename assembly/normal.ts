@@ -3,8 +3,8 @@
 // backward ACCUMULATES into the gradients it is given; a 0 pointer skips that
 // gradient. Parameters broadcast by flat index modulo their size (a mean [D]
 // against x [B, D], a scalar [1] against anything), walked with wrapping
-// counters instead of `%`. Scalar loops: every element needs an exp/log, which
-// Wasm SIMD has no instruction for, so f64x2 would not pay here.
+// counters instead of `%`. Scalar loops: the broadcast indices do not map onto
+// f64x2 lanes; the exp of a scalar logStd is computed once per call.
 
 const HALF_LOG_2PI: f64 = 0.9189385332046727;
 
@@ -28,11 +28,14 @@ const HALF_LOG_2PI: f64 = 0.9189385332046727;
 /** out[b] = sum_j log N(x[i]; mean[i % nm], exp(logStd[i % ns])^2), i = b*cols + j */
 export function normalLogProbForward(x: usize, mean: usize, logStd: usize, out: usize, rows: i32, cols: i32, nm: i32, ns: i32): void {
   let i = 0, im = 0, is = 0;
+  // exp(-logStd) is recomputed only when the logStd index moves (once in all for a scalar logStd)
+  let cached = -1, inv = 0.0;
   for (let b = 0; b < rows; b++) {
     let acc = 0.0;
     for (let j = 0; j < cols; j++) {
       const ls = at(logStd, is);
-      const z = (at(x, i) - at(mean, im)) * Math.exp(-ls);
+      if (is != cached) { inv = Math.exp(-ls); cached = ns == 1 ? 0 : -1; }
+      const z = (at(x, i) - at(mean, im)) * inv;
       acc -= 0.5 * z * z + ls;
       i++; im = wrap(im, nm); is = wrap(is, ns);
     }
@@ -46,18 +49,24 @@ export function normalLogProbBackward(
   dx: usize, dMean: usize, dLogStd: usize, rows: i32, cols: i32, nm: i32, ns: i32,
 ): void {
   let i = 0, im = 0, is = 0;
+  let cached = -1, inv = 0.0; // as in the forward
+  let dls = 0.0; // a scalar logStd's gradient, summed in a register
   for (let b = 0; b < rows; b++) {
     const g = at(gOut, b);
     for (let j = 0; j < cols; j++) {
-      const inv = Math.exp(-at(logStd, is));
+      if (is != cached) { inv = Math.exp(-at(logStd, is)); cached = ns == 1 ? 0 : -1; }
       const z = (at(x, i) - at(mean, im)) * inv;
       const dz = g * z * inv;
       if (dx) addAt(dx, i, -dz);
       if (dMean) addAt(dMean, im, dz);
-      if (dLogStd) addAt(dLogStd, is, g * (z * z - 1.0));
+      if (dLogStd) {
+        if (ns == 1) dls += g * (z * z - 1.0);
+        else addAt(dLogStd, is, g * (z * z - 1.0));
+      }
       i++; im = wrap(im, nm); is = wrap(is, ns);
     }
   }
+  if (dLogStd && ns == 1) addAt(dLogStd, 0, dls);
 }
 
 /** out[b] = sum_j (0.5 log(2 pi e) + logStd[i % ns]) */
