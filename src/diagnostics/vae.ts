@@ -304,11 +304,16 @@ export function proposalMeans(q: Proposal, latentName: string, data: DataInput, 
 
 /**
  * Agreement of approximate posterior means with the true ones over data:
- * Pearson correlation per latent dim and RMSE = sqrt(mean_{n,d} (m_q - m_true)^2).
- * (A latent is identified only up to symmetries of the prior: a reflected
- * code gives correlation -1.)
+ * Pearson correlation per latent dim, RMSE = sqrt(mean_{n,d} (m_q - m_true)^2),
+ * and rmseAligned = min over orthogonal R of the RMSE of m_q R (1-D: sign
+ * flip; 2-D: rotation or reflection, closed form). A latent is identified only
+ * up to the symmetries of the N(0, I) prior, so a reflected code gives
+ * correlation -1 and a large RMSE but a small rmseAligned (NaN for Z > 2).
  */
-export function posteriorMeanAgreement(qMeans: readonly (readonly number[])[], trueMeans: readonly (readonly number[])[]): { correlation: number[]; rmse: number } {
+export function posteriorMeanAgreement(
+  qMeans: readonly (readonly number[])[],
+  trueMeans: readonly (readonly number[])[],
+): { correlation: number[]; rmse: number; rmseAligned: number } {
   if (qMeans.length !== trueMeans.length || qMeans.length < 2) {
     throw new ShapeError("qMeans", `${trueMeans.length} rows (one per true mean, at least 2)`, `${qMeans.length} rows`);
   }
@@ -332,7 +337,26 @@ export function posteriorMeanAgreement(qMeans: readonly (readonly number[])[], t
     }
     return sab / Math.sqrt(saa * sbb);
   });
-  return { correlation, rmse: Math.sqrt(se / (n * Z)) };
+  return { correlation, rmse: Math.sqrt(se / (n * Z)), rmseAligned: alignedRmse(qMeans, trueMeans) };
+}
+
+/** min over orthogonal R of RMSE(Q R, T) for Z <= 2: ||Q||^2 + ||T||^2 - 2 max_R tr(R^T Q^T T). */
+function alignedRmse(q: readonly (readonly number[])[], t: readonly (readonly number[])[]): number {
+  const Z = t[0].length;
+  if (Z > 2) return NaN;
+  const M = [0, 0, 0, 0];
+  let norms = 0;
+  q.forEach((r, i) => {
+    for (let a = 0; a < Z; a++) {
+      norms += r[a] ** 2 + t[i][a] ** 2;
+      for (let b = 0; b < Z; b++) M[a * 2 + b] += r[a] * t[i][b];
+    }
+  });
+  const best =
+    Z === 1
+      ? Math.abs(M[0])
+      : Math.max(Math.hypot(M[0] + M[3], M[2] - M[1]), Math.hypot(M[0] - M[3], M[1] + M[2]));
+  return Math.sqrt(Math.max(0, norms - 2 * best) / (q.length * Z));
 }
 
 /**

@@ -117,10 +117,18 @@ describe("encoder diagnostics", () => {
 
   test("posterior-mean agreement: correlation and RMSE", () => {
     const t = [[0], [1], [2], [3]];
-    expect(posteriorMeanAgreement(t, t)).toEqual({ correlation: [1], rmse: 0 });
+    expect(posteriorMeanAgreement(t, t)).toEqual({ correlation: [1], rmse: 0, rmseAligned: 0 });
     const r = posteriorMeanAgreement(t.map(([v]) => [-v]), t);
     expect(r.correlation[0]).toBeCloseTo(-1, 12);
     expect(r.rmse).toBeCloseTo(Math.sqrt((0 + 4 + 16 + 36) / 4), 12);
+    expect(r.rmseAligned).toBeLessThan(1e-6);
+    // 2-D: a rotated and a reflected copy align exactly
+    const p2 = [[1, 0.2], [-0.5, 2], [0.3, -1], [2, 1]];
+    const rot = p2.map(([a, b]) => [0.6 * a - 0.8 * b, 0.8 * a + 0.6 * b]);
+    const refl = p2.map(([a, b]) => [b, a]);
+    expect(posteriorMeanAgreement(rot, p2).rmseAligned).toBeLessThan(1e-6);
+    expect(posteriorMeanAgreement(refl, p2).rmseAligned).toBeLessThan(1e-6);
+    expect(posteriorMeanAgreement(refl, p2).rmse).toBeGreaterThan(0.5);
   });
 
   test("prior-only baseline = log N(x; training mean, training variance)", () => {
