@@ -108,6 +108,13 @@ describe("train: pipelines", () => {
     expect(r.schedule.decoderUpdates).toBe(20);
     expect(r.passes).toMatchObject({ encoderForward: 0, encoderBackward: 0, decoderForward: 4000, decoderBackward: 4000, precompute: 1234 });
   });
+  test("same seed, same numbers", () => {
+    const run = () => train(fresh(), aggressive({ maxInner: 30 }), { data, heldOut, epochs: 2, batchSize: 40, rng: 8 });
+    const a = run();
+    const b = run();
+    expect(b.losses).toEqual(a.losses);
+    expect(b.schedule).toEqual(a.schedule);
+  });
 });
 
 describe("train: divergence and checkpoints", () => {
