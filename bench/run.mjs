@@ -11,20 +11,22 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
-import { SCENARIOS, selectScenarios } from "./lib/scenarios.mjs";
-import { JS_IMPLS, fmt, formatTable, tableRows } from "./lib/table.mjs";
+import { SCENARIOS, findScenario, selectScenarios } from "./lib/scenarios.mjs";
+import { aviAmortvi, memoryAmortvi, qpFitAmortvi, scalingPointAmortvi } from "./lib/workloads.mjs";
+import { JS_IMPLS, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
 import { TORCH_COLUMNS, findTorchPython, runTorch } from "./lib/torch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 
 /** Child mode: measure one implementation on one scenario, print one JSON line. */
 async function child(name, impl) {
-  const s = SCENARIOS.find((x) => x.name === name);
+  const s = findScenario(name);
   let result;
   try {
     if (impl === "amortvi") {
       const av = await import("../dist/index.js");
-      result = s.kind === "gemm" ? gemmAmortvi(av, s) : vaeAmortvi(av, s);
+      const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
+      result = run(av, s);
     } else {
       const { loadTfjs, gemmTfjs, vaeTfjs } = await import("./lib/tfjs.mjs");
       const tf = await loadTfjs(impl.replace("tfjs-", ""));
@@ -45,6 +47,8 @@ function runChild(name, impl) {
   }
 }
 
+const TFJS_KINDS = ["gemm", "vae"];
+const TORCH_KINDS = ["gemm", "vae", "qp", "avi"];
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);
 const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--best"];
 
@@ -56,8 +60,13 @@ function measureAll(scenarios, flags) {
   for (const s of scenarios) {
     const results = {};
     for (const impl of impls) {
+      if (impl !== "amortvi" && !TFJS_KINDS.includes(s.kind)) continue; // no tfjs peer for the whole-run workloads
       results[impl] = runChild(s.name, impl);
       console.error(`${s.name} ${impl}: ${short(results[impl])} ${s.unit}`);
+    }
+    if (!TORCH_KINDS.includes(s.kind)) {
+      measured.push({ ...s, results });
+      continue;
     }
     const torch = torchPy ? runTorch(s) : { status: flags.has("--no-torch") ? "skipped" : "not installed" };
     for (const col of TORCH_COLUMNS) {
@@ -70,8 +79,25 @@ function measureAll(scenarios, flags) {
 }
 
 /** Prints the table and its footnotes; stat is "median" or "max". */
-function report(measured, stat) {
-  console.log(`\n${formatTable(tableRows(measured, stat))}`);
+function report(all, stat) {
+  const measured = all.filter((s) => s.kind !== "scaling" && s.kind !== "memory");
+  if (measured.length) console.log(`\n${formatTable(tableRows(measured, stat))}`);
+  for (const s of measured.filter((x) => x.kind === "qp" || x.kind === "avi")) {
+    const walls = Object.entries(s.results).filter(([, r]) => r?.wallSeconds).map(([impl, r]) => `${impl} ${r.wallSeconds.toFixed(1)} s`);
+    const how = s.kind === "qp" ? "one timed run" : "extrapolated from the median step rate";
+    console.log(`  ${s.label}: wall time of ${s.steps} steps (${how}): ${walls.join(", ")}`);
+  }
+  const scaling = all.filter((s) => s.kind === "scaling");
+  if (scaling.length) console.log(`\n${formatTable(scalingRows(scaling, stat))}`);
+  for (const s of all.filter((x) => x.kind === "memory")) {
+    const r = s.results.amortvi;
+    if (!r?.before) console.log(`\n${s.label}: ${short(r ?? {})}`);
+    else {
+      const mb = (b) => `${(b / 2 ** 20).toFixed(2)} MiB`;
+      console.log(`\n${s.label} (after a 1,000-step warm-up): Wasm memory ${mb(r.before.memoryBytes)} -> ${mb(r.after.memoryBytes)}, arena high-water ${mb(r.before.arenaPeakBytes)} -> ${mb(r.after.arenaPeakBytes)}: ${r.grew ? "GREW" : "no growth"} (${r.wallSeconds.toFixed(1)} s, ${fmt(r.median)} steps/s)`);
+    }
+  }
+  if (!measured.length) return;
   const fresh = measured.filter((s) => s.results["tfjs-wasm"]?.freshB);
   if (fresh.length) {
     console.log("\ntfjs-wasm gemm above reuses XNNPACK's packed B (cached per tensor); with a new B each call (as in training):");

@@ -1,8 +1,14 @@
 // The benchmark workloads. gemm shapes are M x K x N (C[M,N] = A[M,K] B[K,N]);
-// VAE sizes are data dim D, hidden H, latent Z, batch B.
+// VAE sizes are data dim D, hidden H, latent Z, batch B. Kinds: gemm, vae
+// (timed rounds), qp (one timed full fit), avi (timed rounds, wall time of
+// the full run extrapolated), memory (100,000 steps, memory before / after).
 
 const gemm = (m, k, n, note) => ({ name: `gemm-${m}x${k}x${n}`, kind: "gemm", unit: "GFLOP/s", m, k, n, note });
 const vae = (name, d, h, z, b) => ({ name, kind: "vae", unit: "steps/s", d, h, z, b, label: `VAE D${d} H${h} Z${z} B${b}` });
+
+const qpFit = (steps) => ({ name: "qp-note1", kind: "qp", unit: "steps/s", steps, label: `note-1 qp fit, ${steps} steps, B1` });
+const avi = (n, m, k, steps) => ({ name: "avi-nonlinear", kind: "avi", unit: "steps/s", n, m, k, steps, label: `avi-nonlinear step N${n} M${m} k${k}` });
+const memory = (steps) => ({ ...vae("memory-100k", 10, 50, 2, 100), kind: "memory", steps, label: `VAE D10 H50 Z2 B100, ${steps} steps` });
 
 export const SCENARIOS = [
   gemm(128, 784, 256, "MNIST encoder layer"),
@@ -11,14 +17,29 @@ export const SCENARIOS = [
   gemm(100, 50, 2, "narrow N=2"),
   vae("vae-small", 10, 50, 2, 100),
   vae("vae-mnist", 784, 256, 16, 128),
+  qpFit(20000),
+  avi(10000, 100, 32, 20000),
+  memory(100000),
 ];
 
-/** Scenarios matching the command-line selectors (exact name or prefix, e.g. "gemm"); all when none. */
+/** The scaling table (`node bench/run.mjs scaling`): the small VAE step as B doubles (H = 50) and as H doubles (B = 100). */
+export const SCALING = [
+  ...[32, 64, 128, 256, 512, 1024].map((b) => ({ ...vae(`scale-B${b}`, 10, 50, 2, b), kind: "scaling", axis: "B" })),
+  ...[16, 32, 64, 128, 256, 512, 1024].map((h) => ({ ...vae(`scale-H${h}`, 10, h, 2, 100), kind: "scaling", axis: "H" })),
+];
+
+/** Scenario by name, including the scaling points. */
+export const findScenario = (name) => [...SCENARIOS, ...SCALING].find((x) => x.name === name);
+
+
+/** Scenarios matching the command-line selectors (exact name or prefix, e.g. "gemm"; "scaling" = every scale-* point); all when none. */
 export function selectScenarios(selectors) {
-  if (selectors.length === 0) return SCENARIOS;
-  const picked = SCENARIOS.filter((s) => selectors.some((sel) => s.name === sel || s.name.startsWith(sel)));
+  const all = [...SCENARIOS, ...SCALING];
+  if (selectors.length === 0) return all;
+  const wanted = selectors.map((sel) => (sel === "scaling" ? "scale-" : sel));
+  const picked = all.filter((s) => wanted.some((sel) => s.name === sel || s.name.startsWith(sel)));
   if (picked.length === 0) {
-    throw new Error(`unknown scenario ${JSON.stringify(selectors)}; expected one of ${SCENARIOS.map((s) => s.name).join(", ")} (or a prefix such as "gemm")`);
+    throw new Error(`unknown scenario ${JSON.stringify(selectors)}; expected one of ${SCENARIOS.map((s) => s.name).join(", ")}, scaling (or a prefix such as "gemm")`);
   }
   return picked;
 }

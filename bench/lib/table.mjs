@@ -36,3 +36,24 @@ export function formatTable(rows) {
   const line = (r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
+
+/**
+ * Rows of the scaling table: step time as B (or H) doubles, the time per
+ * B*H unit relative to the largest size (1.00 = the cost grows linearly
+ * there; above 1 = fixed per-step overhead dominates) and the peak memory.
+ */
+export function scalingRows(points, stat = "median") {
+  const rows = [["axis", "B", "H", "us/step", "x prev", "us/(B*H) vs largest", "av peak mem"]];
+  for (const axis of ["B", "H"]) {
+    const pts = points.filter((p) => p.axis === axis && p.results.amortvi?.[stat]);
+    if (!pts.length) continue;
+    const us = (p) => 1e6 / p.results.amortvi[stat];
+    const last = pts[pts.length - 1];
+    const unit = us(last) / (last.b * last.h);
+    pts.forEach((p, i) => {
+      const prev = i ? `${(us(p) / us(pts[i - 1])).toFixed(2)}x` : "-";
+      rows.push([axis, String(p.b), String(p.h), fmt(us(p)), prev, (us(p) / (p.b * p.h) / unit).toFixed(2), mib(p.results.amortvi.memoryBytes)]);
+    });
+  }
+  return rows;
+}

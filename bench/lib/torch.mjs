@@ -42,7 +42,12 @@ function runPeer(py, script, args, mode) {
 export function runTorch(s) {
   const py = findTorchPython();
   if (!py) return { status: "not installed" };
-  const [script, args] = s.kind === "gemm" ? ["gemm.py", [s.m, s.k, s.n]] : ["vae_step.py", [s.d, s.h, s.z, s.b]];
+  const [script, args] = {
+    gemm: ["gemm.py", [s.m, s.k, s.n]],
+    vae: ["vae_step.py", [s.d, s.h, s.z, s.b]],
+    qp: ["qp_fit.py", [s.steps]],
+    avi: ["avi_step.py", [s.n, s.m, s.k, s.steps]],
+  }[s.kind];
   try {
     const one = runPeer(py, script, args, "1t");
     const all = runPeer(py, script, args, "Nt");
