@@ -3,12 +3,16 @@
 // backward ACCUMULATES into the gradients it is given; a 0 pointer skips that
 // gradient. Parameters broadcast by flat index modulo their size (a mean [D]
 // against x [B, D], a scalar [1] against anything), walked with wrapping
-// counters instead of `%`. Scalar loops: the broadcast indices do not map onto
-// f64x2 lanes; the exp of a scalar logStd is computed once per call.
+// counters instead of `%`. The common layouts (each parameter a scalar, one
+// row or the full array) take the f64x2 paths of normal-rows.ts; other
+// broadcasts the scalar loops below.
 
 const HALF_LOG_2PI: f64 = 0.9189385332046727;
 
 import { at, put, addAt } from "./access";
+import {
+  normalLogProbBackwardRows, normalLogProbRows, normalRsampleBackwardRows, normalRsampleRows, rowLayout, rsampleCols,
+} from "./normal-rows";
 
 @inline function wrap(i: i32, n: i32): i32 {
   return i + 1 == n ? 0 : i + 1;
@@ -16,6 +20,10 @@ import { at, put, addAt } from "./access";
 
 /** out[b] = sum_j log N(x[i]; mean[i % nm], exp(logStd[i % ns])^2), i = b*cols + j */
 export function normalLogProbForward(x: usize, mean: usize, logStd: usize, out: usize, rows: i32, cols: i32, nm: i32, ns: i32): void {
+  if (rowLayout(nm, rows, cols) && rowLayout(ns, rows, cols)) {
+    normalLogProbRows(x, mean, logStd, out, rows, cols, nm, ns);
+    return;
+  }
   let i = 0, im = 0, is = 0;
   // exp(-logStd) is recomputed only when the logStd index moves (once in all for a scalar logStd)
   let cached = -1, inv = 0.0;
@@ -37,6 +45,10 @@ export function normalLogProbBackward(
   x: usize, mean: usize, logStd: usize, gOut: usize,
   dx: usize, dMean: usize, dLogStd: usize, rows: i32, cols: i32, nm: i32, ns: i32,
 ): void {
+  if (rowLayout(nm, rows, cols) && rowLayout(ns, rows, cols)) {
+    normalLogProbBackwardRows(x, mean, logStd, gOut, dx, dMean, dLogStd, rows, cols, nm, ns);
+    return;
+  }
   let i = 0, im = 0, is = 0;
   let cached = -1, inv = 0.0; // as in the forward
   let dls = 0.0; // a scalar logStd's gradient, summed in a register
@@ -85,6 +97,11 @@ export function normalEntropyBackward(gOut: usize, dLogStd: usize, rows: i32, co
 
 /** z[i] = mean[i % nm] + exp(logStd[i % ns]) * eps[i] */
 export function normalRsampleForward(mean: usize, logStd: usize, eps: usize, z: usize, n: i32, nm: i32, ns: i32): void {
+  const cols = rsampleCols(n, nm, ns);
+  if (cols > 0) {
+    normalRsampleRows(mean, logStd, eps, z, n / cols, cols, nm, ns);
+    return;
+  }
   let im = 0, is = 0;
   for (let i = 0; i < n; i++) {
     put(z, i, at(mean, im) + Math.exp(at(logStd, is)) * at(eps, i));
@@ -96,6 +113,11 @@ export function normalRsampleForward(mean: usize, logStd: usize, eps: usize, z: 
 export function normalRsampleBackward(
   logStd: usize, eps: usize, gz: usize, dMean: usize, dLogStd: usize, dEps: usize, n: i32, nm: i32, ns: i32,
 ): void {
+  const cols = rsampleCols(n, nm, ns);
+  if (cols > 0) {
+    normalRsampleBackwardRows(logStd, eps, gz, dMean, dLogStd, dEps, n / cols, cols, nm, ns);
+    return;
+  }
   let im = 0, is = 0;
   for (let i = 0; i < n; i++) {
     const g = at(gz, i);

@@ -1,19 +1,22 @@
 #!/usr/bin/env node
-// Where does a VAE training step spend its time? `node bench/profile.mjs [small|mnist] [steps]`
+// Where does a training step spend its time? `node bench/profile.mjs [small|mnist|avi] [steps]`
 // (after `npm run build`). Times the step (process CPU time), then records the
 // wrappers that time every kernel call and prints microseconds per step per
 // kernel; "JS (ops, tape, closures)" is the plain step minus the kernels'
 // total. The wrappers themselves cost ~0.1 us a call, so small kernels read
 // slightly high.
 import { vaeStep } from "./lib/amortvi.mjs";
+import { aviStep } from "./lib/workloads.mjs";
 
 const av = await import("../dist/index.js");
 const which = process.argv[2] ?? "small";
-const sizes = which === "mnist" ? { d: 784, h: 256, z: 16, b: 128 } : { d: 10, h: 50, z: 2, b: 100 };
-const steps = Number(process.argv[3] ?? (which === "mnist" ? 200 : 5000));
+const SIZES = { small: { d: 10, h: 50, z: 2, b: 100 }, mnist: { d: 784, h: 256, z: 16, b: 128 }, avi: { n: 10000, m: 100, k: 32 } };
+const sizes = SIZES[which];
+if (!sizes) throw new Error(`usage: node bench/profile.mjs [${Object.keys(SIZES).join("|")}] [steps]`);
+const steps = Number(process.argv[3] ?? { small: 5000, mnist: 200, avi: 5 }[which]);
 
 const rt = av.runtime();
-const step = vaeStep(av, sizes);
+const step = which === "avi" ? aviStep(av, sizes) : vaeStep(av, sizes);
 // process CPU time, not wall time: the machine is shared, and a descheduled
 // process should not be charged for the wait
 const timeSteps = (n) => {
@@ -46,7 +49,7 @@ const spent = new Map();
 const calls = new Map();
 for (const [name, args] of recorded) {
   const fn = kernels[name];
-  const reps = 300;
+  const reps = Math.max(3, Math.min(300, Math.round(300 * 5 / steps)));
   let best = Infinity;
   for (let r = 0; r < 3; r++) {
     const t0 = process.cpuUsage();
@@ -61,8 +64,8 @@ for (const [name, args] of recorded) {
 
 const rows = [...spent.entries()].map(([name, us]) => [name, us, calls.get(name)]).sort((a, b) => b[1] - a[1]);
 const kernelTotal = rows.reduce((s, r) => s + r[1], 0);
-console.log(`VAE ${JSON.stringify(sizes)}: step ${plain[2].toFixed(1)} us CPU (median of 5 x ${steps}; best ${plain[0].toFixed(1)})`);
-console.log(`${"kernel (replayed, best of 3 x 300)".padEnd(40)} ${"us/step".padStart(8)} ${"calls".padStart(6)}`);
+console.log(`${which} ${JSON.stringify(sizes)}: step ${plain[2].toFixed(1)} us CPU (median of 5 x ${steps}; best ${plain[0].toFixed(1)})`);
+console.log(`${"kernel (replayed, best of 3)".padEnd(40)} ${"us/step".padStart(8)} ${"calls".padStart(6)}`);
 for (const [name, us, n] of rows) console.log(`${name.padEnd(40)} ${us.toFixed(1).padStart(8)} ${String(n).padStart(6)}`);
 console.log(`${"kernels total".padEnd(40)} ${kernelTotal.toFixed(1).padStart(8)}`);
 console.log(`${"JS (ops, tape, closures, call overhead)".padEnd(40)} ${(plain[2] - kernelTotal).toFixed(1).padStart(8)}  (step median - kernels)`);
