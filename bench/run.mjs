@@ -5,9 +5,10 @@
 // bench/results/<timestamp>.json. Each (scenario, JS implementation) runs in a
 // fresh Node process so JIT state and Wasm memory peaks do not leak between
 // them. Options: --no-torch, --no-tfjs-cpu, --best (table shows the best
-// round instead of the median; both are in the JSON).
+// round instead of the median; both are in the JSON); --report FILE re-prints
+// a saved run (median and best-round tables).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
@@ -122,7 +123,17 @@ function save(measured, torchPy) {
 async function main(argv) {
   if (argv[0] === "--child") return child(argv[1], argv[2]);
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(`usage: node bench/run.mjs [scenario|prefix ...] [${FLAGS.join("] [")}]\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    console.log(`usage: node bench/run.mjs [scenario|prefix ...] [${FLAGS.join("] [")}]   |   node bench/run.mjs --report bench/results/<file>.json\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}, scaling`);
+    return;
+  }
+  const at = argv.indexOf("--report");
+  if (at >= 0) {
+    // re-print the tables of a saved run: median and best round
+    const saved = JSON.parse(readFileSync(argv[at + 1], "utf8"));
+    console.log(`${saved.date}, load average ${saved.machine.loadavg.map((v) => v.toFixed(1)).join(" ")}`);
+    report(saved.scenarios, "median");
+    console.log("\nbest rounds:");
+    report(saved.scenarios, "max");
     return;
   }
   const flags = new Set(argv.filter((a) => a.startsWith("-")));
