@@ -32,6 +32,21 @@
 // @ts-ignore: decorator
 @lazy const SHIFT_BITS: i64 = 0x4338000000000000;
 
+/** e^r (1 + r c / (2 - c)) on both lanes for the reduced argument r = hi - lo, |r| <= ln2 / 2. */
+// @ts-ignore: decorator
+@inline
+function expReduced(hi: v128, lo: v128): v128 {
+  const r = f64x2.sub(hi, lo);
+  const rr = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(rr, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(rr, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(rr, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(rr, p));
+  const c = f64x2.sub(r, f64x2.mul(rr, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  return f64x2.add(f64x2.splat(1.0), f64x2.add(f64x2.sub(q, lo), hi));
+}
+
 /** e^x on both lanes (< 1 ulp away from the overflow / underflow edges; NaN in, NaN out). */
 // @ts-ignore: decorator
 @inline
@@ -41,17 +56,7 @@ export function expV(x: v128): v128 {
   const xc = f64x2.pmax(f64x2.pmin(x, f64x2.splat(1400.0)), f64x2.splat(-1400.0));
   const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_LN2)), f64x2.splat(SHIFT));
   const k = f64x2.sub(kd, f64x2.splat(SHIFT));
-  const hi = f64x2.sub(xc, f64x2.mul(k, f64x2.splat(LN2_HI)));
-  const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
-  const r = f64x2.sub(hi, lo);
-  const rr = f64x2.mul(r, r);
-  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(rr, f64x2.splat(P5)));
-  p = f64x2.add(f64x2.splat(P3), f64x2.mul(rr, p));
-  p = f64x2.add(f64x2.splat(P2), f64x2.mul(rr, p));
-  p = f64x2.add(f64x2.splat(P1), f64x2.mul(rr, p));
-  const c = f64x2.sub(r, f64x2.mul(rr, p));
-  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
-  const y = f64x2.add(f64x2.splat(1.0), f64x2.add(f64x2.sub(q, lo), hi));
+  const y = expReduced(f64x2.sub(xc, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
   // k = k1 + k2 with k1 = round(k / 2), both turned into exponent bits by the
   // same shift trick (i64x2 add / shl only: an arithmetic i64 shift has no SSE instruction)
   const kd1 = f64x2.add(f64x2.mul(k, f64x2.splat(0.5)), f64x2.splat(SHIFT));
@@ -61,6 +66,16 @@ export function expV(x: v128): v128 {
   const s2 = i64x2.shl(i64x2.add(kd2, bias), 52);
   // NaN: the clamp keeps it, r is NaN, so y and the result are NaN
   return f64x2.mul(f64x2.mul(y, s1), s2);
+}
+
+/** e^x on both lanes for -708 <= x <= 709 only (no clamp, one scaling by 2^k): tanh's inner exp. */
+// @ts-ignore: decorator
+@inline
+function expNormalV(x: v128): v128 {
+  const kd = f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2)), f64x2.splat(SHIFT));
+  const k = f64x2.sub(kd, f64x2.splat(SHIFT));
+  const y = expReduced(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  return f64x2.mul(y, i64x2.shl(i64x2.add(kd, i64x2.splat(1023 - SHIFT_BITS)), 52));
 }
 
 // Cephes tanh.c: |x| <= 0.625: x + x^3 P(x^2) / Q(x^2) (peak relative error
@@ -86,16 +101,17 @@ export function tanhV(x: v128): v128 {
   const s = f64x2.mul(x, x);
   const num = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(TP0), s), f64x2.splat(TP1)), s), f64x2.splat(TP2));
   const den = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s, f64x2.splat(TQ0)), s), f64x2.splat(TQ1)), s), f64x2.splat(TQ2));
-  const e = expV(f64x2.add(a, a));
+  // e^2|x| with 2|x| capped at 40: beyond |x| = 20, (e - 1) / (e + 1) rounds to 1
+  // anyway, and the cap keeps the exp in its normal range (NaN passes pmin)
+  const e = expNormalV(f64x2.pmin(f64x2.add(a, a), f64x2.splat(40.0)));
   // one division for both branches: |x|^3 P / Q below 0.625, (e - 1) / (e + 1) above
-  // (= 1 - 2 / (e + 1); e = inf gives NaN there, so a > 354 is set to 1 below)
   const big = f64x2.gt(a, f64x2.splat(0.625));
   const one = f64x2.splat(1.0);
   const q = f64x2.div(
     v128.bitselect(f64x2.sub(e, one), f64x2.mul(f64x2.mul(a, s), num), big),
     v128.bitselect(f64x2.add(e, one), den, big),
   );
-  const t = v128.bitselect(v128.bitselect(one, q, f64x2.gt(a, f64x2.splat(354.0))), f64x2.add(a, q), big);
+  const t = v128.bitselect(q, f64x2.add(a, q), big);
   // tanh is odd: the result for |x| takes the sign bit of x (so -0 -> -0;
   // NaN fails a > 0.625, takes the rational branch and stays NaN)
   return v128.or(t, v128.and(x, i64x2.splat(0x8000000000000000)));

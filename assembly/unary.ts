@@ -2,7 +2,7 @@
 // written with the output y where f' is cheaper from it. SIMD where the
 // formula is plain arithmetic or has an f64x2 version in simdmath.ts (exp,
 // tanh, sigmoid); scalar loops around Math.log / log1p.
-import { at, sigmoidScalar, softplusScalar } from "./scalar";
+import { at, softplusScalar } from "./scalar";
 import { expV, sigmoidV, tanhV } from "./simdmath";
 
 /** y = tanh(x) */
@@ -179,7 +179,13 @@ export function softplusForward(x: usize, y: usize, n: i32): void {
 
 /** dx += dy * sigmoid(x) */
 export function softplusBackward(x: usize, dy: usize, dx: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    store<f64>(at(dx, i), load<f64>(at(dx, i)) + load<f64>(at(dy, i)) * sigmoidScalar(load<f64>(at(x, i))));
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const d = f64x2.mul(v128.load(at(dy, i)), sigmoidV(v128.load(at(x, i))));
+    v128.store(at(dx, i), f64x2.add(v128.load(at(dx, i)), d));
+  }
+  if (i < n) {
+    const s = f64x2.extract_lane(sigmoidV(f64x2.splat(load<f64>(at(x, i)))), 0);
+    store<f64>(at(dx, i), load<f64>(at(dx, i)) + load<f64>(at(dy, i)) * s);
   }
 }
