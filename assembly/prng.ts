@@ -2,13 +2,13 @@
 // SC 2011): a counter-based generator. Block b of a stream with key (k0, k1)
 // is philox(counter = start + b, key); the JS side owns the counter, so any
 // sequence is reproducible from (seed, counter) alone, in Node and in browsers.
+import { logPositiveV, sinCosTurnV } from "./simdmath";
 
 const M0: u64 = 0xd2511f53;
 const M1: u64 = 0xcd9e8d57;
 const W0: u32 = 0x9e3779b9;
 const W1: u32 = 0xbb67ae85;
 const INV_2_53: f64 = 1.0 / 9007199254740992.0;
-const TWO_PI: f64 = 6.283185307179586;
 
 // Output of the last block, read by the fill loops.
 let o0: u32 = 0;
@@ -56,17 +56,51 @@ export function philoxUniform(out: usize, n: i32, key0: u32, key1: u32, ctr: f64
   }
 }
 
-/** Writes n standard normals (Box-Muller on one block per pair) to out; ceil(n / 2) blocks. */
+/** 16 bytes for the cos lanes of sinCosTurnV. */
+const COS_SCRATCH: usize = memory.data(16, 16);
+
+/**
+ * Box-Muller on two blocks at once (lanes a, b): radius sqrt(-2 log u1),
+ * angle 2 pi u2 (simdmath.ts log and sincos, not Math.*); writes
+ * r_a cos, r_a sin, r_b cos, r_b sin to out[0..count), count <= 4.
+ */
+@inline
+function boxMuller2(out: usize, u1a: f64, u1b: f64, u2a: f64, u2b: f64, count: i32): void {
+  const u1 = f64x2.replace_lane(f64x2.splat(u1a), 1, u1b);
+  const u2 = f64x2.replace_lane(f64x2.splat(u2a), 1, u2b);
+  const r = f64x2.sqrt(f64x2.mul(f64x2.splat(-2.0), logPositiveV(u1)));
+  const rs = f64x2.mul(r, sinCosTurnV(u2, COS_SCRATCH));
+  const rc = f64x2.mul(r, v128.load(COS_SCRATCH));
+  const first = v128.shuffle<f64>(rc, rs, 0, 2);
+  const second = v128.shuffle<f64>(rc, rs, 1, 3);
+  if (count == 4) {
+    v128.store(out, first);
+    v128.store(out + 16, second);
+    return;
+  }
+  store<f64>(out, f64x2.extract_lane(first, 0));
+  if (count > 1) store<f64>(out + 8, f64x2.extract_lane(first, 1));
+  if (count > 2) store<f64>(out + 16, f64x2.extract_lane(second, 0));
+}
+
+/**
+ * Writes n standard normals to out; block b gives out[2b] = r cos t and
+ * out[2b+1] = r sin t with r = sqrt(-2 log(1 - u(w0, w1))), t = 2 pi u(w2, w3)
+ * (Box-Muller); ceil(n / 2) blocks. Each value depends only on its block, so
+ * a stream split into several fills gives the same numbers.
+ */
 export function philoxNormal(out: usize, n: i32, key0: u32, key1: u32, ctr: f64): void {
   let c = <u64>ctr;
-  for (let i = 0; i < n; i += 2) {
+  for (let i = 0; i < n; i += 4) {
     philoxBlock(c++, key0, key1);
-    const u1 = 1.0 - toUnit(o0, o1); // (0, 1]: log is finite
-    const u2 = toUnit(o2, o3);
-    const r = Math.sqrt(-2.0 * Math.log(u1));
-    const t = TWO_PI * u2;
-    store<f64>(out + (<usize>i << 3), r * Math.cos(t));
-    if (i + 1 < n) store<f64>(out + (<usize>(i + 1) << 3), r * Math.sin(t));
+    const u1a = 1.0 - toUnit(o0, o1); // (0, 1]: log is finite
+    const u2a = toUnit(o2, o3);
+    if (i + 2 < n) {
+      philoxBlock(c++, key0, key1);
+      boxMuller2(out + (<usize>i << 3), u1a, 1.0 - toUnit(o0, o1), u2a, toUnit(o2, o3), min(4, n - i));
+    } else {
+      boxMuller2(out + (<usize>i << 3), u1a, u1a, u2a, u2a, n - i);
+    }
   }
 }
 

@@ -126,3 +126,117 @@ export function sigmoidV(x: v128): v128 {
   const num = v128.bitselect(one, e, f64x2.ge(x, f64x2.splat(0.0)));
   return f64x2.div(num, f64x2.add(one, e));
 }
+
+// log: musl / FreeBSD e_log.c. x = 2^k (1 + f) with 1 + f in [sqrt(2)/2,
+// sqrt(2)), s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2))
+// with the degree-14 Remez polynomial R of that file (< 1 ulp). Positive
+// normal inputs only (the Box-Muller radius: u in [2^-53, 1]).
+// @ts-ignore: decorator
+@lazy const LG1: f64 = 6.666666666666735130e-01;
+// @ts-ignore: decorator
+@lazy const LG2: f64 = 3.999999999940941908e-01;
+// @ts-ignore: decorator
+@lazy const LG3: f64 = 2.857142874366239149e-01;
+// @ts-ignore: decorator
+@lazy const LG4: f64 = 2.222219843214978396e-01;
+// @ts-ignore: decorator
+@lazy const LG5: f64 = 1.818357216161805012e-01;
+// @ts-ignore: decorator
+@lazy const LG6: f64 = 1.531383769920937332e-01;
+// @ts-ignore: decorator
+@lazy const LG7: f64 = 1.479819860511658591e-01;
+/** 2^52 as bits and as a value: asDouble(TWO52_BITS + n) - 2^52 = n for 0 <= n < 2^52. */
+// @ts-ignore: decorator
+@lazy const TWO52_BITS: i64 = 0x4330000000000000;
+// @ts-ignore: decorator
+@lazy const TWO52: f64 = 4503599627370496.0;
+
+/** log(x) on both lanes for positive normal x. */
+// @ts-ignore: decorator
+@inline
+export function logPositiveV(x: v128): v128 {
+  // shift the mantissa range so that 1 + f lands in [sqrt(2)/2, sqrt(2))
+  const ix = i64x2.add(x, i64x2.splat(<i64>(0x3ff00000 - 0x3fe6a09e) << 32));
+  const kd = f64x2.sub(
+    i64x2.add(i64x2.shr_u(ix, 52), i64x2.splat(TWO52_BITS)),
+    f64x2.splat(TWO52 + 1023.0),
+  );
+  const m = i64x2.add(v128.and(ix, i64x2.splat(0x000fffffffffffff)), i64x2.splat(<i64>0x3fe6a09e << 32));
+  const f = f64x2.sub(m, f64x2.splat(1.0));
+  const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(LG2), f64x2.mul(w, f64x2.add(f64x2.splat(LG4), f64x2.mul(w, f64x2.splat(LG6))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(LG1), f64x2.mul(w, f64x2.add(f64x2.splat(LG3), f64x2.mul(w, f64x2.add(f64x2.splat(LG5), f64x2.mul(w, f64x2.splat(LG7))))))));
+  const r = f64x2.add(t2, t1);
+  // s (hfsq + R) + k ln2_lo - hfsq + f + k ln2_hi
+  const lo = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(kd, f64x2.splat(LN2_LO)));
+  return f64x2.add(f64x2.add(f64x2.sub(lo, hfsq), f), f64x2.mul(kd, f64x2.splat(LN2_HI)));
+}
+
+// sin / cos kernels of musl (__sin.c, __cos.c) on [-pi/4, pi/4].
+// @ts-ignore: decorator
+@lazy const S1: f64 = -1.66666666666666324348e-01;
+// @ts-ignore: decorator
+@lazy const S2: f64 = 8.33333333332248946124e-03;
+// @ts-ignore: decorator
+@lazy const S3: f64 = -1.98412698298579493134e-04;
+// @ts-ignore: decorator
+@lazy const S4: f64 = 2.75573137070700676789e-06;
+// @ts-ignore: decorator
+@lazy const S5: f64 = -2.50507602534068634195e-08;
+// @ts-ignore: decorator
+@lazy const S6: f64 = 1.58969099521155010221e-10;
+// @ts-ignore: decorator
+@lazy const C1: f64 = 4.16666666666666019037e-02;
+// @ts-ignore: decorator
+@lazy const C2: f64 = -1.38888888888741095749e-03;
+// @ts-ignore: decorator
+@lazy const C3: f64 = 2.48015872894767294178e-05;
+// @ts-ignore: decorator
+@lazy const C4: f64 = -2.75573143513906633035e-07;
+// @ts-ignore: decorator
+@lazy const C5: f64 = 2.08757232129817482790e-09;
+// @ts-ignore: decorator
+@lazy const C6: f64 = -1.13596475577881948265e-11;
+// @ts-ignore: decorator
+@lazy const TWO_PI_V: f64 = 6.283185307179586;
+
+/**
+ * sin(2 pi u) and cos(2 pi u) for u in [0, 1) (Box-Muller's angle): quadrant
+ * q = round(4u), exact remainder f = u - q/4 in [-1/8, 1/8], then the musl
+ * kernels at x = 2 pi f and a swap / sign flip by q. Returns sin; cos goes to
+ * the out pointer pair (two f64).
+ */
+// @ts-ignore: decorator
+@inline
+export function sinCosTurnV(u: v128, cosOut: usize): v128 {
+  const qd = f64x2.add(f64x2.mul(u, f64x2.splat(4.0)), f64x2.splat(SHIFT));
+  const f = f64x2.sub(u, f64x2.mul(f64x2.sub(qd, f64x2.splat(SHIFT)), f64x2.splat(0.25)));
+  const x = f64x2.mul(f, f64x2.splat(TWO_PI_V));
+  const z = f64x2.mul(x, x);
+  const w = f64x2.mul(z, z);
+  // __sin(x, 0, 0) = x + x z (S1 + z r), r = S2 + z (S3 + z S4) + z w (S5 + z S6)
+  const rs = f64x2.add(
+    f64x2.add(f64x2.splat(S2), f64x2.mul(z, f64x2.add(f64x2.splat(S3), f64x2.mul(z, f64x2.splat(S4))))),
+    f64x2.mul(f64x2.mul(z, w), f64x2.add(f64x2.splat(S5), f64x2.mul(z, f64x2.splat(S6)))),
+  );
+  const sn = f64x2.add(x, f64x2.mul(f64x2.mul(z, x), f64x2.add(f64x2.splat(S1), f64x2.mul(z, rs))));
+  // __cos(x, 0) = w1 + (((1 - w1) - hz) + z r), hz = z / 2, w1 = 1 - hz
+  const rc = f64x2.add(
+    f64x2.mul(z, f64x2.add(f64x2.splat(C1), f64x2.mul(z, f64x2.add(f64x2.splat(C2), f64x2.mul(z, f64x2.splat(C3)))))),
+    f64x2.mul(f64x2.mul(w, w), f64x2.add(f64x2.splat(C4), f64x2.mul(z, f64x2.add(f64x2.splat(C5), f64x2.mul(z, f64x2.splat(C6)))))),
+  );
+  const hz = f64x2.mul(f64x2.splat(0.5), z);
+  const w1 = f64x2.sub(f64x2.splat(1.0), hz);
+  const cs = f64x2.add(w1, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1.0), w1), hz), f64x2.mul(z, rc)));
+  // quadrant q (low bits of qd): odd q swaps sin and cos; sin flips sign for
+  // q = 2, 3, cos for q = 1, 2
+  const q = i64x2.sub(qd, i64x2.splat(SHIFT_BITS));
+  const swap = i64x2.eq(v128.and(q, i64x2.splat(1)), i64x2.splat(1));
+  const sinSign = i64x2.shl(v128.and(q, i64x2.splat(2)), 62);
+  const cosSign = i64x2.shl(v128.and(i64x2.add(q, i64x2.splat(1)), i64x2.splat(2)), 62);
+  v128.store(cosOut, v128.xor(v128.bitselect(sn, cs, swap), cosSign));
+  return v128.xor(v128.bitselect(cs, sn, swap), sinSign);
+}
