@@ -61,7 +61,7 @@ describe("philoxNormal (Box-Muller on f64x2 log and sincos)", () => {
     const out: number[] = [];
     for (let b = 0; out.length < n; b++) {
       rt.k.philoxRawBlock(words, key0, key1, ctr + b, 0, 0, 0);
-      const w = new Uint32Array(rt.memory.buffer, words, 4);
+      const w = rt.u32.slice(words / 4, words / 4 + 4);
       const r = Math.sqrt(-2 * Math.log(1 - unit(w[0], w[1])));
       const t = 2 * Math.PI * unit(w[2], w[3]);
       out.push(r * Math.cos(t), r * Math.sin(t));
