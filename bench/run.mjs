@@ -6,7 +6,8 @@
 // fresh Node process so JIT state and Wasm memory peaks do not leak between
 // them. Options: --no-torch, --no-tfjs-cpu, --best (table shows the best
 // round instead of the median; both are in the JSON); --report FILE re-prints
-// a saved run (median and best-round tables).
+// a saved run (median and best-round tables); --repeat N runs every
+// implementation N times in alternation and keeps each one's best run.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -51,32 +52,45 @@ function runChild(name, impl) {
 const TFJS_KINDS = ["gemm", "vae"];
 const TORCH_KINDS = ["gemm", "vae", "qp", "avi"];
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);
-const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--best"];
+const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--best", "--repeat"];
 
 /** Runs every implementation on each scenario; progress goes to stderr. */
-function measureAll(scenarios, flags) {
+function measureAll(scenarios, flags, repeat) {
   const impls = JS_IMPLS.filter((i) => !(flags.has("--no-tfjs-cpu") && i === "tfjs-cpu"));
   const torchPy = flags.has("--no-torch") ? null : findTorchPython();
   const measured = [];
   for (const s of scenarios) {
     const results = {};
-    for (const impl of impls) {
-      if (impl !== "amortvi" && !TFJS_KINDS.includes(s.kind)) continue; // no tfjs peer for the whole-run workloads
-      results[impl] = runChild(s.name, impl);
-      console.error(`${s.name} ${impl}: ${short(results[impl])} ${s.unit}`);
+    let torchMeta;
+    // --repeat n: every implementation n times in alternation (A B C A B C ...),
+    // keeping each one's best run, so a burst of load from other processes
+    // does not land on one column only
+    for (let r = 0; r < repeat; r++) {
+      for (const impl of impls) {
+        if (impl !== "amortvi" && !TFJS_KINDS.includes(s.kind)) continue; // no tfjs peer for the whole-run workloads
+        keepBest(results, impl, runChild(s.name, impl));
+        console.error(`${s.name} ${impl}: ${short(results[impl])} ${s.unit}`);
+      }
+      if (!TORCH_KINDS.includes(s.kind)) continue;
+      const torch = torchPy ? runTorch(s) : { status: flags.has("--no-torch") ? "skipped" : "not installed" };
+      for (const col of TORCH_COLUMNS) {
+        keepBest(results, col, torch[col] ?? { status: torch.status ?? "error", reason: torch.error });
+        console.error(`${s.name} ${col}: ${short(results[col])} ${s.unit}`);
+      }
+      torchMeta = torch.meta ?? torchMeta;
+      if (!torchPy) break;
     }
-    if (!TORCH_KINDS.includes(s.kind)) {
-      measured.push({ ...s, results });
-      continue;
-    }
-    const torch = torchPy ? runTorch(s) : { status: flags.has("--no-torch") ? "skipped" : "not installed" };
-    for (const col of TORCH_COLUMNS) {
-      results[col] = torch[col] ?? { status: torch.status ?? "error", reason: torch.error };
-      console.error(`${s.name} ${col}: ${short(results[col])} ${s.unit}`);
-    }
-    measured.push({ ...s, results, torchMeta: torch.meta });
+    measured.push({ ...s, results, torchMeta, repeat });
   }
   return { measured, torchPy };
+}
+
+/** Keeps the run with the higher median in results[key]; counts the runs. */
+function keepBest(results, key, run) {
+  const old = results[key];
+  const runs = (old?.runs ?? 0) + 1;
+  if (!old || old.median === undefined || (run.median !== undefined && run.median > old.median)) results[key] = { ...run, runs };
+  else old.runs = runs;
 }
 
 /** Prints the table and its footnotes; stat is "median" or "max". */
@@ -107,7 +121,9 @@ function report(all, stat) {
   const blas = measured.map((s) => s.torchMeta?.oneThread?.blas).find(Boolean);
   if (blas) console.log(`\ntorch BLAS: ${blas}${blas.includes("openblas") ? "" : "  (reference BLAS: install libopenblas0-pthread for a fair torch figure)"}`);
   console.log("\namortvi computes in f64; tfjs in f32 (its only float type); torch in f32 unless the column says f64.");
-  console.log(`torch-Nt uses all cores; every other column is one thread. Rates are ${stat === "max" ? "best" : "median"} of timed rounds after warm-up.`);
+  const repeat = Math.max(...measured.map((s) => s.repeat ?? 1));
+  const runs = repeat > 1 ? `, best of ${repeat} alternated runs of each implementation` : "";
+  console.log(`torch-Nt uses all cores; every other column is one thread. Rates are ${stat === "max" ? "best" : "median"} of timed rounds after warm-up${runs}.`);
 }
 
 /** Writes bench/results/<timestamp>.json; returns its path. */
@@ -123,7 +139,7 @@ function save(measured, torchPy) {
 async function main(argv) {
   if (argv[0] === "--child") return child(argv[1], argv[2]);
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(`usage: node bench/run.mjs [scenario|prefix ...] [${FLAGS.join("] [")}]   |   node bench/run.mjs --report bench/results/<file>.json\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}, scaling`);
+    console.log(`usage: node bench/run.mjs [scenario|prefix ...] [${FLAGS.join("] [")}]   [--repeat N]   |   node bench/run.mjs --report bench/results/<file>.json\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}, scaling`);
     return;
   }
   const at = argv.indexOf("--report");
@@ -136,11 +152,15 @@ async function main(argv) {
     report(saved.scenarios, "max");
     return;
   }
+  const rep = argv.indexOf("--repeat");
+  const repeat = rep >= 0 ? Number(argv[rep + 1]) : 1;
+  if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat expects an integer >= 1, got ${argv[rep + 1]}`);
+  if (rep >= 0) argv = [...argv.slice(0, rep + 1), ...argv.slice(rep + 2)];
   const flags = new Set(argv.filter((a) => a.startsWith("-")));
   const unknown = [...flags].filter((f) => !FLAGS.includes(f));
   if (unknown.length) throw new Error(`unknown option ${unknown.join(", ")}; expected ${FLAGS.join(", ")}`);
   const scenarios = selectScenarios(argv.filter((a) => !a.startsWith("-")));
-  const { measured, torchPy } = measureAll(scenarios, flags);
+  const { measured, torchPy } = measureAll(scenarios, flags, repeat);
   report(measured, flags.has("--best") ? "max" : "median");
   console.log(`\nwrote ${save(measured, torchPy)}`);
 }
