@@ -139,7 +139,7 @@ function save(measured, torchPy) {
 async function main(argv) {
   if (argv[0] === "--child") return child(argv[1], argv[2]);
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(`usage: node bench/run.mjs [scenario|prefix ...] [${FLAGS.join("] [")}]   [--repeat N]   |   node bench/run.mjs --report bench/results/<file>.json\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}, scaling`);
+    console.log(`usage: node bench/run.mjs [scenario|prefix ...] [${FLAGS.filter((f) => f !== "--repeat").join("] [")}] [--repeat N]   |   node bench/run.mjs --report bench/results/<file>.json\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}, scaling`);
     return;
   }
   const at = argv.indexOf("--report");
