@@ -174,14 +174,17 @@ export interface GridPosterior {
   secondMoment: Float64Array;
 }
 
-/** Quadrature posterior of x = fGrid + N(0, s^2 I) over a latent grid, given f evaluated on the grid (flat [G, D]). */
-export function gridPosterior(grid: LatentGrid, fGrid: Float64Array, noiseStd: number, x: Float64Array, obsDim: number): GridPosterior {
-  assertPositive("noiseStd", noiseStd);
+/** Quadrature posterior of x = fGrid + N(0, diag(s^2)) over a latent grid, given f on the grid (flat [G, D]); s one number or one per dimension. */
+export function gridPosterior(grid: LatentGrid, fGrid: Float64Array, noiseStd: number | ArrayLike<number>, x: Float64Array, obsDim: number): GridPosterior {
+  const stds = typeof noiseStd === "number" ? new Float64Array(obsDim).fill(noiseStd) : Float64Array.from(noiseStd);
+  if (stds.length !== obsDim) throw new DomainError("noiseStd", `one number or ${obsDim} numbers`, `${stds.length} numbers`);
+  stds.forEach((v, i) => assertPositive(`noiseStd[${i}]`, v));
   if (fGrid.length !== grid.size * obsDim) throw new DomainError("fGrid", `${grid.size * obsDim} values`, `${fGrid.length}`);
   const n = x.length / obsDim;
   const d = grid.latentDim;
-  const logNorm = -obsDim * (Math.log(noiseStd) + 0.5 * Math.log(2 * Math.PI));
-  const inv = 1 / (2 * noiseStd * noiseStd);
+  let logNorm = -0.5 * obsDim * Math.log(2 * Math.PI);
+  stds.forEach((v) => (logNorm -= Math.log(v)));
+  const inv = stds.map((v) => 1 / (2 * v * v));
   const logLikelihood = new Float64Array(n);
   const mean = new Float64Array(n * d);
   const secondMoment = new Float64Array(n * d);
@@ -192,9 +195,9 @@ export function gridPosterior(grid: LatentGrid, fGrid: Float64Array, noiseStd: n
       let sq = 0;
       for (let o = 0; o < obsDim; o++) {
         const r = x[i * obsDim + o] - fGrid[g * obsDim + o];
-        sq += r * r;
+        sq += r * r * inv[o];
       }
-      const v = grid.logWeights[g] - sq * inv;
+      const v = grid.logWeights[g] - sq;
       lp[g] = v;
       if (v > mx) mx = v;
     }

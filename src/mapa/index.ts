@@ -4,5 +4,4 @@ export * from "./assignment.js";
 export * from "./bandwidth.js";
 export * from "./codes.js";
 export * from "./posterior.js";
-export * from "./bound.js";
 export * from "../data/synthetic.js";

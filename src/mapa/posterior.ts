@@ -16,22 +16,13 @@ import { exp, scale, shift, square } from "../autodiff/ops/unary.js";
 import { DomainError, NonFiniteError, ShapeError, assertInteger, assertPositive } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
-import type { Batch } from "../models/model.js";
+import type { GuideSample } from "../infer/guide.js";
+import type { Batch, LatentValues } from "../models/model.js";
+import type { VAE } from "../models/vae.js";
+import type { FixedPosterior } from "../train/schedules/types.js";
 import { dataBandwidth, type BandwidthRule } from "./bandwidth.js";
 import { assignCodes, type CodeOptions } from "./codes.js";
 import type { WorkCounter } from "./graph.js";
-
-/**
- * A posterior approximation that is fixed during training (no parameters):
- * what the `mapa` schedule strategy needs to form the decoder-only bound.
- */
-export interface FixedPosterior {
-  readonly latentDim: number;
-  /** K draws per row: z [B*K, latentDim] (row b*K+k belongs to x_b) and log q(z | x_b) [B*K] (constants, arena tensors). */
-  sampleWithLogProb(batch: Batch, K: number, rng: Rng): { z: Tensor; logQ: Tensor };
-  /** Cost of building the approximation, charged to the pipeline's computation budget. */
-  readonly precompute: { seconds: number; multiplyAdds: number };
-}
 
 export interface MapaOptions extends CodeOptions {
   /** h: a number > 0, or a rule computing it from the data. Default "knn". */
@@ -86,8 +77,15 @@ function localSpacing(codes: Float64Array, d: number, k: number, work: WorkCount
   return out;
 }
 
+/**
+ * MAPA as the fixed posterior of the `mapa` schedule (src/train/schedules/mapa.ts),
+ * which maximizes log (1/K) sum_k p_theta(x, z_k) / MAPA(z_k | x), z_k ~ MAPA(. | x)
+ * over the decoder only. Build it with MapaPosterior.fit(train, ...).
+ */
 export class MapaPosterior implements FixedPosterior {
+  readonly params = [] as const;
   readonly latentDim: number;
+  /** Cost of building MAPA (bandwidth, codes, the training set's q(n | x_i)): wall time and multiply-adds. */
   readonly precompute: { seconds: number; multiplyAdds: number };
   /** Index posterior of the training rows, computed once. */
   readonly trainPosterior: IndexPosterior;
@@ -234,6 +232,25 @@ export class MapaPosterior implements FixedPosterior {
     return { logWeights: gather(t.logWeights), means: t.means.map(gather), logStds: gather(t.logStds) };
   }
 
+  /** Frees the persistent training tables. */
+  dispose(): void {
+    if (!this.trainTables) return;
+    const t = this.trainTables;
+    [t.logWeights, t.logStds, ...t.means].forEach((x) => x.dispose());
+    this.trainTables = null;
+  }
+
+  /** One z ~ MAPA(. | x_b) per row, with log MAPA(z | x_b). */
+  sample(batch: Batch, rng: Rng): GuideSample {
+    return this.sampleRepeated(batch, 1, rng);
+  }
+
+  /** K draws per row (row b*K + k), with log MAPA(z | x_b) -> GuideSample {values: {z}, logQ, logQScore: null}. */
+  sampleRepeated(batch: Batch | Float64Array, K: number, rng: Rng): GuideSample {
+    const { z, logQ } = this.sampleWithLogProb(batch, K, rng);
+    return { values: { z }, logQ, logQScore: null };
+  }
+
   /** z_k ~ MAPA(. | x_b), k < K, and log MAPA(z_k | x_b): pick a component by q(n | x), add tau_n * eps. */
   sampleWithLogProb(batch: Batch | Float64Array, K: number, rng: Rng): { z: Tensor; logQ: Tensor } {
     assertInteger("K", K, 1);
@@ -249,8 +266,10 @@ export class MapaPosterior implements FixedPosterior {
     return { z, logQ: this.logProbOf(z, lw, means, ls) };
   }
 
-  /** log MAPA(z | x) for z [B*K, d] with K = z.rows / rows(x). */
-  logProb(z: Tensor, batch: Batch | Float64Array): Tensor {
+  /** log MAPA(z | x) for values.z [B*K, d] (K = z.rows / rows(x)) -> [B*K]. */
+  logProb(values: LatentValues | Tensor, batch: Batch | Float64Array): Tensor {
+    const z = values instanceof Tensor ? values : values.z;
+    if (!(z instanceof Tensor)) throw new DomainError("values.z", "a Tensor [B, Z]", "not a Tensor");
     const mix = this.mixture(batch);
     const B = mix.logWeights.rows;
     if (z.rank !== 2 || z.shape[1] !== this.latentDim || z.rows % B !== 0) {
@@ -270,4 +289,12 @@ export class MapaPosterior implements FixedPosterior {
     }
     return shift(logSumExp(acc), -0.5 * this.latentDim * Math.log(2 * Math.PI));
   }
+}
+
+/** MAPA's precomputation in datapoint-passes of the VAE's decoder: multiply-adds / (multiply-adds of one decoder forward pass over one row). */
+export function precomputePasses(posterior: MapaPosterior, vae: VAE): number {
+  const sizes = vae.decoderNet.sizes;
+  let macs = 0;
+  for (let l = 1; l < sizes.length; l++) macs += sizes[l - 1] * sizes[l];
+  return posterior.precompute.multiplyAdds / macs;
 }

@@ -1,0 +1,194 @@
+/**
+ * Shared pieces of the MAPA experiments (issue 6): the pipelines (joint VAE,
+ * IWAE K = 5 / 50, aggressive, MAPA) trained on one synthetic data set under
+ * one budget of network passes, with test log-likelihood by quadrature under
+ * the learned decoder recorded against passes and against wall time.
+ */
+import { noGrad } from "../../autodiff/tape.js";
+import { Rng } from "../../core/rng.js";
+import { runtime } from "../../core/runtime.js";
+import { Tensor } from "../../core/tensor.js";
+import { gridPosterior, latentGrid, type LatentGrid, type SyntheticDataset } from "../../data/synthetic.js";
+import { MapaPosterior, precomputePasses } from "../../mapa/posterior.js";
+import { VAE } from "../../models/vae.js";
+import type { TrainCallback } from "../../train/callbacks.js";
+import { train } from "../../train/loop.js";
+import { aggressive } from "../../train/schedules/aggressive.js";
+import { iwae } from "../../train/schedules/iwae.js";
+import { joint } from "../../train/schedules/joint.js";
+import { mapa } from "../../train/schedules/mapa.js";
+import type { Strategy } from "../../train/schedules/types.js";
+
+export const PIPELINES = ["joint", "iwae-5", "iwae-50", "aggressive", "mapa"] as const;
+export type PipelineName = (typeof PIPELINES)[number];
+
+export interface PipelineSettings {
+  /** Budget in network passes per training datapoint (precomputation included); training stops past it. */
+  budgetPasses: number;
+  /** Hard cap on epochs. */
+  maxEpochs: number;
+  batchSize: number;
+  hidden: number;
+  lr: number;
+  /** Importance samples of MAPA's decoder-only bound. */
+  mapaK: number;
+  /** Mixture components M per latent dimension kept by MAPA (nearest training points). */
+  mapaComponents: number;
+  /** Evaluate test log-likelihood about this many times along training. */
+  evaluations: number;
+  /** Test rows used for the curve (all of them for the final value). */
+  evalRows: number;
+  /** Latent grid points per axis for quadrature under the learned decoder. */
+  gridPerDim: number;
+}
+
+/** log p_theta(x) = log sum_g w_g N(x; f_theta(z_g), diag(sigma^2)) by quadrature on a latent grid, per row of x. */
+export function decoderLogLikelihood(vae: VAE, grid: LatentGrid, x: Float64Array): Float64Array {
+  const a = runtime().arena;
+  const m = a.mark();
+  try {
+    const { f, sigma } = noGrad(() => ({
+      f: vae.decode(Tensor.from(grid.points, [grid.size, grid.latentDim])).toFloat64Array(),
+      sigma: vae.logSigma.tensor.toFloat64Array().map(Math.exp),
+    }));
+    return gridPosterior(grid, f, sigma, x, vae.obsDim).logLikelihood;
+  } finally {
+    a.restore(m);
+  }
+}
+
+/** Test log-likelihood of the prior-only (collapsed) baseline: x ~ N(mean, diag(var)) fitted to the training rows. */
+export function priorOnlyLogLikelihood(ds: SyntheticDataset): number {
+  const D = ds.obsDim;
+  const mean = new Float64Array(D);
+  const v = new Float64Array(D);
+  for (let i = 0; i < ds.nTrain; i++) for (let d = 0; d < D; d++) mean[d] += ds.train[i * D + d] / ds.nTrain;
+  for (let i = 0; i < ds.nTrain; i++) for (let d = 0; d < D; d++) v[d] += (ds.train[i * D + d] - mean[d]) ** 2 / ds.nTrain;
+  let s = 0;
+  for (let i = 0; i < ds.nTest; i++) {
+    for (let d = 0; d < D; d++) s += -0.5 * Math.log(2 * Math.PI * v[d]) - (ds.test[i * D + d] - mean[d]) ** 2 / (2 * v[d]);
+  }
+  return s / ds.nTest;
+}
+
+function meanOf(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return s / v.length;
+}
+
+/** One curve point: cost so far and the test log-likelihood (nats per datapoint). */
+export interface CurvePoint {
+  passes: number;
+  seconds: number;
+  testLL: number;
+}
+
+export interface PipelineRun {
+  pipeline: PipelineName;
+  dataset: string;
+  seed: number;
+  curve: CurvePoint[];
+  /** Test log-likelihood on all test rows at the end of training. */
+  finalTestLL: number;
+  passes: number;
+  /** Training wall time plus precomputation, evaluation excluded. */
+  seconds: number;
+  precompute: { passes: number; seconds: number } | null;
+  steps: number;
+  /** Aggressive schedule: outer step at which it switched to joint training (null: never). */
+  switchedOffStep: number | null;
+  diverged: boolean;
+}
+
+function strategyFor(name: PipelineName, vae: VAE, ds: SyntheticDataset, seed: number, s: PipelineSettings): { strategy: Strategy; pre: PipelineRun["precompute"]; post: MapaPosterior | null } {
+  switch (name) {
+    case "joint":
+      return { strategy: joint(), pre: null, post: null };
+    case "iwae-5":
+      return { strategy: iwae(5), pre: null, post: null };
+    case "iwae-50":
+      return { strategy: iwae(50), pre: null, post: null };
+    case "aggressive":
+      return { strategy: aggressive(), pre: null, post: null };
+    case "mapa": {
+      const post = MapaPosterior.fit(ds.train, ds.obsDim, ds.latentDim, new Rng(seed).fork(7), { components: s.mapaComponents * ds.latentDim });
+      const passes = precomputePasses(post, vae);
+      return { strategy: mapa({ posterior: post, K: s.mapaK, precomputePasses: passes }), pre: { passes: passes / ds.nTrain, seconds: post.precompute.seconds }, post };
+    }
+  }
+}
+
+/**
+ * Trains one pipeline on ds until its passes per datapoint reach the budget
+ * (or maxEpochs), recording test log-likelihood against passes and against
+ * wall time (evaluation time excluded, precomputation included).
+ */
+export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: number, s: PipelineSettings, onProgress?: (fraction: number) => void): PipelineRun {
+  const vae = new VAE({ obsDim: ds.obsDim, latentDim: ds.latentDim, hidden: s.hidden, rng: new Rng(seed).fork(1) });
+  const { strategy, pre, post } = strategyFor(name, vae, ds, seed, s);
+  const grid = latentGrid(ds.latentDim, s.gridPerDim);
+  const evalX = ds.test.subarray(0, Math.min(s.evalRows, ds.nTest) * ds.obsDim);
+  const curve: CurvePoint[] = [];
+  const preSeconds = pre?.seconds ?? 0;
+  let evalMs = 0;
+  let t0 = 0;
+  let lastFraction = 0;
+  const every = Math.max(1, s.budgetPasses / s.evaluations);
+  let nextEval = 0;
+  const evaluate = (passes: number) => {
+    const e0 = performance.now();
+    curve.push({ passes, seconds: preSeconds + (e0 - t0 - evalMs) / 1000, testLL: meanOf(decoderLogLikelihood(vae, grid, evalX)) });
+    evalMs += performance.now() - e0;
+  };
+  const budget: TrainCallback = {
+    onStart(info) {
+      t0 = performance.now();
+      evaluate(info.counter.perDatapoint(info.n).total);
+      nextEval = every;
+    },
+    onStep(info) {
+      const passes = info.counter.perDatapoint(info.n).total;
+      if (passes >= nextEval) {
+        evaluate(passes);
+        while (nextEval <= passes) nextEval += every;
+      }
+      const f = Math.min(1, passes / s.budgetPasses);
+      if (onProgress && f - lastFraction >= 0.02) {
+        onProgress(f);
+        lastFraction = f;
+      }
+      if (passes >= s.budgetPasses) return "budget reached";
+    },
+  };
+  const result = train(vae, strategy, {
+    data: Tensor.from(ds.train, [ds.nTrain, ds.obsDim]),
+    heldOut: Tensor.from(ds.test.subarray(0, Math.min(500, ds.nTest) * ds.obsDim), [Math.min(500, ds.nTest), ds.obsDim]),
+    batchSize: s.batchSize,
+    epochs: s.maxEpochs,
+    lr: s.lr,
+    rng: new Rng(seed).fork(2),
+    callbacks: [budget],
+  });
+  const passes = result.passesPerDatapoint.total;
+  if (curve[curve.length - 1].passes < passes) evaluate(passes);
+  const seconds = preSeconds + (performance.now() - t0 - evalMs) / 1000;
+  const finalTestLL = meanOf(decoderLogLikelihood(vae, grid, ds.test));
+  vae.dispose();
+  post?.dispose();
+  onProgress?.(1);
+  runtime().arena.reset();
+  return {
+    pipeline: name,
+    dataset: ds.name,
+    seed,
+    curve,
+    finalTestLL,
+    passes,
+    seconds,
+    precompute: pre,
+    steps: result.steps,
+    switchedOffStep: result.schedule.switchedOff?.step ?? null,
+    diverged: result.diverged !== null,
+  };
+}
