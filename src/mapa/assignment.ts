@@ -77,9 +77,9 @@ export function hungarian(cost: Float64Array, n: number, work?: WorkCounter): In
 }
 
 export interface SinkhornOptions {
-  /** Entropic regularization relative to the mean cost. Default 0.02. */
+  /** Entropic regularization relative to the mean cost. Default 0.05 (a blurred plan converges in few iterations; the rounding makes it a permutation). */
   epsilon?: number;
-  /** Sinkhorn iterations. Default 200. */
+  /** Sinkhorn iterations. Default 20. */
   iterations?: number;
 }
 
@@ -90,9 +90,9 @@ export interface SinkhornOptions {
  */
 export function sinkhornAssignment(cost: Float64Array, n: number, options: SinkhornOptions = {}, work?: WorkCounter): Int32Array {
   checkCost(cost, n);
-  const rel = options.epsilon ?? 0.02;
+  const rel = options.epsilon ?? 0.05;
   assertPositive("epsilon", rel);
-  const iterations = options.iterations ?? 200;
+  const iterations = options.iterations ?? 20;
   assertInteger("iterations", iterations, 1);
   let meanCost = 0;
   let minCost = Infinity;
@@ -153,6 +153,6 @@ export function sinkhornAssignment(cost: Float64Array, n: number, options: Sinkh
 }
 
 /** Min-cost assignment: exact Hungarian up to `exactUpTo` rows (default 400), Sinkhorn + greedy rounding above. */
-export function minCostAssignment(cost: Float64Array, n: number, exactUpTo = 400, work?: WorkCounter): { perm: Int32Array; method: "hungarian" | "sinkhorn" } {
-  return n <= exactUpTo ? { perm: hungarian(cost, n, work), method: "hungarian" } : { perm: sinkhornAssignment(cost, n, {}, work), method: "sinkhorn" };
+export function minCostAssignment(cost: Float64Array, n: number, exactUpTo = 400, work?: WorkCounter, sinkhorn: SinkhornOptions = {}): { perm: Int32Array; method: "hungarian" | "sinkhorn" } {
+  return n <= exactUpTo ? { perm: hungarian(cost, n, work), method: "hungarian" } : { perm: sinkhornAssignment(cost, n, sinkhorn, work), method: "sinkhorn" };
 }

@@ -8,7 +8,7 @@
  */
 import { DomainError, UnknownNameError, assertInteger } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
-import { minCostAssignment } from "./assignment.js";
+import { minCostAssignment, type SinkhornOptions } from "./assignment.js";
 import { knnGraph, laplacianEigenvectors, type WorkCounter } from "./graph.js";
 
 /** Phi^{-1}(p): the standard Normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
@@ -93,6 +93,8 @@ export interface CodeOptions {
   k?: number;
   /** Largest n solved by the exact Hungarian assignment (2-D); Sinkhorn above. Default 400. */
   exactUpTo?: number;
+  /** Sinkhorn settings for n above exactUpTo. */
+  sinkhorn?: SinkhornOptions;
 }
 
 /** A 1-D ordering of the rows of x along their principal curve. */
@@ -136,7 +138,7 @@ export function assignCodes(x: Float64Array, dim: number, latentDim: number, rng
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) cost[i * n + j] = (emb[0][i] - draws[2 * j]) ** 2 + (emb[1][i] - draws[2 * j + 1]) ** 2;
   }
-  const { perm, method } = minCostAssignment(cost, n, options.exactUpTo ?? 400, work);
+  const { perm, method } = minCostAssignment(cost, n, options.exactUpTo ?? 400, work, options.sinkhorn);
   const codes = new Float64Array(n * 2);
   for (let i = 0; i < n; i++) {
     codes[2 * i] = draws[2 * perm[i]];

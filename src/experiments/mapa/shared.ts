@@ -38,8 +38,8 @@ export interface PipelineSettings {
   evaluations: number;
   /** Test rows used for the curve (all of them for the final value). */
   evalRows: number;
-  /** Latent grid points per axis for quadrature under the learned decoder. */
-  gridPerDim: number;
+  /** Latent grid points per axis for quadrature under the learned decoder, for 1-D and 2-D latents. */
+  gridPerDim: readonly [number, number];
 }
 
 /** log p_theta(x) = log sum_g w_g N(x; f_theta(z_g), diag(sigma^2)) by quadrature on a latent grid, per row of x. */
@@ -127,7 +127,7 @@ function strategyFor(name: PipelineName, vae: VAE, ds: SyntheticDataset, seed: n
 export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: number, s: PipelineSettings, onProgress?: (fraction: number) => void): PipelineRun {
   const vae = new VAE({ obsDim: ds.obsDim, latentDim: ds.latentDim, hidden: s.hidden, rng: new Rng(seed).fork(1) });
   const { strategy, pre, post } = strategyFor(name, vae, ds, seed, s);
-  const grid = latentGrid(ds.latentDim, s.gridPerDim);
+  const grid = latentGrid(ds.latentDim, s.gridPerDim[ds.latentDim - 1]);
   const evalX = ds.test.subarray(0, Math.min(s.evalRows, ds.nTest) * ds.obsDim);
   const curve: CurvePoint[] = [];
   const preSeconds = pre?.seconds ?? 0;
@@ -191,4 +191,58 @@ export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: numb
     switchedOffStep: result.schedule.switchedOff?.step ?? null,
     diverged: result.diverged !== null,
   };
+}
+
+/** Mean, min and max over seeds of the curves of one pipeline, point by point (curves share evaluation points up to rounding). */
+export interface CurveSummary {
+  passes: number[];
+  seconds: number[];
+  mean: number[];
+  lower: number[];
+  upper: number[];
+}
+
+export function summarizeCurves(runs: readonly PipelineRun[]): CurveSummary {
+  const len = Math.min(...runs.map((r) => r.curve.length));
+  const at = (i: number, f: (c: CurvePoint) => number) => runs.map((r) => f(r.curve[i]));
+  const out: CurveSummary = { passes: [], seconds: [], mean: [], lower: [], upper: [] };
+  for (let i = 0; i < len; i++) {
+    const ll = at(i, (c) => c.testLL);
+    out.passes.push(meanOf(at(i, (c) => c.passes)));
+    out.seconds.push(meanOf(at(i, (c) => c.seconds)));
+    out.mean.push(meanOf(ll));
+    out.lower.push(Math.min(...ll));
+    out.upper.push(Math.max(...ll));
+  }
+  return out;
+}
+
+/** Mean and sample standard deviation. */
+export function meanSd(values: readonly number[]): { mean: number; sd: number } {
+  const m = meanOf(values);
+  const sd = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1)) : 0;
+  return { mean: m, sd };
+}
+
+/** The value of a curve at cost x (linear interpolation; NaN outside the curve's range). */
+export function valueAt(xs: readonly number[], ys: readonly number[], x: number): number {
+  for (let i = 1; i < xs.length; i++) {
+    if (xs[i] >= x && xs[i - 1] <= x) return xs[i] === xs[i - 1] ? ys[i] : ys[i - 1] + ((ys[i] - ys[i - 1]) * (x - xs[i - 1])) / (xs[i] - xs[i - 1]);
+  }
+  return NaN;
+}
+
+/** Pearson correlation. */
+export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const ma = meanOf(a);
+  const mb = meanOf(b);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
 }
