@@ -1,4 +1,5 @@
-import { assertInteger } from "../core/errors.js";
+import { DomainError, assertInteger } from "../core/errors.js";
+import type { VAE } from "../models/vae.js";
 import type { ParamsJSON } from "../nn/param-store.js";
 import type { OptimizerJSON } from "../optim/optimizer.js";
 import type { TrainCallback } from "./callbacks.js";
@@ -48,4 +49,15 @@ export function checkpointCallback(write: (json: string) => void, every = 100): 
       written.push(info.step);
     },
   };
+}
+
+/** Loads a checkpoint's parameters into `vae` (both stores; every name, shape and value is checked before writing). */
+export function restoreCheckpoint(vae: VAE, checkpoint: Checkpoint | string): Checkpoint {
+  const cp: Checkpoint = typeof checkpoint === "string" ? JSON.parse(checkpoint) : checkpoint;
+  if (!cp || typeof cp !== "object" || !cp.encoder || !cp.decoder) {
+    throw new DomainError("checkpoint", "a checkpoint with encoder and decoder parameters", typeof cp);
+  }
+  vae.encoderParams.loadJSON(cp.encoder);
+  vae.decoderParams.loadJSON(cp.decoder);
+  return cp;
 }

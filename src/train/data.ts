@@ -1,30 +1,7 @@
-import { DomainError, NonFiniteError, ShapeError, assertInteger, describeShape } from "../core/errors.js";
+import { assertInteger } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
-import { runtime } from "../core/runtime.js";
 import { Tensor } from "../core/tensor.js";
 import type { Batch } from "../models/model.js";
-
-/** Data as rows: a [N, D] tensor or an array of N rows of length D. */
-export type DataInput = Tensor | readonly (readonly number[])[];
-
-/** A persistent [N, D] copy of `data`, checked: N >= 1, D = obsDim, all finite (errors name `argument`). */
-export function toDataTensor(argument: string, data: DataInput, obsDim: number): Tensor {
-  if (data instanceof Tensor) {
-    if (data.rank !== 2 || data.rows < 1) throw new DomainError(argument, "a non-empty data set [N, D]", describeShape(data.shape));
-    if (data.cols !== obsDim) throw new ShapeError(argument, `rows of length ${obsDim}`, describeShape(data.shape));
-    const i = data.firstNonFinite();
-    if (i >= 0) throw new NonFiniteError(argument, "finite numbers", `${data.view()[i]} in row ${Math.floor(i / obsDim)}`);
-    return data.clone("persistent");
-  }
-  if (!Array.isArray(data) || data.length === 0) throw new DomainError(argument, "a non-empty data set [N, D]", "an empty data set");
-  data.forEach((r, i) => {
-    if (r.length !== obsDim) throw new ShapeError(argument, `rows of length ${obsDim}`, `row ${i} of length ${r.length}`);
-    r.forEach((v: number, j: number) => {
-      if (!Number.isFinite(v)) throw new NonFiniteError(argument, "finite numbers", `${v} in row ${i}, column ${j}`);
-    });
-  });
-  return Tensor.from(data, undefined, "persistent", runtime(), argument);
-}
 
 /**
  * Minibatches of a training set: each epoch the rows are shuffled once into

@@ -6,7 +6,8 @@ import { Adam } from "../optim/adam.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { TrainCallback } from "./callbacks.js";
 import { PassCounter, type PassCounts } from "./counting.js";
-import { Minibatches, toDataTensor, type DataInput } from "./data.js";
+import { toDataTensor, type DataInput } from "../diagnostics/vae.js";
+import { Minibatches } from "./data.js";
 import type { ScheduleRecord, Strategy, TrainState } from "./schedules/types.js";
 
 export interface TrainOptions {

@@ -20,7 +20,8 @@ export interface AggressiveOptions {
  * negative ELBO summed over a block of `block` steps is not below the previous
  * block's sum; then the decoder alone is updated on the outer batch. After
  * every epoch I_q(x; z) is estimated on the held-out data; once it decreases
- * the schedule switches to joint training for good.
+ * the schedule switches to joint training for good. The encoder passes of
+ * that estimate (one over the held-out set per epoch) count as the schedule's cost.
  */
 export function aggressive({ maxInner = 100, block = 15 }: AggressiveOptions = {}): Strategy {
   assertInteger("maxInner", maxInner, 1);

@@ -1,6 +1,6 @@
 import { assertInteger } from "../../core/errors.js";
 import type { Batch } from "../../models/model.js";
-import { importanceWeightedLoss } from "../objectives.js";
+import { importanceWeightedLoss } from "../../infer/importance-weighted.js";
 import { jointUpdate } from "./joint.js";
 import type { Strategy, TrainState } from "./types.js";
 

@@ -1,7 +1,7 @@
 import { valueAndGrad } from "../../autodiff/tape.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import type { Batch } from "../../models/model.js";
-import { importanceWeightedLoss } from "../objectives.js";
+import { importanceWeightedLoss } from "../../infer/importance-weighted.js";
 import type { FixedPosterior, Strategy, TrainState } from "./types.js";
 
 export interface FixedPosteriorOptions {

@@ -16,7 +16,7 @@ export interface Proposal {
 }
 
 /** The batch with every row repeated K times (row b*K + k = row b), indices and context included. */
-export function repeatBatch(batch: Batch, K: number): Batch {
+export function tileBatch(batch: Batch, K: number): Batch {
   if (K === 1) return batch;
   const index = batch.index ? new Int32Array(batch.index.length * K) : undefined;
   if (index && batch.index) for (let i = 0; i < index.length; i++) index[i] = batch.index[Math.floor(i / K)];
@@ -29,7 +29,7 @@ export function repeatBatch(batch: Batch, K: number): Batch {
 
 /** K draws per row of the batch from q, and the repeated batch they belong to. */
 export function drawRepeated(q: Proposal, batch: Batch, K: number, rng: Rng): { draw: GuideSample; repeated: Batch } {
-  const repeated = repeatBatch(batch, K);
+  const repeated = tileBatch(batch, K);
   const draw = q.sampleRepeated ? q.sampleRepeated(batch, K, rng) : q.sample(repeated, rng);
   if (draw.logQScore) throw new DomainError("q", "a proposal with reparameterized (continuous) draws only", "discrete draws");
   return { draw, repeated };
