@@ -9,6 +9,7 @@ import { Rng } from "../../core/rng.js";
 import { runtime } from "../../core/runtime.js";
 import { Tensor } from "../../core/tensor.js";
 import { gridPosterior, latentGrid, type LatentGrid, type SyntheticDataset } from "../../data/synthetic.js";
+import { activeUnits, importanceLogLikelihood, mutualInformation } from "../../diagnostics/vae.js";
 import { MapaPosterior, precomputePasses } from "../../mapa/posterior.js";
 import { VAE } from "../../models/vae.js";
 import type { TrainCallback } from "../../train/callbacks.js";
@@ -89,8 +90,15 @@ export interface PipelineRun {
   dataset: string;
   seed: number;
   curve: CurvePoint[];
-  /** Test log-likelihood on all test rows at the end of training. */
+  /** Test log-likelihood on all test rows at the end of training (quadrature). */
   finalTestLL: number;
+  /** IWAE estimate (K = 500) of the test log-likelihood on the first 200 test rows, with the pipeline's own proposal (encoder, or MAPA). */
+  iwae500TestLL: number;
+  /** Quadrature test log-likelihood on the same 200 rows (to compare with the IWAE estimate). */
+  quadratureTestLL200: number;
+  /** Encoder pipelines: active units and I_q(x; z) on 500 test rows (null for MAPA, which has no encoder). */
+  activeUnits: number | null;
+  mutualInformation: number | null;
   passes: number;
   /** Training wall time plus precomputation, evaluation excluded. */
   seconds: number;
@@ -173,7 +181,17 @@ export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: numb
   const passes = result.passesPerDatapoint.total;
   if (curve[curve.length - 1].passes < passes) evaluate(passes);
   const seconds = preSeconds + (performance.now() - t0 - evalMs) / 1000;
-  const finalTestLL = meanOf(decoderLogLikelihood(vae, grid, ds.test));
+  const perPoint = decoderLogLikelihood(vae, grid, ds.test);
+  const finalTestLL = meanOf(perPoint);
+  const n200 = Math.min(200, ds.nTest);
+  const x200 = Tensor.from(ds.test.subarray(0, n200 * ds.obsDim), [n200, ds.obsDim], "persistent");
+  const x500 = Tensor.from(ds.test.subarray(0, Math.min(500, ds.nTest) * ds.obsDim), [Math.min(500, ds.nTest), ds.obsDim], "persistent");
+  const evalRng = new Rng(seed).fork(9);
+  const iwae500TestLL = importanceLogLikelihood(vae, post ?? vae.encoder, x200, evalRng, { K: 500 }).mean;
+  const au = post ? null : activeUnits(vae, x500).count;
+  const mi = post ? null : mutualInformation(vae, x500, evalRng);
+  x200.dispose();
+  x500.dispose();
   vae.dispose();
   post?.dispose();
   onProgress?.(1);
@@ -184,6 +202,10 @@ export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: numb
     seed,
     curve,
     finalTestLL,
+    iwae500TestLL,
+    quadratureTestLL200: meanOf(perPoint.subarray(0, n200)),
+    activeUnits: au,
+    mutualInformation: mi,
     passes,
     seconds,
     precompute: pre,
