@@ -80,13 +80,17 @@ function summarize(cfg: Config, settings: PipelineSettings, runs: PipelineRun[],
   for (const ds of cfg.datasets) {
     summary[ds] = { ...truth[ds] };
     const finals: Record<string, number> = {};
+    const sds: Record<string, number> = {};
     const atHalf: Record<string, number> = {};
+    const curves: Record<string, ReturnType<typeof summarizeCurves>> = {};
     for (const p of PIPELINES) {
       const rs = runs.filter((r) => r.dataset === ds && r.pipeline === p);
       const c = summarizeCurves(rs);
       const f = meanSd(rs.map((r) => r.finalTestLL));
       const secs = meanSd(rs.map((r) => r.seconds));
       finals[p] = f.mean;
+      sds[p] = f.sd;
+      curves[p] = c;
       atHalf[p] = valueAt(c.passes, c.mean, settings.budgetPasses / 2);
       headline[`${ds} ${label(p)} test LL`] = `${f.mean.toFixed(3)} ± ${f.sd.toFixed(3)}`;
       headline[`${ds} ${label(p)} wall s`] = Number(secs.mean.toFixed(1));
@@ -115,9 +119,20 @@ function summarize(cfg: Config, settings: PipelineSettings, runs: PipelineRun[],
     notes.push(
       `${ds}: at the full budget the best pipeline is ${label(best)} (${finals[best].toFixed(3)} nats; true model ${truth[ds].trueLL.toFixed(3)}, prior only ${truth[ds].priorOnlyLL.toFixed(3)}); ` +
         (best === "mapa"
-          ? `MAPA wins here, ahead of ${label(ranked[1])} by ${(finals.mapa - finals[ranked[1]]).toFixed(3)} nats.`
+          ? `MAPA wins here, ahead of ${label(ranked[1])} by ${(finals.mapa - finals[ranked[1]]).toFixed(3)} nats` +
+            (finals.mapa - finals[ranked[1]] > 2 * Math.sqrt((sds.mapa ** 2 + sds[ranked[1]] ** 2) / cfg.seeds)
+              ? " (more than two standard errors over seeds)."
+              : " - within two standard errors over seeds, i.e. not a clear win.")
           : `MAPA does NOT win here: it ranks ${mapaRank} of ${PIPELINES.length} (${finals.mapa.toFixed(3)} nats, ${(finals[best] - finals.mapa).toFixed(3)} below the best).`) +
         ` At half the budget MAPA ${atHalf.mapa >= Math.max(...PIPELINES.filter((p) => p !== "mapa").map((p) => atHalf[p])) ? "is ahead of" : "is not ahead of"} all baselines (${atHalf.mapa.toFixed(3)} vs best baseline ${Math.max(...PIPELINES.filter((p) => p !== "mapa").map((p) => atHalf[p])).toFixed(3)}).`,
+    );
+    // Wall time: compare at the shortest total wall time of any pipeline (all curves reach it).
+    const tMatch = Math.min(...PIPELINES.map((p) => curves[p].seconds[curves[p].seconds.length - 1]));
+    const atT = Object.fromEntries(PIPELINES.map((p) => [p, valueAt(curves[p].seconds, curves[p].mean, tMatch)]));
+    const bestT = [...PIPELINES].filter((p) => Number.isFinite(atT[p])).sort((a, b) => atT[b] - atT[a])[0];
+    notes.push(
+      `${ds}, wall time: at ${tMatch.toFixed(1)} s (the shortest total run) the best pipeline is ${label(bestT)} (${atT[bestT].toFixed(3)} nats; MAPA ${Number.isFinite(atT.mapa) ? atT.mapa.toFixed(3) : "not yet evaluated"}); ` +
+        `MAPA's mean wall time for the whole budget is ${(curves.mapa.seconds[curves.mapa.seconds.length - 1] / curves.joint.seconds[curves.joint.seconds.length - 1]).toFixed(2)} x joint's (its steps are decoder-only but sample and evaluate a mixture of ${settings.mapaComponents} x d components per row, and its precomputation is included).`,
     );
   }
   const gap = (p: string) => meanSd(runs.filter((r) => r.pipeline === p).map((r) => r.quadratureTestLL200 - r.iwae500TestLL)).mean;
