@@ -5,7 +5,7 @@ import { SawModel, sawDataset } from "../../models/avi/saw.js";
 import { lineChart } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
-import { headlineOf, iterationsFigure, negElboFigure, round, runMethods, summarize, type Method, type MethodSummary } from "./shared.js";
+import { unconvergedNote, headlineOf, iterationsFigure, negElboFigure, round, runMethods, summarize, type Method, type MethodSummary } from "./shared.js";
 
 function settings(opts: RunOptions) {
   return opts.quick
@@ -84,7 +84,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     headline: headlineOf(summaries),
     data: { settings: s, summaries },
     figures: [negElboFigure(runs), gapFigure(summaries), iterationsFigure(summaries)].filter((f): f is FigureSpec => f !== null),
-    notes,
+    notes: [...notes, ...unconvergedNote(summaries)],
   };
 }
 

@@ -216,3 +216,12 @@ export function round(v: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 }
+
+/** A note when an amortized method ends below F-VI: only possible when F-VI has not converged (A-VI's family is a subset of F-VI's). */
+export function unconvergedNote(summaries: readonly MethodSummary[]): string[] {
+  const below = summaries.filter((s) => s.method !== "F-VI" && s.gap < 0);
+  if (below.length === 0) return [];
+  return [
+    `${below.map((s) => `${s.method} (${round(s.gap, 2)})`).join(", ")} ended below F-VI: the amortized family is a subset of the factorized one, so at the optima the gap is >= 0; F-VI (one free factor per datapoint, each updated from its own noisy gradient) has not fully converged within this budget. Gaps near 0 therefore mean "closed".`,
+  ];
+}

@@ -35,7 +35,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const widths = groups.map((g) => g.smallest);
   const grows = widths.every((w) => w !== null) && widths.some((w, i) => i > 0 && w! > widths[i - 1]!);
   const notes = [
-    `Scaled down: N in {${s.Ns.join(", ")}}, widths {${s.widths.join(", ")}}, M = ${s.samples}, ${s.iterations} iterations, ${s.seeds} seed(s); A-VI trains on minibatches of min(N, 1000) with N/B scaling, F-VI on the full batch; cosine-decayed Adam (0.05 F-VI, 0.01 A-VI). Registered as "avi-width-vs-n" (CLI names are lower case).`,
+    `Scaled down: N in {${s.Ns.join(", ")}}, widths {${s.widths.join(", ")}}, M = ${s.samples}, ${s.iterations} iterations, ${s.seeds} seed(s); A-VI trains on minibatches of min(N, 1000) with N/B scaling, F-VI on the full batch; cosine-decayed Adam (0.05 F-VI, 0.02 A-VI on standardized x_n). Registered as "avi-width-vs-n" (CLI names are lower case).`,
     widths.some((w) => w === null)
       ? `For some N no width reached 1% of F-VI (${groups.map((g) => `${g.name}: ${g.smallest ?? "none"}`).join(", ")}).`
       : grows
