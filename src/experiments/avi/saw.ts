@@ -36,7 +36,7 @@ function gapFigure(summaries: readonly MethodSummary[]): FigureSpec {
     name: "gap-vs-width",
     title: "Amortization gap (% of F-VI -ELBO) against width: x_n alone keeps a gap, the window (x_{n-1}, x_n) closes it",
     spec: lineChart({
-      series: [curve("A-VI x_n", "input x_n"), curve("A-VI window", "input (x_{n-1}, x_n)")],
+      series: [curve("A-VI x_n", "x_n alone"), curve("A-VI window", "window")],
       xLabel: "width k",
       yLabel: "gap (% of F-VI -ELBO)",
       logX: true,
