@@ -6,7 +6,7 @@ import { DomainError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { Tensor } from "../../core/tensor.js";
 import type { Batch, LatentSite, LatentValues, Model } from "../model.js";
-import { continuous } from "./values.js";
+import { continuousLatent } from "./values.js";
 
 /**
  * avi-nonlinear (Margossian & Blei): theta ~ N(0, 1), z_n ~ N(0, 1),
@@ -25,15 +25,15 @@ export class NonlinearModel implements Model {
 
   /** log N(z_n; 0, 1) + log N(x_n; theta + z_n + z_n sin z_n, exp(2 cos z_n)), [B]. */
   logJoint(values: LatentValues, batch: Batch): Tensor {
-    const z = continuous(values, "z", batch.obs.rows);
-    const theta = continuous(values, "theta", 1);
+    const z = continuousLatent(values, "z", batch.obs.rows);
+    const theta = continuousLatent(values, "theta", 1);
     const loc = add(add(z, mul(z, sin(z))), theta);
     return add(normalLogProb(z, this.zero, this.zero), normalLogProb(batch.obs, loc, cos(z)));
   }
 
   /** log N(theta; 0, 1) summed over the given draws, [1]. */
   logPriorGlobal(values: LatentValues): Tensor {
-    const theta = continuous(values, "theta", 1);
+    const theta = continuousLatent(values, "theta", 1);
     return sumRows(normalLogProb(theta, this.zero, this.zero));
   }
 

@@ -6,7 +6,7 @@ import type { Rng } from "../../core/rng.js";
 import { Tensor } from "../../core/tensor.js";
 import { Dataset } from "../../infer/families/dataset.js";
 import type { Batch, LatentSite, LatentValues, Model } from "../model.js";
-import { continuous } from "./values.js";
+import { continuousLatent } from "./values.js";
 
 export interface SawModelOptions {
   /** Gain a. Default: 0.75. */
@@ -41,8 +41,8 @@ export class SawModel implements Model {
   /** log N(z_n; x_{n-1}, 1) + log N(x_n; a (z_n + theta), 1), [B]; x_{n-1} = batch.context. */
   logJoint(values: LatentValues, batch: Batch): Tensor {
     const B = batch.obs.rows;
-    const z = continuous(values, "z", B);
-    const theta = continuous(values, "theta", 1);
+    const z = continuousLatent(values, "z", B);
+    const theta = continuousLatent(values, "theta", 1);
     if (!batch.context || batch.context.rows !== B || batch.context.cols !== 1) {
       throw new ShapeError("batch.context", `x_{n-1} as a [${B}, 1] tensor (build the data with sawDataset)`, batch.context ? `shape [${batch.context.shape}]` : "none");
     }
