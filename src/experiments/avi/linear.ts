@@ -67,7 +67,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     },
   };
   const runs = runMethods(setup, methods, ctx, "avi-linear");
-  const summaries = summarize(runs, "F-VI", setup.window);
+  const summaries = summarize(runs, "F-VI", setup.window, s.N);
 
   const order = Array.from(x.keys()).sort((i, j) => x[i] - x[j]);
   const keep = thinIndices(order.length, 200).map((k) => order[k]);

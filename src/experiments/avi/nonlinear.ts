@@ -43,7 +43,7 @@ export function nonlinearStudy(o: NonlinearStudyOptions, ctx: RunContext, label:
     label,
   );
   data.dispose();
-  return { runs, summaries: summarize(runs, "F-VI", window), window };
+  return { runs, summaries: summarize(runs, "F-VI", window, o.N), window };
 }
 
 /** Relative gap (%) of A-VI against width k, one curve per group. */

@@ -66,7 +66,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     "avi-saw",
   );
   data.dispose();
-  const summaries = summarize(runs, "F-VI", window);
+  const summaries = summarize(runs, "F-VI", window, s.N);
   const xs = summaries.filter((r) => r.method.startsWith("A-VI x_n"));
   const ws = summaries.filter((r) => r.method.startsWith("A-VI window"));
   const xsGap = Math.min(...xs.map((r) => r.relativeGap));

@@ -4,7 +4,7 @@
 // iterations to convergence, and draw the shared figures.
 import { Rng } from "../../core/rng.js";
 import { runtime } from "../../core/runtime.js";
-import { convergenceIterations, evaluateNegElbo, finalValue } from "../../diagnostics/amortization.js";
+import { amortizationGap, convergenceIterations, evaluateNegElbo, finalValue } from "../../diagnostics/amortization.js";
 import type { Dataset } from "../../infer/families/dataset.js";
 import { makeFamily, type Family, type FamilyOptions } from "../../infer/families/family.js";
 import { fitFamily } from "../../infer/families/fit.js";
@@ -127,7 +127,9 @@ export interface MethodSummary {
   method: string;
   negElbo: number;
   negElboSd: number;
+  /** Amortization gap: this method's final -ELBO minus the reference's (total, per datapoint, relative to |reference|). */
   gap: number;
+  gapPerDatapoint: number;
   relativeGap: number;
   /** Per seed: iterations until the windowed -ELBO is within 1%, 10%, 50% of the reference's final -ELBO (null: never). */
   iterationsTo: Record<string, (number | null)[]>;
@@ -139,7 +141,7 @@ export interface MethodSummary {
   parameters: number;
 }
 
-export function summarize(runs: readonly MethodRun[], reference: string, window: number): MethodSummary[] {
+export function summarize(runs: readonly MethodRun[], reference: string, window: number, N: number): MethodSummary[] {
   const ref = runs.find((r) => r.name === reference);
   if (!ref) throw new Error(`reference method ${reference} not among the runs`);
   const refValue = mean(ref.finalEval);
@@ -152,12 +154,14 @@ export function summarize(runs: readonly MethodRun[], reference: string, window:
       medianIterationsTo[key] = median(iterationsTo[key].filter((v): v is number => v !== null));
     }
     const value = mean(r.finalEval);
+    const gap = amortizationGap(value, refValue, N);
     return {
       method: r.name,
       negElbo: value,
       negElboSd: sd(r.finalEval),
-      gap: value - refValue,
-      relativeGap: (value - refValue) / Math.abs(refValue),
+      gap: gap.total,
+      gapPerDatapoint: gap.perDatapoint,
+      relativeGap: gap.relative,
       iterationsTo,
       medianIterationsTo,
       wallSecondsPerSeed: mean(r.wallMs) / 1000,
