@@ -76,3 +76,22 @@ export function sawDataset(x: ArrayLike<number>): Dataset {
   for (let n = 1; n < x.length; n++) context[n] = x[n - 1];
   return new Dataset(x, { context });
 }
+
+/**
+ * The optimal -ELBO without constants given theta at its posterior mode
+ * theta^ = mean(x_n - a x_{n-1}) / a (its O(1) uncertainty term left out):
+ * sum_n [ r_n^2 / (2 (1 + a^2)) + log(1 + a^2) / 2 ], r_n = x_n - a (x_{n-1} + theta^),
+ * since q(z_n) = N(., 1/(1 + a^2)) is then exact. A closed-form check of F-VI.
+ */
+export function sawOptimalNegElbo(x: ArrayLike<number>, a: number): number {
+  assertPositive("a", a);
+  const N = x.length;
+  let mean = 0;
+  for (let n = 0; n < N; n++) mean += (x[n] - a * (n > 0 ? x[n - 1] : 0)) / N;
+  let total = 0;
+  for (let n = 0; n < N; n++) {
+    const r = x[n] - a * (n > 0 ? x[n - 1] : 0) - mean;
+    total += (r * r) / (2 * (1 + a * a)) + 0.5 * Math.log(1 + a * a);
+  }
+  return total;
+}

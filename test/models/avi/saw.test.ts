@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Rng, Tensor, ShapeError, noGrad } from "../../../src/index.js";
-import { SawModel, sawDataset } from "../../../src/models/avi/saw.js";
+import { SawModel, sawDataset, sawOptimalNegElbo } from "../../../src/models/avi/saw.js";
 
 describe("SawModel", () => {
   const model = new SawModel();
@@ -21,5 +21,14 @@ describe("SawModel", () => {
     for (let n = 0; n < x.length; n++) s += (x[n] - 0.75 * (z[n] + model.theta)) ** 2;
     expect(Math.abs(s / x.length - 1)).toBeLessThan(0.1);
     expect(z[0]).toBeLessThan(5); // z_1 ~ N(x_0 = 0, 1)
+  });
+});
+
+describe("sawOptimalNegElbo", () => {
+  it("is N (1/2 + log(1 + a^2) / 2) on average for a long series", () => {
+    const m = new SawModel();
+    const { x } = m.simulate(20000, new Rng(9));
+    const perPoint = sawOptimalNegElbo(x, m.a) / x.length;
+    expect(Math.abs(perPoint - (0.5 + 0.5 * Math.log(1 + 0.75 ** 2)))).toBeLessThan(0.02);
   });
 });
