@@ -1,1 +1,2 @@
 export {};
+export * from "./note4.js";
