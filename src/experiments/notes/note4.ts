@@ -15,6 +15,7 @@ import { rwsLoss, wakePhiLoss } from "../../infer/rws.js";
 import type { Batch, Model } from "../../models/model.js";
 import { Note4Model, note4PriorDensityX } from "../../models/notes/note4.js";
 import { Adam } from "../../optim/adam.js";
+import { cosineDecay } from "../../optim/schedule.js";
 import { densityGrid, lineChart, type DensityPanel } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -75,12 +76,14 @@ export interface Note4Settings {
   iterations?: number;
   methods: readonly string[];
   isSamples: number;
+  /** Cosine decay of the learning rate to 5% over the run (quick runs: a large step early, a small one at the end). */
+  cosine: boolean;
 }
 
 export function note4Settings(opts: Pick<RunOptions, "quick" | "iterations">): Note4Settings {
   const base = opts.quick
-    ? { batchSize: 100, lr: 1e-2, iterationScale: 0.04, methods: ["ws", "rws"], isSamples: 10_000 }
-    : { batchSize: 100, lr: 1e-3, iterationScale: 1, methods: NOTE4_METHODS.map((m) => m.name), isSamples: 10_000 };
+    ? { batchSize: 100, lr: 1e-2, iterationScale: 0.05, methods: NOTE4_METHODS.map((m) => m.name), isSamples: 10_000, cosine: true }
+    : { batchSize: 100, lr: 1e-3, iterationScale: 1, methods: NOTE4_METHODS.map((m) => m.name), isSamples: 10_000, cosine: false };
   return { ...base, iterations: opts.iterations };
 }
 
@@ -128,7 +131,7 @@ async function train(model: Note4Model, method: Method, iterations: number, s: N
   const rng = new Rng(seed);
   const guide = new Note4Guide({ rng: rng.fork(1) });
   const data = rng.fork(2);
-  const opt = new Adam(guide.params, { lr: s.lr });
+  const opt = new Adam(guide.params, { lr: s.lr, ...(s.cosine ? { schedule: cosineDecay(iterations, 0.05) } : {}) });
   const loss = method.makeLoss();
   const start = Date.now();
   const every = Math.max(1, Math.floor(iterations / 100));
