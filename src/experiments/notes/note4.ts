@@ -159,19 +159,19 @@ function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpe
     const o = t.outputs[i];
     const col = `y = ${r.y}`;
     const bar = (row: string, prior: number[], post: number[], q: number[]): DensityPanel => ({
-      row, col, kind: "bar", x: row === "k" ? ["1", "2"] : ["0", "1"],
-      curves: [{ name: "prior", y: prior }, { name: "true posterior (IS)", y: post }, { name: "inference network", y: q }],
+      row, col, kind: "bar", x: row === "k" ? ["1", "2"] : ["0", "1"], xLabel: row === "k" ? "k" : "z",
+      curves: [{ name: "prior", y: prior }, { name: "true posterior", y: post }, { name: "inference network", y: q }],
     });
     return [
       bar("k", [...model.branchWeights], r.k, o.k),
       bar("z (k = 2)", [...model.componentWeights], r.z, o.z),
-      { row: "x", col, x: X_GRID, curves: [{ name: "prior", y: priorX }, { name: "true posterior (IS)", y: r.xDensity }, { name: "inference network", y: guideDensityX(o) }] },
+      { row: "x", col, x: X_GRID, xLabel: "x", curves: [{ name: "prior", y: priorX }, { name: "true posterior", y: r.xDensity }, { name: "inference network", y: guideDensityX(o) }] },
     ];
   });
   return {
     name: `grid-${t.method}`,
     title: `note-4, ${t.method} (${t.iterations} iterations): prior vs IS posterior (10,000 prior draws, resampled, KDE for x) vs inference network`,
-    spec: densityGrid({ panels, xLabel: "value", yLabel: "density", width: 130, height: 95 }),
+    spec: densityGrid({ panels, yLabel: "density", width: 130, height: 95 }),
   };
 }
 
@@ -200,7 +200,8 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const notes = [
     `Budget: batch ${s.batchSize}, Adam lr ${s.lr}; iterations ${trained.map((t) => `${t.method} ${t.iterations}`).join(", ")}` +
       (opts.quick ? " (quick: a fraction of the reference 20,000 (qp) / 5,000 (RWS) iterations with a 10x larger learning rate)." : " (the reference counts: 20,000 qp, 5,000 wake-sleep / RWS)."),
-    `IS reference: ${s.isSamples} prior draws per test y, ESS ${refs.map((r) => `${r.ess.toFixed(0)}`).join(" / ")} at y = ${NOTE4_TEST_Y.join(", ")}; its p(k=1|y) differs from the closed form by at most ${Math.max(...refs.map((r, i) => Math.abs(r.k[0] - exact[i].k[0]))).toFixed(4)}.`,
+    `IS reference: ${s.isSamples} prior draws per test y, ESS ${refs.map((r) => `${r.ess.toFixed(0)}`).join(" / ")} at y = ${NOTE4_TEST_Y.join(", ")}; its p(k=1|y) differs from the closed form by at most ${Math.max(...refs.map((r, i) => Math.abs(r.k[0] - exact[i].k[0]))).toFixed(4)}. ` +
+      `Where k = 2 has almost no posterior mass (y = 0: p(k=2|y) = ${exact[2].k[1].toExponential(1)}), the IS estimate of p(z|y, k=2) rests on a few draws.`,
     ...trained.map((t) => {
       const worst = Math.max(...tv[t.method]);
       return `${t.method}: TV(q(k|y), IS reference) = ${tv[t.method].map((v) => v.toFixed(3)).join(", ")} at y = ${NOTE4_TEST_Y.join(", ")}; ` +
