@@ -82,7 +82,7 @@ export interface Note4Settings {
 
 export function note4Settings(opts: Pick<RunOptions, "quick" | "iterations">): Note4Settings {
   const base = opts.quick
-    ? { batchSize: 100, lr: 1e-2, iterationScale: 0.05, methods: NOTE4_METHODS.map((m) => m.name), isSamples: 10_000, cosine: true }
+    ? { batchSize: 100, lr: 5e-3, iterationScale: 0.1, methods: NOTE4_METHODS.map((m) => m.name), isSamples: 10_000, cosine: true }
     : { batchSize: 100, lr: 1e-3, iterationScale: 1, methods: NOTE4_METHODS.map((m) => m.name), isSamples: 10_000, cosine: false };
   return { ...base, iterations: opts.iterations };
 }
