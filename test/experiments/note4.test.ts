@@ -11,7 +11,7 @@ interface Note4Data {
 }
 
 describe("note-4 --quick", () => {
-  it("q(k|y) of the wake-sleep and RWS+sleep networks is within 0.05 TV of the IS reference at every test y", async () => {
+  it("q(k|y) of the wake-sleep and RWS networks is within 0.05 TV of the IS reference at every test y", async () => {
     const result = await getExperiment("note-4").run({ quick: true, seed: 1, outDir: "/tmp" }, quietContext());
     const data = result.data as unknown as Note4Data;
     // the IS reference itself agrees with the closed-form p(k|y)
@@ -20,9 +20,10 @@ describe("note-4 --quick", () => {
       expect(Math.abs(r.k[0] - r.exactK[0])).toBeLessThan(0.02);
       expect(r.ess).toBeGreaterThan(500);
     }
-    // quick mode (a few hundred cosine-decayed steps) reaches 0.05 for ws and rws-ws at every test y (seeds 1-4 checked);
-    // qp (REINFORCE) and wake-phi alone are noisier at this budget and are only reported.
-    for (const method of ["ws", "rws-ws"]) {
+    // quick mode (10% of the reference iterations, cosine-decayed lr 5e-3) reaches 0.05 for ws, rws and rws-ws at every
+    // test y (seeds 1-3 checked, worst 0.041). qp (REINFORCE) is only reported: at this budget it can lose the k = 2
+    // branch at large |y| (seeds 1 and 2), while the full run (lr 1e-3, 20,000 iterations) reaches 0.02 (seed 1).
+    for (const method of ["ws", "rws", "rws-ws"]) {
       expect(data.tvK[method]).toHaveLength(NOTE4_TEST_Y.length);
       data.tvK[method].forEach((tv, i) => expect(tv, `${method} at y = ${NOTE4_TEST_Y[i]}`).toBeLessThan(0.05));
     }
