@@ -26,7 +26,18 @@ export interface GuideSample {
 export interface Guide {
   /** Parameter stores updated by the optimizer (one Adam call each). */
   readonly params: readonly ParamStore[];
-  sample(batch: Batch, rng: Rng): GuideSample;
+  /**
+   * One draw per datapoint. With `given`, the sites it names take those values
+   * instead of being drawn (logQ still includes their log q; logQScore
+   * covers only the sites that were drawn): used to enumerate a discrete site.
+   */
+  sample(batch: Batch, rng: Rng, given?: LatentValues): GuideSample;
   /** log q(values | x) for given values (pq / sleep loss, RWS), Tensor [B]. */
   logProb(values: LatentValues, batch: Batch): Tensor;
+  /**
+   * Optional: the categorical site that qpLoss(..., { enumerate: true }) sums
+   * out exactly, with the logits [B, K] of q(site | x) (its first discrete site;
+   * the guide's other sites may depend on it through `given`).
+   */
+  enumerationSite?(batch: Batch): { name: string; logits: Tensor };
 }
