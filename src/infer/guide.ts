@@ -19,6 +19,20 @@ export interface GuideSample {
 }
 
 /**
+ * Anything that draws latents given data with their log density: a Guide, or
+ * a fixed posterior approximation with no parameters (MAPA). Importance
+ * weighting (IWAE, RWS, log-likelihood estimates) needs only this.
+ */
+export interface Proposal {
+  sample(batch: Batch, rng: Rng): GuideSample;
+  /**
+   * Optional: K draws per row in the repeatRows layout (row b * K + k belongs
+   * to datapoint b), sharing per-row work such as one encoder pass.
+   */
+  sampleRepeated?(batch: Batch, K: number, rng: Rng): GuideSample;
+}
+
+/**
  * A variational family for the latents of a model given data: an inference
  * network (A-VI), free per-datapoint parameters (F-VI), or one shared factor
  * (Const). Objectives in infer/ only use this interface.

@@ -7,10 +7,10 @@ import { reshape } from "../autodiff/ops/shape.js";
 import { detach, neg } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
 import type { Batch, Model } from "../models/model.js";
-import type { Guide } from "./guide.js";
+import type { Proposal } from "./guide.js";
 import { drawParticles } from "./particles.js";
 
-export { repeatBatch, drawParticles, type Particles } from "./particles.js";
+export { repeatBatch, drawParticles, sampleParticles, type Particles } from "./particles.js";
 
 export interface IwaeOptions {
   /** Number of importance samples K per datapoint. Default 10. */
@@ -27,7 +27,7 @@ export interface IwaeOptions {
  * (unbiased, but its variance grows with K: the cost is shared by all particles).
  * K = 1 is the qp loss (negative ELBO).
  */
-export function iwaeLoss(model: Model, guide: Guide, batch: Batch, rng: Rng, { particles = 10, baseline }: IwaeOptions = {}): Tensor {
+export function iwaeLoss(model: Model, guide: Proposal, batch: Batch, rng: Rng, { particles = 10, baseline }: IwaeOptions = {}): Tensor {
   const { draw, logWeights } = drawParticles(model, guide, batch, particles, rng);
   const negBound = neg(logMeanExp(logWeights));
   if (!draw.logQScore) return mean(negBound);
@@ -38,7 +38,7 @@ export function iwaeLoss(model: Model, guide: Guide, batch: Batch, rng: Rng, { p
 }
 
 /** log w_bk = log p(x_b, z_bk) - log q(z_bk | x_b) for K draws per datapoint, as B arrays of K numbers (no gradient). */
-function logWeightRows(model: Model, guide: Guide, batch: Batch, K: number, rng: Rng, maxRows: number): Float64Array[] {
+function logWeightRows(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows: number): Float64Array[] {
   assertInteger("K", K, 1);
   const B = batch.obs.rows;
   const rows = Array.from({ length: B }, () => new Float64Array(K));
@@ -68,11 +68,11 @@ function logMeanExpOf(v: Float64Array): number {
  * log (1/K) sum_k p(x_b, z_k) / q(z_k | x_b), z_k ~ q. A lower bound in
  * expectation that tightens as K grows. Particles are drawn in chunks of at most ~maxRows rows.
  */
-export function iwaeLogLikelihood(model: Model, guide: Guide, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array {
+export function iwaeLogLikelihood(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array {
   return Float64Array.from(logWeightRows(model, guide, batch, K, rng, maxRows), logMeanExpOf);
 }
 
 /** ELBO estimate per datapoint, no gradient: (1/K) sum_k [log p(x_b, z_k) - log q(z_k | x_b)], z_k ~ q. */
-export function elboEstimate(model: Model, guide: Guide, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array {
+export function elboEstimate(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array {
   return Float64Array.from(logWeightRows(model, guide, batch, K, rng, maxRows), (r) => r.reduce((s, v) => s + v, 0) / r.length);
 }

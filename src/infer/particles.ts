@@ -7,7 +7,7 @@ import type { Tensor } from "../core/tensor.js";
 import { sub } from "../autodiff/ops/binary.js";
 import { repeatRows, reshape } from "../autodiff/ops/shape.js";
 import { globalSites, type Batch, type Model } from "../models/model.js";
-import type { Guide, GuideSample } from "./guide.js";
+import type { GuideSample, Proposal } from "./guide.js";
 
 /** The batch with every datapoint repeated K times in a row: row b * K + j is datapoint b (repeatRows layout). */
 export function repeatBatch(batch: Batch, K: number): Batch {
@@ -28,20 +28,27 @@ export interface Particles {
   logWeights: Tensor;
 }
 
+/** K draws per datapoint from q (one call: sampleRepeated if q has it, else sample on the repeated batch). */
+export function sampleParticles(q: Proposal, batch: Batch, K: number, rng: Rng): { draw: GuideSample; repeated: Batch } {
+  assertInteger("particles", K, 1);
+  const repeated = repeatBatch(batch, K);
+  const draw = q.sampleRepeated && K > 1 ? q.sampleRepeated(batch, K, rng) : q.sample(repeated, rng);
+  return { draw, repeated };
+}
+
 /**
  * z_bk ~ q(. | x_b), k < K, and log w_bk = log p(x_b, z_bk) - log q(z_bk | x_b) -> [B, K]
  * (differentiable where the guide's draw is). Local latents only: a global
  * site would be drawn once for all particles, which is not an importance sample.
  */
-export function drawParticles(model: Model, guide: Guide, batch: Batch, K: number, rng: Rng): Particles {
+export function drawParticles(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng): Particles {
   assertInteger("particles", K, 1);
   const globals = globalSites(model);
   if (globals.length > 0) {
     throw new DomainError("model", "a model with local latents only (multi-particle objectives)", `global sites ${globals.map((s) => s.name).join(", ")}`);
   }
   const B = batch.obs.rows;
-  const repeated = repeatBatch(batch, K);
-  const draw = guide.sample(repeated, rng);
+  const { draw, repeated } = sampleParticles(guide, batch, K, rng);
   const logWeights = reshape(sub(model.logJoint(draw.values, repeated), draw.logQ), [B, K]);
   return { draw, repeated, logWeights };
 }
