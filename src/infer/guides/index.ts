@@ -2,3 +2,4 @@ export * from "./normal.js";
 export * from "./affine.js";
 export * from "./mlp.js";
 export * from "./categorical-normal.js";
+export * from "./note4.js";
