@@ -10,6 +10,8 @@ describe("note-1 Gaussian-Gaussian model", () => {
     const xs = [0.3, -1, 4], ys = [1, 2, -0.5];
     const lj = model.logJoint({ x: Tensor.from(xs, [3, 1]) }, { obs: Tensor.from(ys, [3, 1]) }).toArray();
     lj.forEach((v, i) => expect(v).toBeCloseTo(logPdf(xs[i], 2, 3) + logPdf(ys[i], xs[i], 0.5), 10));
+    const ll = model.logLikelihood({ x: Tensor.from(xs, [3, 1]) }, { obs: Tensor.from(ys, [3, 1]) }).toArray();
+    ll.forEach((v, i) => expect(v).toBeCloseTo(logPdf(ys[i], xs[i], 0.5), 10));
   });
 
   it("closed-form optimum a*, b*, c* (0.5, 0, 0.7071 for the defaults)", () => {

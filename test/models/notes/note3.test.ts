@@ -16,6 +16,8 @@ describe("note-3 discrete-then-continuous model", () => {
     const z = Int32Array.from([0, 1, 1]), xs = [-3, 2, 0.5], ys = [-2, 1, 0];
     const lj = model.logJoint({ z, x: Tensor.from(xs, [3, 1]) }, { obs: Tensor.from(ys, [3, 1]) }).toArray();
     lj.forEach((v, i) => expect(v).toBeCloseTo(Math.log(pi[z[i]]) + logPdf(xs[i], mu[z[i]], sK[z[i]]) + logPdf(ys[i], xs[i], s), 10));
+    const ll = model.logLikelihood({ z, x: Tensor.from(xs, [3, 1]) }, { obs: Tensor.from(ys, [3, 1]) }).toArray();
+    ll.forEach((v, i) => expect(v).toBeCloseTo(logPdf(ys[i], xs[i], s), 10));
   });
 
   it("exact p(z|y) and p(x|y,z) match quadrature of p(z, x, y)", () => {
