@@ -1,3 +1,4 @@
+import { DomainError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { valueAndGrad } from "../../autodiff/tape.js";
 import { RunningAverageBaseline } from "../../autodiff/estimators.js";
@@ -38,7 +39,8 @@ export function trainGuide(opts: TrainGuideOptions): number {
   const { model, guide, loss, iterations, batchSize, rng, progress } = opts;
   const opt = new Adam(guide.params, { lr: opts.lr, schedule: opts.schedule });
   const baseline = new RunningAverageBaseline(0.9);
-  const sampleJoint = model.sampleJoint!.bind(model);
+  if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
+  const sampleJoint = model.sampleJoint.bind(model);
   const tail = Math.max(1, Math.floor(iterations / 10));
   const tick = Math.max(1, Math.floor(iterations / 100));
   let tailSum = 0;

@@ -1,4 +1,4 @@
-import { DomainError, ShapeError } from "../../core/errors.js";
+import { DomainError } from "../../core/errors.js";
 
 const WEIGHT_TOLERANCE = 1e-9;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -36,8 +36,8 @@ export function checkMixture(pi: readonly number[], mu: readonly number[], sK: r
   const [piName, muName, sName] = names;
   if (!Array.isArray(pi) || pi.length === 0) throw new DomainError(piName, "K >= 1 weights", "K = 0");
   const K = pi.length;
-  if (!Array.isArray(mu) || mu.length !== K) throw new ShapeError(muName, `${K} values (one per weight)`, `${mu?.length} values`);
-  if (!Array.isArray(sK) || sK.length !== K) throw new ShapeError(sName, `${K} values (one per weight)`, `${sK?.length} values`);
+  if (!Array.isArray(mu) || mu.length !== K) throw new DomainError(muName, `${K} values (one per weight)`, `${mu?.length} values`);
+  if (!Array.isArray(sK) || sK.length !== K) throw new DomainError(sName, `${K} values (one per weight)`, `${sK?.length} values`);
   pi.forEach((w, k) => checkPositive(`${piName}[${k}]`, w));
   mu.forEach((m, k) => checkFinite(`${muName}[${k}]`, m));
   sK.forEach((s, k) => checkPositive(`${sName}[${k}]`, s));

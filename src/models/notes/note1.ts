@@ -56,6 +56,11 @@ export class GaussianGaussianModel implements Model {
     return add(normalLogProb(x, mu0, logS0), normalLogProb(batch.obs, x, logS));
   }
 
+  /** log p(y | x) = log N(y; x, s^2) -> [B] (the importance weight of sampling from the prior). */
+  logLikelihood(values: LatentValues, batch: Batch): Tensor {
+    return normalLogProb(batch.obs, continuousValue(values, "x", batch), this.consts.logS);
+  }
+
   /** x ~ N(mu0, s0^2), y ~ N(x, s^2), n draws as [n, 1]. */
   sampleJoint(n: number, rng: Rng): { values: LatentValues; batch: Batch } {
     const { mu0, logS0, logS } = this.consts;

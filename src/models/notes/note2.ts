@@ -98,6 +98,11 @@ export class GaussianMixtureModel implements Model {
     return add(mixtureNormalLogProb(x, logPi, mu, logSK), normalLogProb(batch.obs, x, logS));
   }
 
+  /** log p(y | x) = log N(y; x, s^2) -> [B] (the importance weight of sampling from the prior). */
+  logLikelihood(values: LatentValues, batch: Batch): Tensor {
+    return normalLogProb(batch.obs, continuousValue(values, "x", batch), this.mixture.t.logS);
+  }
+
   sampleJoint(n: number, rng: Rng): { values: LatentValues; batch: Batch } {
     const { x, y } = this.mixture.sample(n, rng);
     return { values: { x }, batch: { obs: y } };
