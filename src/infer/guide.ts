@@ -37,7 +37,7 @@ export interface Proposal {
  * network (A-VI), free per-datapoint parameters (F-VI), or one shared factor
  * (Const). Objectives in infer/ only use this interface.
  */
-export interface Guide {
+export interface Guide extends Proposal {
   /** Parameter stores updated by the optimizer (one Adam call each). */
   readonly params: readonly ParamStore[];
   /**
