@@ -5,18 +5,7 @@
 // a 0 gradient pointer skips that gradient. Logit rows have a row stride
 // (K, or 0 to share one row across the batch).
 
-@inline function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
-@inline function put(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-@inline function addAt(p: usize, i: i32, v: f64): void {
-  const a = p + (<usize>i << 3);
-  store<f64>(a, load<f64>(a) + v);
-}
+import { at, put, addAt } from "./access";
 
 @inline function row(p: usize, b: i32, stride: i32): usize {
   return p + (<usize>(b * stride) << 3);

@@ -12,6 +12,8 @@
 //   summed horizontally at the end.
 // Row tails reuse the 4-row tiles with the missing rows aliased to the last
 // valid one (computed, not stored); column tails have 2- and 1-wide tiles.
+// Outer products run over 256 x 256 blocks of B (L2-resident, no packing);
+// shallow NT products (K < 32) transpose B into caller scratch and run as NN.
 // beta == 0 never reads C, so C may hold garbage (or NaN) on entry.
 
 /** Below this depth a dot-product tile is mostly horizontal sums: transpose B and use NN. */
@@ -68,6 +70,14 @@ export function gemmNT(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, bet
 const KC: i32 = 256;
 const NC: i32 = 256;
 
+/**
+ * 4 x KC panel of op(A), k-major. TN reads op(A)(i, k) at stride M*8 per k
+ * (a power of two for M = 256: every k lands in the same few L1 sets);
+ * packed, the panel is one sequential 8 KB stream reused by all tiles of a row block.
+ * Static, so one instance's gemms must not run concurrently on shared memory.
+ */
+const PANEL: usize = memory.data(KC * 4 * 8, 16);
+
 /** C = beta*C + op(A) B with op(A)(i, k) at a + i*ai + k*ak (byte strides), blocked over k and n. */
 function outerProduct(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f64): void {
   const ld = <usize>N << 3;
@@ -90,16 +100,37 @@ function outerBlock(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, 
     const a2 = rows > 2 ? a1 + ai : a1;
     const a3 = rows > 3 ? a2 + ai : a2;
     const c0 = c + <usize>i * ld;
-    let j = 0;
-    for (; j + 4 <= N; j += 4) {
-      outerTile4(a0, a1, a2, a3, ak, b + (<usize>j << 3), ld, K, c0 + (<usize>j << 3), rows, beta);
+    if (ak != 8 && N >= 16) {
+      // strided op(A) (TN): pack the panel once, then run the tiles on it
+      for (let k = 0, src: usize = 0, dst = PANEL; k < K; k++, src += ak, dst += 32) {
+        store<f64>(dst, load<f64>(a0 + src));
+        store<f64>(dst, load<f64>(a1 + src), 8);
+        store<f64>(dst, load<f64>(a2 + src), 16);
+        store<f64>(dst, load<f64>(a3 + src), 24);
+      }
+      outerRow(PANEL, PANEL + 8, PANEL + 16, PANEL + 24, 32, b, c0, K, N, ld, rows, beta);
+    } else {
+      outerRow(a0, a1, a2, a3, ak, b, c0, K, N, ld, rows, beta);
     }
-    if (j + 2 <= N) {
-      outerTile2(a0, a1, a2, a3, ak, b + (<usize>j << 3), ld, K, c0 + (<usize>j << 3), rows, beta);
-      j += 2;
-    }
-    if (j < N) outerTile1(a0, a1, a2, a3, ak, b + (<usize>j << 3), ld, K, c0 + (<usize>j << 3), rows, beta);
   }
+}
+
+/** One row block (rows a0..a3) of C across N columns. */
+// @ts-ignore: decorator
+@inline
+function outerRow(
+  a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
+  b: usize, c0: usize, K: i32, N: i32, ld: usize, rows: i32, beta: f64,
+): void {
+  let j = 0;
+  for (; j + 4 <= N; j += 4) {
+    outerTile4(a0, a1, a2, a3, ak, b + (<usize>j << 3), ld, K, c0 + (<usize>j << 3), rows, beta);
+  }
+  if (j + 2 <= N) {
+    outerTile2(a0, a1, a2, a3, ak, b + (<usize>j << 3), ld, K, c0 + (<usize>j << 3), rows, beta);
+    j += 2;
+  }
+  if (j < N) outerTile1(a0, a1, a2, a3, ak, b + (<usize>j << 3), ld, K, c0 + (<usize>j << 3), rows, beta);
 }
 
 // @ts-ignore: decorator

@@ -16,9 +16,21 @@ export function copy(dst: usize, src: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 3);
 }
 
-/** Index of the first non-finite value in x[0..n), or -1. */
+/**
+ * Index of the first non-finite value in x[0..n), or -1. x * 0 is 0 for finite
+ * x and NaN for NaN/Inf, so blocks of 64 are screened with SIMD and only a
+ * block that contains a non-finite value is scanned element by element.
+ */
 export function firstNonFinite(x: usize, n: i32): i32 {
-  for (let i = 0; i < n; i++) {
+  const zero = f64x2.splat(0.0);
+  let start = 0;
+  for (; start + 64 <= n; start += 64) {
+    let acc = zero;
+    const base = x + (<usize>start << 3);
+    for (let j = 0; j < 64; j += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(base + (<usize>j << 3)), zero));
+    if (f64x2.extract_lane(acc, 0) != 0.0 || f64x2.extract_lane(acc, 1) != 0.0) break;
+  }
+  for (let i = start; i < n; i++) {
     const v = load<f64>(x + (<usize>i << 3));
     if (!isFinite(v)) return i;
   }

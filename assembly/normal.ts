@@ -8,18 +8,7 @@
 
 const HALF_LOG_2PI: f64 = 0.9189385332046727;
 
-@inline function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
-@inline function put(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-@inline function addAt(p: usize, i: i32, v: f64): void {
-  const a = p + (<usize>i << 3);
-  store<f64>(a, load<f64>(a) + v);
-}
+import { at, put, addAt } from "./access";
 
 @inline function wrap(i: i32, n: i32): i32 {
   return i + 1 == n ? 0 : i + 1;

@@ -18,10 +18,12 @@ let o3: u32 = 0;
 
 @inline
 function philoxBlock(ctr: u64, key0: u32, key1: u32): void {
-  let c0 = <u32>ctr;
-  let c1 = <u32>(ctr >> 32);
-  let c2: u32 = 0;
-  let c3: u32 = 0;
+  philoxRounds(<u32>ctr, <u32>(ctr >> 32), 0, 0, key0, key1);
+}
+
+/** Ten Philox rounds on counter (c0..c3) with key (key0, key1); result in o0..o3. */
+@inline
+function philoxRounds(c0: u32, c1: u32, c2: u32, c3: u32, key0: u32, key1: u32): void {
   let k0 = key0;
   let k1 = key1;
   for (let r = 0; r < 10; r++) {
@@ -70,20 +72,9 @@ export function philoxNormal(out: usize, n: i32, key0: u32, key1: u32, ctr: f64)
 
 /** Raw 32-bit words of one block, for tests against the published known-answer vectors. */
 export function philoxRawBlock(out: usize, key0: u32, key1: u32, ctr0: u32, ctr1: u32, ctr2: u32, ctr3: u32): void {
-  let c0 = ctr0, c1 = ctr1, c2 = ctr2, c3 = ctr3, k0 = key0, k1 = key1;
-  for (let r = 0; r < 10; r++) {
-    const p0 = M0 * <u64>c0;
-    const p1 = M1 * <u64>c2;
-    const n0 = (<u32>(p1 >> 32)) ^ c1 ^ k0;
-    const n1 = <u32>p1;
-    const n2 = (<u32>(p0 >> 32)) ^ c3 ^ k1;
-    const n3 = <u32>p0;
-    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
-    k0 += W0;
-    k1 += W1;
-  }
-  store<u32>(out, c0);
-  store<u32>(out + 4, c1);
-  store<u32>(out + 8, c2);
-  store<u32>(out + 12, c3);
+  philoxRounds(ctr0, ctr1, ctr2, ctr3, key0, key1);
+  store<u32>(out, o0);
+  store<u32>(out + 4, o1);
+  store<u32>(out + 8, o2);
+  store<u32>(out + 12, o3);
 }

@@ -160,20 +160,21 @@ export class Family implements Guide {
     return out;
   }
 
-  sample(batch: Batch, rng: Rng): GuideSample {
-    return this.sampleMany(batch, rng, 1)[0];
+  /** One draw; sites named in `given` take those values (their log q still counts). */
+  sample(batch: Batch, rng: Rng, given?: LatentValues): GuideSample {
+    return this.sampleMany(batch, rng, 1, given)[0];
   }
 
   /** M reparameterized draws z = mean + exp(logStd) eps of locals [B, dim] and globals [1, dim], factors computed once. */
-  sampleMany(batch: Batch, rng: Rng, M: number): GuideSample[] {
+  sampleMany(batch: Batch, rng: Rng, M: number, given?: LatentValues): GuideSample[] {
     assertInteger("samples", M, 1);
     const local = this.localFactors(batch);
     const global = this.globalFactors();
     const draws: GuideSample[] = [];
     for (let m = 0; m < M; m++) {
       const values: LatentValues = {};
-      const logQ = drawAll(local, values, rng, batch.obs.rows);
-      const logQGlobal = this.globals.size > 0 ? (drawAll(global, values, rng, 1) ?? undefined) : undefined;
+      const logQ = drawAll(local, values, rng, batch.obs.rows, given);
+      const logQGlobal = this.globals.size > 0 ? (drawAll(global, values, rng, 1, given) ?? undefined) : undefined;
       draws.push({ values, logQ: logQ!, logQScore: null, logQGlobal });
     }
     return draws;
@@ -203,12 +204,15 @@ export class Family implements Guide {
   }
 }
 
-/** Draws every factor into `values`; returns the summed log q, [rows]. */
-function drawAll(factors: Record<string, NormalFactor>, values: LatentValues, rng: Rng, rows: number): Tensor | null {
+/** Draws every factor (or takes it from `given`) into `values`; returns the summed log q, [rows]. */
+function drawAll(factors: Record<string, NormalFactor>, values: LatentValues, rng: Rng, rows: number, given?: LatentValues): Tensor | null {
   let logQ: Tensor | null = null;
   for (const [name, f] of Object.entries(factors)) {
-    const eps = rng.normal([rows, f.mean.cols]);
-    const z = normalRsample(f.mean, f.logStd, eps);
+    const fixed = given?.[name];
+    if (fixed !== undefined && !(fixed instanceof Tensor && fixed.rows === rows && fixed.cols === f.mean.cols)) {
+      throw new ShapeError(`given.${name}`, `a Tensor [${rows}, ${f.mean.cols}]`, fixed instanceof Tensor ? `shape [${fixed.shape}]` : "an Int32Array");
+    }
+    const z = fixed instanceof Tensor ? fixed : normalRsample(f.mean, f.logStd, rng.normal([rows, f.mean.cols]));
     values[name] = z;
     const lp = normalLogProb(z, f.mean, f.logStd);
     logQ = logQ ? add(logQ, lp) : lp;

@@ -35,6 +35,14 @@ describe("makeFamily: one switch between F-VI, Const and A-VI", () => {
     expect(g[3]).not.toBe(0);
     expect(g[7]).not.toBe(0);
   });
+  it("sample(batch, rng, given) uses the given values and their log q", () => {
+    const fvi = makeFamily(model, data, { kind: "fvi" });
+    const z = Tensor.full([50, 1], 0.5);
+    const draw = noGrad(() => fvi.sample(data.full(), new Rng(2), { z }));
+    expect(draw.values.z).toBe(z);
+    expect(noGrad(() => fvi.logProb({ z }, data.full()).toArray())).toEqual(draw.logQ.toArray());
+    expect(() => noGrad(() => fvi.sample(data.full(), new Rng(2), { z: Tensor.zeros([3, 1]) }))).toThrow(/given\.z/);
+  });
   it("window features: (x_{n-1}, x_n) padded with x_0 = pad", () => {
     const d = new Dataset([1, 2, 3]);
     expect(Array.from(windowFeatures({ before: 1 }).compute(d))).toEqual([0, 1, 1, 2, 2, 3]);

@@ -1,0 +1,132 @@
+import { DomainError, assertInteger } from "../core/errors.js";
+import type { TrainInfo, TrainResult } from "./loop.js";
+
+/**
+ * Hooks into the training loop. onStep / onEpoch may return a string to stop
+ * training (the reason, reported as result.stoppedBy). Network passes made
+ * inside callbacks are not counted.
+ */
+export interface TrainCallback {
+  onStart?(info: TrainInfo): void;
+  onStep?(info: TrainInfo): string | void;
+  onEpoch?(info: TrainInfo): string | void;
+  onDiverged?(info: TrainInfo, diverged: { step: number; message: string }): void;
+  onEnd?(result: TrainResult): void;
+}
+
+/** Anything that shows progress: tick(n) advances by n steps (the experiments' ProgressReporter fits). */
+export interface ProgressSink {
+  tick(n: number, metrics?: Record<string, number>): void;
+}
+
+/** Ticks `progress` every `every` steps with the mean loss since the last tick. */
+export function progressCallback(progress: ProgressSink, every = 10): TrainCallback {
+  assertInteger("every", every, 1);
+  let last = 0;
+  let sum = 0;
+  return {
+    onStep(info) {
+      sum += info.loss;
+      const n = info.step - last;
+      if (n >= every) {
+        progress.tick(n, { loss: sum / n });
+        last = info.step;
+        sum = 0;
+      }
+    },
+    onEnd(result) {
+      if (result.steps > last) progress.tick(result.steps - last);
+    },
+  };
+}
+
+/** One row of a metrics history: when (step, epoch, passes so far, wall time) and the metric values. */
+export interface MetricsRow {
+  step: number;
+  epoch: number;
+  /** Network passes per training datapoint so far (training cost, precomputation included). */
+  passesPerDatapoint: number;
+  wallMs: number;
+  values: Record<string, number>;
+}
+
+export interface MetricsCallback extends TrainCallback {
+  readonly history: MetricsRow[];
+}
+
+/**
+ * Evaluates `metrics(info)` every `every` steps (and at step 0 and at the end
+ * unless disabled), recording rows in `.history`; evaluation is not counted as training cost.
+ */
+export function metricsCallback(
+  metrics: (info: TrainInfo) => Record<string, number>,
+  { every = 100, atStart = true, atEnd = true }: { every?: number; atStart?: boolean; atEnd?: boolean } = {},
+): MetricsCallback {
+  assertInteger("every", every, 1);
+  const history: MetricsRow[] = [];
+  let t0 = Date.now();
+  let lastInfo: TrainInfo | null = null;
+  const add = (info: TrainInfo) => {
+    if (history.length > 0 && history[history.length - 1].step === info.step) return;
+    history.push({
+      step: info.step,
+      epoch: info.epoch,
+      passesPerDatapoint: info.counter.perDatapoint(info.n).total,
+      wallMs: Date.now() - t0,
+      values: metrics(info),
+    });
+  };
+  return {
+    history,
+    onStart(info) {
+      t0 = Date.now();
+      if (atStart) add(info);
+    },
+    onStep(info) {
+      lastInfo = info;
+      if (info.step % every === 0) add(info);
+    },
+    onEnd() {
+      if (atEnd && lastInfo) add(lastInfo);
+    },
+  };
+}
+
+export interface EarlyStoppingOptions {
+  /** The monitored value, computed every `every` steps (e.g. held-out negative log-likelihood). */
+  monitor: (info: TrainInfo) => number;
+  every?: number;
+  /** Stop after this many evaluations without improvement. Default 5. */
+  patience?: number;
+  /** Improvement smaller than this does not count. Default 0. */
+  minDelta?: number;
+  /** "min": lower is better (default); "max": higher is better. */
+  mode?: "min" | "max";
+}
+
+/** Stops training once the monitored value has not improved for `patience` evaluations; `.best` holds the best value. */
+export function earlyStopping({ monitor, every = 100, patience = 5, minDelta = 0, mode = "min" }: EarlyStoppingOptions): TrainCallback & {
+  readonly best: { value: number; step: number };
+} {
+  assertInteger("every", every, 1);
+  assertInteger("patience", patience, 1);
+  if (!(minDelta >= 0)) throw new DomainError("minDelta", "a number >= 0", String(minDelta));
+  const sign = mode === "min" ? 1 : -1;
+  const best = { value: Infinity * sign, step: -1 };
+  let bad = 0;
+  return {
+    best,
+    onStep(info) {
+      if (info.step % every !== 0) return;
+      const v = monitor(info);
+      if (sign * (best.value - v) > minDelta || best.step < 0) {
+        best.value = v;
+        best.step = info.step;
+        bad = 0;
+        return;
+      }
+      bad++;
+      if (bad >= patience) return `early stopping at step ${info.step} (best ${best.value} at step ${best.step})`;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from "./types.js";
+export * from "./joint.js";
+export * from "./iwae.js";
+export * from "./aggressive.js";
+export * from "./mapa.js";

@@ -1,0 +1,39 @@
+// Memory stays flat: after a warm-up, 100,000 small training steps (MLP
+// encoder, reparameterized sample, Gaussian likelihood, KL, Adam) must not
+// grow Wasm memory or the arena's high-water mark.
+import { describe, expect, it } from "vitest";
+import {
+  Adam, MLP, ParamSpecs, Rng, mean, normalKL, normalLogProb, normalRsample, runtime, sliceCols, sub, Tensor, valueAndGrad,
+} from "../../src/index.js";
+
+describe("memory over 100,000 training steps", () => {
+  it("does not grow after warm-up", () => {
+    const rt = runtime();
+    const specs = new ParamSpecs();
+    const encoder = new MLP([4, 8, 4], { activation: "tanh", specs: specs.scope("encoder") });
+    const decoder = new MLP([2, 8, 4], { activation: "tanh", specs: specs.scope("decoder") });
+    const store = specs.build(new Rng(1));
+    const opt = new Adam(store, { lr: 1e-3 });
+    const rng = new Rng(2);
+    const data = rng.normal([16, 4], "persistent");
+    const zero = Tensor.scalar(0, "persistent");
+    const step = () => {
+      valueAndGrad(() => {
+        const h = encoder.forward(data);
+        const mu = sliceCols(h, 0, 2);
+        const logStd = sliceCols(h, 2, 4);
+        const z = normalRsample(mu, logStd, rng.normal([16, 2]));
+        const recon = normalLogProb(data, decoder.forward(z), zero);
+        return mean(sub(normalKL(mu, logStd, zero, zero), recon));
+      });
+      opt.step();
+    };
+    for (let i = 0; i < 1000; i++) step();
+    const bytesAfterWarmup = rt.memoryBytes;
+    const arenaAfterWarmup = rt.arena.peakBytes;
+    for (let i = 0; i < 100_000; i++) step();
+    expect(rt.memoryBytes).toBe(bytesAfterWarmup);
+    expect(rt.arena.peakBytes).toBe(arenaAfterWarmup);
+    expect(store.firstNonFiniteValue()).toBe(-1);
+  });
+});
