@@ -17,7 +17,7 @@ export interface GaussianProcessOptions {
   variance?: number;
   /** Observation noise std s. Default 0.5. */
   noiseStd?: number;
-  /** Added to the kernel's diagonal (a nugget that keeps K well conditioned). Default 1e-4 * variance. */
+  /** Added to the kernel's diagonal (a nugget that keeps K well conditioned). Default 0.01 * variance (a white-noise part of the prior). */
   jitter?: number;
 }
 
@@ -50,7 +50,7 @@ export class GaussianProcessGrid implements Model {
     assertPositive("lengthScale", lengthScale);
     assertPositive("variance", variance);
     assertPositive("noiseStd", noiseStd);
-    const nugget = jitter ?? 1e-4 * variance;
+    const nugget = jitter ?? 1e-2 * variance;
     if (!(nugget >= 0) || !Number.isFinite(nugget)) throw new DomainError("jitter", "a finite value >= 0", String(jitter));
     this.N = N;
     this.lengthScale = lengthScale;
