@@ -16,6 +16,11 @@ export interface GuideSample {
   values: LatentValues;
   logQ: Tensor;
   logQScore: Tensor | null;
+  /**
+   * log q(globals), Tensor [1], when the guide also draws the model's global
+   * latents (their values are then in `values`, shape [1, dim]); absent otherwise.
+   */
+  logQGlobal?: Tensor;
 }
 
 /**
@@ -29,4 +34,9 @@ export interface Guide {
   sample(batch: Batch, rng: Rng): GuideSample;
   /** log q(values | x) for given values (pq / sleep loss, RWS), Tensor [B]. */
   logProb(values: LatentValues, batch: Batch): Tensor;
+  /**
+   * Optional: M independent draws for the same batch, computing the factors
+   * (e.g. an inference network's outputs) once. Objectives fall back to M calls of sample().
+   */
+  sampleMany?(batch: Batch, rng: Rng, M: number): GuideSample[];
 }
