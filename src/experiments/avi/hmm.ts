@@ -11,11 +11,11 @@ export function hmmSettings(opts: Pick<RunOptions, "quick" | "iterations">): { N
   return {
     N: quick ? 40 : 100,
     settings: {
-      windows: quick ? [1, 3] : [1, 3, 5, 7, 9],
-      boundWindows: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21],
-      iterations: opts.iterations ?? (quick ? 300 : 4000),
+      windows: quick ? [1, 3] : [1, 3, 5, 7, 9, 11, 15],
+      boundWindows: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 25, 29],
+      iterations: opts.iterations ?? (quick ? 1500 : 20000),
       lr: 1e-2,
-      samples: quick ? 2 : 4,
+      samples: quick ? 2 : 8,
       width: quick ? 16 : 32,
       constant: 1,
     },

@@ -3,13 +3,26 @@
 // mean (linear in ALL of x) with std 1/sqrt(P_nn), so whether an inference
 // function of x_n (or of a window) can reach it is decidable by linear algebra.
 import { DomainError, assertInteger } from "../../core/errors.js";
-import { cholesky, solveLower, solveUpperT, type GaussianPosterior } from "../../models/avi/linear-gaussian.js";
+import { meanFieldGaussianKL } from "../../diagnostics/amortization.js";
+import { checkSeries, cholesky, solveLower, solveUpperT, type GaussianPosterior } from "../../models/avi/linear-gaussian.js";
 
 /** A model with an exact Gaussian posterior for a whole series x of length N. */
 export interface ExactSeriesModel {
   readonly N: number;
   readonly noiseStd: number;
   posterior(x: ArrayLike<number>): GaussianPosterior;
+}
+
+/**
+ * Exact -ELBO of a mean-field Gaussian q = N(m, diag(sd^2)) against the Gaussian
+ * posterior: -ELBO = KL(q || p(z | x)) - log p(x) (KL by diagnostics' meanFieldGaussianKL).
+ */
+export function meanFieldNegElbo(post: GaussianPosterior, m: ArrayLike<number>, sd: ArrayLike<number>): { negElbo: number; kl: number } {
+  const n = post.mean.length;
+  checkSeries("m", m, n);
+  checkSeries("sd", sd, n);
+  const kl = meanFieldGaussianKL(m, Float64Array.from(sd, (v) => v * v), { mean: post.mean, precision: post.precision });
+  return { negElbo: kl - post.logEvidence, kl };
 }
 
 /** (a): two positions with equal x but different optimal means (so no f(x_n) reaches F-VI). */

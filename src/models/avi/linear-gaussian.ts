@@ -131,30 +131,3 @@ export function linearGaussianPosterior(
   const logPost = -0.5 * n * LOG2PI + logDetL; // log N(m; m, P^{-1}) = -n/2 log 2pi + 1/2 log|P|
   return { mean, precision, cov, meanFieldStd, logEvidence: logLik + logPrior - logPost };
 }
-
-/**
- * Exact -ELBO of a mean-field Gaussian q = N(m, diag(sd^2)) for the posterior
- * N(mu, P^{-1}): -ELBO = KL(q || p(z|x)) - log p(x), with
- * KL = 1/2 [ tr(P diag sd^2) + (m - mu)^T P (m - mu) - n - log|P| - sum log sd^2 ].
- */
-export function meanFieldNegElbo(post: GaussianPosterior, m: ArrayLike<number>, sd: ArrayLike<number>): { negElbo: number; kl: number } {
-  const n = post.mean.length;
-  checkSeries("m", m, n);
-  checkSeries("sd", sd, n);
-  const P = post.precision;
-  const L = cholesky(P, n);
-  let logDetP = 0;
-  for (let i = 0; i < n; i++) logDetP += 2 * Math.log(L[i * n + i]);
-  let tr = 0;
-  let quad = 0;
-  let logVar = 0;
-  for (let i = 0; i < n; i++) {
-    tr += P[i * n + i] * sd[i] * sd[i];
-    logVar += 2 * Math.log(sd[i]);
-    let row = 0;
-    for (let j = 0; j < n; j++) row += P[i * n + j] * (m[j] - post.mean[j]);
-    quad += (m[i] - post.mean[i]) * row;
-  }
-  const kl = 0.5 * (tr + quad - n - logDetP - logVar);
-  return { negElbo: kl - post.logEvidence, kl };
-}
