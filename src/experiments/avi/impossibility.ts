@@ -3,7 +3,8 @@
 // impossibility-analysis.ts; here the trained families and the report.
 import { DomainError, assertInteger } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
-import { Tensor } from "../../core/tensor.js";
+import { runtime } from "../../core/runtime.js";
+import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autodiff/tape.js";
 import { Dataset, fitFamily, makeFamily, mlpNet, windowFeatures, type Family } from "../../infer/families/index.js";
 import type { GaussianPosterior } from "../../models/avi/linear-gaussian.js";
@@ -66,7 +67,7 @@ export interface TrainedMethod {
 /** Exact -ELBO and KL of a trained mean-field family (factors read on the full series). */
 function exactFit(family: Family, data: Dataset, post: GaussianPosterior): { negElbo: number; kl: number } {
   return noGrad(() => {
-    const arena = Tensor.zeros([1]).rt.arena;
+    const arena = runtime().arena;
     const m = arena.mark();
     const f = family.localFactors(data.full()).z;
     const mean = f.mean.toFloat64Array();
