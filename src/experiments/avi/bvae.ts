@@ -184,6 +184,7 @@ export async function runBvae(opts: RunOptions, ctx: RunContext): Promise<Experi
     widest.finalNegElbo <= fvi.finalNegElbo
       ? `At this budget A-VI (k=${widest.width}) is below F-VI (${widest.finalNegElbo.toFixed(1)} vs ${fvi.finalNegElbo.toFixed(1)}): amortization trains faster; the paper's claim that a wide enough encoder MATCHES the converged F-VI cannot be checked without F-VI's 5000 epochs.`
       : `F-VI ends below the widest A-VI (${fvi.finalNegElbo.toFixed(1)} vs ${widest.finalNegElbo.toFixed(1)}): an amortization gap remains at this budget.`,
+    `MSE uses the means of q(z) and q(theta); the curves and "epochs to MSE < ${s.mseThreshold}" use the first ${s.evalImages} training / test images, evaluated every ${((Math.max(1, Math.floor(s.iterations / s.evaluations)) * s.batchSize) / s.nTrain).toFixed(1)} epochs; the final MSEs use all ${s.nTrain} / ${s.nTest} images.`,
     "F-VI has no encoder, so its test MSE would need a separate optimization of the test images' factors: not reported.",
   ];
   const perImage = (r: MethodRun) => Array.from(r.negElbo);
