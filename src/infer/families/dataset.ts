@@ -55,7 +55,6 @@ export class Dataset {
 
   /** The rows `idx` as a Batch (obs, index, context). */
   batch(idx: Int32Array): Batch {
-    if (idx.length === this.N && idx.every((v, i) => v === i)) return this.full();
     return { obs: gatherRows(this.obs, idx), index: idx, context: this.context ? gatherRows(this.context, idx) : undefined };
   }
 

@@ -121,6 +121,12 @@ export class Family implements Guide {
     return this.params.reduce((s, p) => s + p.size, 0);
   }
 
+  /** Frees the parameter stores and the feature table (the family is unusable afterwards). */
+  dispose(): void {
+    for (const p of this.params) p.dispose();
+    this.featureTable?.dispose();
+  }
+
   /** q(z_b | x_b) factors of the batch's datapoints, by local site name, each [B, dim]. */
   localFactors(batch: Batch): Record<string, NormalFactor> {
     const B = batch.obs.rows;

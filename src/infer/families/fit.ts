@@ -46,8 +46,9 @@ export function fitFamily(model: Model, family: Family, data: Dataset, opts: Fit
   const negElbo = new Float64Array(iterations);
   const t0 = performance.now();
   for (let it = 0; it < iterations; it++) {
-    const idx = batches.next();
-    negElbo[it] = valueAndGrad(() => negativeElbo(model, family, data.batch(idx), rng, { samples, dataSize: data.N }));
+    const idx = B === data.N ? null : batches.next();
+    // the batch is cut inside the pass: valueAndGrad resets the arena first
+    negElbo[it] = valueAndGrad(() => negativeElbo(model, family, idx ? data.batch(idx) : data.full(), rng, { samples, dataSize: data.N }));
     opt.step();
     if (opts.onProgress && ((it + 1) % every === 0 || it + 1 === iterations)) opts.onProgress(it + 1, negElbo[it]);
   }

@@ -1,4 +1,5 @@
 import { mul } from "../../autodiff/ops/binary.js";
+import { scale, tanh } from "../../autodiff/ops/unary.js";
 import { concatCols, repeatRows, reshape } from "../../autodiff/ops/shape.js";
 import type { Activation } from "../../autodiff/ops/linalg.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
@@ -39,11 +40,17 @@ export interface MlpNetOptions {
   activation?: Activation;
   /** "separate": two MLPs (mean, log-std); "trunk": one shared trunk with two linear heads. Default: "separate". */
   heads?: "separate" | "trunk";
+  /** Softly bound the log-std output to (-b, b) by b tanh(raw / b) (keeps a small network from diverging to huge scales). Default: unbounded. */
+  logStdBound?: number;
 }
 
 /** A-VI inference networks: mean(x), logStd(x) by MLPs of width k (two networks, or a trunk with two heads). */
-export function mlpNet({ width, depth = 2, activation = "relu", heads = "separate" }: MlpNetOptions): InferenceNet {
+export function mlpNet({ width, depth = 2, activation = "relu", heads = "separate", logStdBound }: MlpNetOptions): InferenceNet {
   assertInteger("width", width, 1);
+  if (logStdBound !== undefined && !(logStdBound > 0 && Number.isFinite(logStdBound))) {
+    throw new DomainError("logStdBound", "a finite number > 0", String(logStdBound));
+  }
+  const bound = (raw: Tensor) => (logStdBound === undefined ? raw : scale(tanh(scale(raw, 1 / logStdBound)), logStdBound));
   assertInteger("depth", depth, 1);
   if (heads !== "separate" && heads !== "trunk") throw new DomainError("heads", '"separate" or "trunk"', JSON.stringify(heads));
   const hidden = Array.from({ length: depth }, () => width);
@@ -53,14 +60,14 @@ export function mlpNet({ width, depth = 2, activation = "relu", heads = "separat
       if (heads === "separate") {
         const m = new MLP([F, ...hidden, d], { specs: specs.scope("mean"), activation });
         const s = new MLP([F, ...hidden, d], { specs: specs.scope("logStd"), activation, init: "glorotUniform" });
-        return (x) => ({ mean: m.forward(x), logStd: s.forward(x) });
+        return (x) => ({ mean: m.forward(x), logStd: bound(s.forward(x)) });
       }
       const trunk = new MLP([F, ...hidden], { specs: specs.scope("trunk"), activation, outputActivation: activation });
       const mh = new Linear(width, d, { specs: specs.scope("meanHead") });
       const sh = new Linear(width, d, { specs: specs.scope("logStdHead"), init: zeros });
       return (x) => {
         const h = trunk.forward(x);
-        return { mean: mh.forward(h), logStd: sh.forward(h) };
+        return { mean: mh.forward(h), logStd: bound(sh.forward(h)) };
       };
     },
   };

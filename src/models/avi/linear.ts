@@ -5,7 +5,7 @@ import { DomainError, assertPositive } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { Tensor } from "../../core/tensor.js";
 import type { Batch, LatentSite, LatentValues, Model } from "../model.js";
-import { continuous } from "./values.js";
+import { continuousLatent } from "./values.js";
 
 export interface LinearModelOptions {
   /** Scale of the latent's effect tau. Default: 1.155 (the study's value). */
@@ -45,8 +45,8 @@ export class LinearModel implements Model {
 
   /** log N(z_n; 0, 1) + log N(x_n; theta + tau z_n, s^2), [B]. */
   logJoint(values: LatentValues, batch: Batch): Tensor {
-    const z = continuous(values, "z", batch.obs.rows);
-    const theta = continuous(values, "theta", 1);
+    const z = continuousLatent(values, "z", batch.obs.rows);
+    const theta = continuousLatent(values, "theta", 1);
     const loc = add(scale(z, this.tau), theta);
     return add(normalLogProb(z, this.zero, this.zero), normalLogProb(batch.obs, loc, this.logS));
   }
