@@ -1,7 +1,8 @@
 import { DomainError, NonFiniteError, ShapeError, describeShape } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
-import { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../core/tensor.js";
 import type { Batch, LatentSite, LatentValues } from "../model.js";
+import { continuousLatent } from "./values.js";
 
 /** A real-valued local latent site of size 1 per datapoint. */
 export function continuousLocal(name: string): LatentSite {
@@ -39,8 +40,7 @@ export function checkFullSequence(model: { N: number; latents: readonly LatentSi
     }
   }
   const name = model.latents[0].name;
-  const z = values[name];
-  if (!(z instanceof Tensor)) throw new DomainError(`values.${name}`, "a Tensor [N, 1]", z === undefined ? "nothing" : "an Int32Array");
-  if (z.rows !== N || z.cols !== 1) throw new ShapeError(`values.${name}`, `shape [${N}, 1]`, `shape ${describeShape(z.shape)}`);
+  const z = continuousLatent(values, name, N);
+  if (z.rows !== N) throw new ShapeError(`values.${name}`, `shape [${N}, 1] (one value per time point)`, `shape ${describeShape(z.shape)}`);
   return z;
 }
