@@ -157,7 +157,8 @@ export async function runImpossibility(spec: StudySpec, opts: RunOptions, ctx: R
   const pair = equalInputs(model, x, i, j);
   const pairMeans = model.posterior(pair.series).mean;
   const a = pair.result;
-  ctx.log(`(a) x_${i} = x_${j} = ${a.x.toFixed(3)}: optimal means ${a.meanI.toFixed(3)} vs ${a.meanJ.toFixed(3)}`);
+  const [ni, nj] = [i + 1, j + 1]; // 1-based in the text and figures (n = 1..N)
+  ctx.log(`(a) x_${ni} = x_${nj} = ${a.x.toFixed(3)}: optimal means ${a.meanI.toFixed(3)} vs ${a.meanJ.toFixed(3)}`);
 
   // (b) all x_n equal: the optimal means still vary with n; smallest gap of any window function
   const flat = model.posterior(new Array(N).fill(s.constant));
@@ -187,7 +188,7 @@ export async function runImpossibility(spec: StudySpec, opts: RunOptions, ctx: R
   const boundsPositive = bounds.every((b) => b.minGap > 0);
   const notes = [
     `${spec.label}, N = ${N}: the F-VI optimum is the exact posterior mean (a linear function of the whole series x) with std 1/sqrt(P_nn); computed in closed form (dense Cholesky).`,
-    `(a) With x_${i} set equal to x_${j} (= ${a.x.toFixed(3)}), the optimal means are ${a.meanI.toFixed(4)} and ${a.meanJ.toFixed(4)}: ${a.meanI !== a.meanJ ? "different, so no function f(x_n) can produce both" : "EQUAL: the expected impossibility did not show"}.`,
+    `(a) With x_${nj} set equal to x_${ni} (= ${a.x.toFixed(3)}), the optimal means are ${a.meanI.toFixed(4)} and ${a.meanJ.toFixed(4)}: ${a.meanI !== a.meanJ ? "different, so no function f(x_n) can produce both" : "EQUAL: the expected impossibility did not show"}.`,
     `(b) With every x_n = ${s.constant}, the optimal means still range over ${spread.toFixed(4)} (min ${Math.min(...flat.mean).toFixed(4)}, max ${Math.max(...flat.mean).toFixed(4)}). Positions whose zero-padded windows are identical must receive the same q from any window function; the exact smallest -ELBO excess over F-VI that any width-w function can reach on that series is ${bounds.map((b) => `w=${b.width}: ${b.minGap.toExponential(2)}`).join(", ")} nats (${boundsPositive ? "positive for every width, shrinking as the window grows" : "zero for some width"}).`,
     `(c) Trained on the simulated series (${s.iterations} Adam steps, lr ${s.lr} with cosine decay to 5%, M = ${s.samples}, A-VI: two ReLU layers of width ${s.width} on the standardized window): exact gap to the F-VI optimum ${windowed.map((m, k) => `${m.name}: ${gapsVsOptimum[k].toFixed(3)}`).join(", ")}; ${allPositive ? "all positive" : "NOT all positive"}. Against the trained F-VI (${fvi.exactNegElbo.toFixed(3)}, itself ${(fvi.exactNegElbo - optimum.negElbo).toFixed(3)} above its optimum): ${windowed.map((m, k) => `${m.name}: ${gapsVsTrained[k].toFixed(3)}`).join(", ")}${trainedPositive ? "" : " (some windows end below the trained F-VI, which has not fully converged)"}.`,
     `Exact KL(q || p(z | x)) of the trained families: ${methods.map((m) => `${m.name} ${m.kl.toFixed(3)}`).join(", ")} (the F-VI optimum: ${optimum.kl.toFixed(3)}; the mean-field family cannot go below it).`,
@@ -205,13 +206,13 @@ export async function runImpossibility(spec: StudySpec, opts: RunOptions, ctx: R
     },
     {
       name: "means-vs-x",
-      title: `(a) Exact means against x_n for a simulated series: not a function of x_n (x_${i} = x_${j} highlighted, after copying).`,
+      title: `(a) Exact means against x_n for a simulated series: not a function of x_n (x_${ni} = x_${nj} highlighted, after copying).`,
       spec: scatterChart({
         xLabel: "x_n",
         yLabel: "optimal mean of z_n",
         groups: [
           { name: "simulated series", x, y: post.mean },
-          { name: `x_${i} = x_${j}`, x: [pair.series[i], pair.series[j]], y: [pairMeans[i], pairMeans[j]], size: 90 },
+          { name: `x_${ni} = x_${nj}`, x: [pair.series[i], pair.series[j]], y: [pairMeans[i], pairMeans[j]], size: 90 },
         ],
       }),
     },
