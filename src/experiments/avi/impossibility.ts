@@ -238,7 +238,7 @@ export async function runImpossibility(spec: StudySpec, opts: RunOptions, ctx: R
         points: true,
         series: [
           { name: "trained A-VI", x: windowed.map((m) => m.window), y: gapsVsOptimum },
-          { name: "best window fn, constant x", x: bounds.map((b) => b.width), y: bounds.map((b) => b.minGap) },
+          { name: "min over all f", x: bounds.map((b) => b.width), y: bounds.map((b) => b.minGap) },
         ],
       }),
     },
