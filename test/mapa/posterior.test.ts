@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DomainError, MapaPosterior, NonFiniteError, Rng, ShapeError, Tensor, VAE, fixedPosterior, importanceWeightedLoss, syntheticDataset, truePosterior,
+  DomainError, MapaPosterior, NonFiniteError, Rng, ShapeError, Tensor, VAE, fixedPosterior, iwaeLoss, syntheticDataset, truePosterior,
 } from "../../src/index.js";
 import { correlation } from "../../src/experiments/mapa/shared.js";
 import { grid, meanAndStdErr, simpson } from "../dist/quadrature.js";
@@ -51,7 +51,7 @@ describe("MapaPosterior", () => {
   it("drives the mapa schedule's decoder-only bound: finite loss, decoder gradients only", () => {
     const vae = new VAE({ obsDim: 2, latentDim: 1, hidden: 8, rng: 1 });
     const batch = { obs: Tensor.from(spiral.train.slice(0, 8), [4, 2]), index: Int32Array.from([0, 1, 2, 3]) };
-    const loss = importanceWeightedLoss(vae, post, batch, new Rng(4), 5).item();
+    const loss = iwaeLoss(vae, post, batch, new Rng(4), { particles: 5 }).item();
     expect(Number.isFinite(loss)).toBe(true);
     expect(fixedPosterior({ posterior: post, K: 5 }).name).toBe("mapa");
     vae.dispose();
