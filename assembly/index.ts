@@ -11,3 +11,5 @@ export * from "./shape";
 export * from "./normal";
 export * from "./categorical";
 export * from "./optim";
+export * from "./gather";
+export * from "./trig";

@@ -55,16 +55,30 @@ export function sumRowsBackward(g: usize, dx: usize, rows: i32, cols: i32, scale
   }
 }
 
+// Row maximum and sum_j exp(p[j] - max) of the last rowMaxAndSum call. Results
+// are formed as (x - max) - log(sum), never as x - lse: with |x| ~ 1e300,
+// lse = max + log(sum) rounds to max and x - lse would lose log(sum) entirely.
+let rowMax: f64 = 0;
+let rowSum: f64 = 0;
+
+@inline
+function rowMaxAndSum(p: usize, cols: i32): void {
+  let m = -Infinity;
+  for (let j = 0; j < cols; j++) m = Math.max(m, load<f64>(at(p, j)));
+  rowMax = m;
+  rowSum = 1.0;
+  // all -Inf (empty support) or some +Inf: the answer is m, and x - m would be NaN
+  if (!isFinite(m)) return;
+  let s = 0.0;
+  for (let j = 0; j < cols; j++) s += Math.exp(load<f64>(at(p, j)) - m);
+  rowSum = s;
+}
+
 /** log sum_j exp(p[j]) for one row, with the maximum subtracted first. */
 @inline
 function rowLogSumExp(p: usize, cols: i32): f64 {
-  let m = -Infinity;
-  for (let j = 0; j < cols; j++) m = Math.max(m, load<f64>(at(p, j)));
-  // all -Inf (empty support) or some +Inf: the answer is m, and x - m would be NaN
-  if (!isFinite(m)) return m;
-  let s = 0.0;
-  for (let j = 0; j < cols; j++) s += Math.exp(load<f64>(at(p, j)) - m);
-  return m + Math.log(s);
+  rowMaxAndSum(p, cols);
+  return isFinite(rowMax) ? rowMax + Math.log(rowSum) : rowMax;
 }
 
 /** y[r] = log sum_j exp(x[r, j]) + offset (offset = -log K gives log-mean-exp) */
@@ -72,15 +86,17 @@ export function logSumExpForward(x: usize, y: usize, rows: i32, cols: i32, offse
   for (let r = 0; r < rows; r++) store<f64>(at(y, r), rowLogSumExp(at(x, r * cols), cols) + offset);
 }
 
-/** dx[r, j] += g[r] * exp(x[r, j] - (y[r] - offset)) (the softmax) */
+/** dx[r, j] += g[r] * softmax(x[r])_j = g[r] * exp(x[r, j] - max) / sum_k exp(x[r, k] - max) */
 export function logSumExpBackward(x: usize, y: usize, g: usize, dx: usize, rows: i32, cols: i32, offset: f64): void {
   for (let r = 0; r < rows; r++) {
-    const lse = load<f64>(at(y, r)) - offset;
-    const gr = load<f64>(at(g, r));
     const px = at(x, r * cols);
     const pd = at(dx, r * cols);
+    rowMaxAndSum(px, cols);
+    if (!isFinite(rowMax)) continue;
+    const m = rowMax;
+    const w = load<f64>(at(g, r)) / rowSum;
     for (let j = 0; j < cols; j++) {
-      store<f64>(at(pd, j), load<f64>(at(pd, j)) + gr * Math.exp(load<f64>(at(px, j)) - lse));
+      store<f64>(at(pd, j), load<f64>(at(pd, j)) + w * Math.exp(load<f64>(at(px, j)) - m));
     }
   }
 }
@@ -90,9 +106,11 @@ export function softmaxForward(x: usize, y: usize, rows: i32, cols: i32, logSpac
   for (let r = 0; r < rows; r++) {
     const px = at(x, r * cols);
     const py = at(y, r * cols);
-    const lse = rowLogSumExp(px, cols);
+    rowMaxAndSum(px, cols);
+    const m = rowMax;
+    const logSum = Math.log(rowSum);
     for (let j = 0; j < cols; j++) {
-      const v = load<f64>(at(px, j)) - lse;
+      const v = isFinite(m) ? load<f64>(at(px, j)) - m - logSum : load<f64>(at(px, j)) - m;
       store<f64>(at(py, j), logSpace ? v : Math.exp(v));
     }
   }

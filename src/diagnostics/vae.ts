@@ -4,7 +4,8 @@ import { DomainError, NonFiniteError, ShapeError, assertInteger, describeShape }
 import type { Rng } from "../core/rng.js";
 import { runtime } from "../core/runtime.js";
 import { Tensor } from "../core/tensor.js";
-import { drawRepeated, logImportanceWeights, type Proposal } from "../infer/importance-weighted.js";
+import type { Proposal } from "../infer/guide.js";
+import { drawParticles, sampleParticles } from "../infer/particles.js";
 import type { LatentSite, Model } from "../models/model.js";
 import type { VAE } from "../models/vae.js";
 
@@ -270,7 +271,7 @@ export function importanceLogLikelihood(
       const b = Math.min(chunk, N - start);
       const obs = new Tensor(x.rt, x.ptr + start * D * 8, [b, D], "persistent");
       const mark = arena.mark();
-      perPoint.set(logMeanExp(logImportanceWeights(model, q, { obs }, rng, K)).toFloat64Array(), start);
+      perPoint.set(logMeanExp(drawParticles(model, q, { obs }, K, rng).logWeights).toFloat64Array(), start);
       arena.restore(mark);
     }
     return { perPoint, ...meanAndStderr(perPoint) };
@@ -288,7 +289,7 @@ export function proposalMeans(q: Proposal, latentName: string, data: DataInput, 
       const b = Math.min(chunk, x.rows - start);
       const obs = new Tensor(x.rt, x.ptr + start * x.cols * 8, [b, x.cols], "persistent");
       const mark = arena.mark();
-      const z = drawRepeated(q, { obs }, samples, rng).draw.values[latentName];
+      const z = sampleParticles(q, { obs }, samples, rng).draw.values[latentName];
       if (!(z instanceof Tensor)) throw new DomainError("latentName", "the name of a continuous latent of q's draws", latentName);
       const rows = z.toRows();
       arena.restore(mark);

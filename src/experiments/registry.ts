@@ -26,7 +26,8 @@ export function unregisterExperiment(name: string): boolean {
 
 /** The experiment called `name`; throws UnknownNameError listing the valid names. */
 export function getExperiment(name: string): Experiment {
-  const found = experiments.get(name);
+  // names are registered in lower case; the papers write e.g. "avi-width-vs-N"
+  const found = experiments.get(name) ?? experiments.get(name.toLowerCase());
   if (!found) {
     const valid = experimentNames();
     throw new UnknownNameError(

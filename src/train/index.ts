@@ -2,7 +2,6 @@
 // Node-only file helpers (atomic checkpoint files) are in ./node.ts.
 export * from "./counting.js";
 export * from "./data.js";
-export * from "../infer/importance-weighted.js";
 export * from "./callbacks.js";
 export * from "./checkpoint.js";
 export * from "./loop.js";

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import {
-  Tensor, ShapeError, add, sum, mean, sumRows, meanRows, sumCols, logSumExp, logMeanExp, softmax, logSoftmax,
+  Tensor, ShapeError, add, sum, mean, sumRows, meanRows, sumCols, logSumExp, logMeanExp, softmax, logSoftmax, backward, clearTape, startRecording, stopRecording,
 } from "../../src/index.js";
 import { runtime } from "../../src/core/runtime.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
@@ -107,6 +107,24 @@ describe("stability", () => {
         expect(Math.abs(b - (a + c))).toBeLessThan(1e-9 * (1 + Math.abs(c) + Math.abs(a)));
       }),
     );
+  });
+  it("softmax / logSoftmax / logSumExp gradient keep log(sum) when it is below the ulp of the maximum", () => {
+    // fast-check counterexample: max + log 2 rounds to max at 1e300, so x - lse would give [1, 1, 0]
+    const v = [9.999999999999972e299, 9.999999999999972e299, 0];
+    scoped(() => {
+      const x = Tensor.from(v, [1, 3]);
+      expect(softmax(x).toArray()).toEqual([0.5, 0.5, 0]);
+      const lp = logSoftmax(x).toArray();
+      expect(lp[0]).toBeCloseTo(-Math.LN2, 15);
+      expect(lp[2]).toBeLessThan(-1e299);
+      x.requiresGrad = true;
+      startRecording();
+      const y = logSumExp(x);
+      stopRecording();
+      backward(y);
+      expect(x.grad!.toArray()).toEqual([0.5, 0.5, 0]);
+      clearTape();
+    });
   });
   it("softmax rows sum to 1 with entries in [0, 1], and logSoftmax = log(softmax)", () => {
     fc.assert(

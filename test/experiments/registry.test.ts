@@ -22,6 +22,7 @@ describe("experiment registry", () => {
     registerExperiment(experiment("reg-b"));
     registerExperiment(experiment("reg-a"));
     expect(getExperiment("reg-a").title).toBe("title of reg-a");
+    expect(getExperiment("REG-A").title).toBe("title of reg-a"); // names are matched case-insensitively (avi-width-vs-N)
     const names = experimentNames();
     expect(names.indexOf("reg-b")).toBeLessThan(names.indexOf("reg-a"));
     expect(listExperiments().map((e) => e.name)).toEqual(names);

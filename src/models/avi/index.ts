@@ -4,3 +4,4 @@ export * from "./saw.js";
 export * from "./hmm.js";
 export * from "./gp.js";
 export * from "./bvae.js";
+export * from "./values.js";

@@ -1,6 +1,6 @@
 import { assertInteger } from "../../core/errors.js";
 import type { Batch } from "../../models/model.js";
-import { importanceWeightedLoss } from "../../infer/importance-weighted.js";
+import { iwaeLoss } from "../../infer/iwae.js";
 import { jointUpdate } from "./joint.js";
 import type { Strategy, TrainState } from "./types.js";
 
@@ -14,7 +14,7 @@ export function iwae(K: number): Strategy {
     name: `iwae(K=${K})`,
     step(batch: Batch, state: TrainState): number {
       state.record.innerSteps.push(0);
-      return jointUpdate(state, () => importanceWeightedLoss(state.vae, state.vae.encoder, batch, state.rng, K));
+      return jointUpdate(state, () => iwaeLoss(state.vae, state.vae.encoder, batch, state.rng, { particles: K }));
     },
   };
 }

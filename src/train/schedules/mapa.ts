@@ -1,7 +1,7 @@
 import { valueAndGrad } from "../../autodiff/tape.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import type { Batch } from "../../models/model.js";
-import { importanceWeightedLoss } from "../../infer/importance-weighted.js";
+import { iwaeLoss } from "../../infer/iwae.js";
 import type { FixedPosterior, Strategy, TrainState } from "./types.js";
 
 export interface FixedPosteriorOptions {
@@ -35,7 +35,7 @@ export function fixedPosterior({ posterior, K = 10, precomputePasses = 0, name =
     },
     step(batch: Batch, state: TrainState): number {
       state.record.innerSteps.push(0);
-      const loss = valueAndGrad(() => importanceWeightedLoss(state.vae, posterior, batch, state.rng, K));
+      const loss = valueAndGrad(() => iwaeLoss(state.vae, posterior, batch, state.rng, { particles: K }));
       state.decoderOpt.step();
       state.record.decoderUpdates++;
       return loss;

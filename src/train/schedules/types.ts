@@ -1,6 +1,6 @@
 import type { Rng } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
-import type { GuideSample } from "../../infer/guide.js";
+import type { Proposal } from "../../infer/guide.js";
 import type { Batch, LatentValues } from "../../models/model.js";
 import type { VAE } from "../../models/vae.js";
 import type { Optimizer } from "../../optim/optimizer.js";
@@ -66,9 +66,7 @@ export interface Strategy {
  * sampleRepeated(batch, K, rng) returns K draws per row in the layout of
  * repeatRows (row b*K + k) without repeating the work per draw.
  */
-export interface FixedPosterior {
+export interface FixedPosterior extends Proposal {
   readonly params?: readonly [];
-  sample(batch: Batch, rng: Rng): GuideSample;
   logProb(values: LatentValues, batch: Batch): Tensor;
-  sampleRepeated?(batch: Batch, K: number, rng: Rng): GuideSample;
 }

@@ -8,7 +8,8 @@ import { Rng } from "../../src/core/rng.js";
 import { Tensor } from "../../src/core/tensor.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
 import { VAE } from "../../src/models/vae.js";
-import { importanceWeightedLoss, logImportanceWeights, tileBatch, type Proposal } from "../../src/infer/importance-weighted.js";
+import { drawParticles, iwaeLoss, repeatBatch } from "../../src/infer/iwae.js";
+import type { Proposal } from "../../src/infer/guide.js";
 import { qpLoss } from "../../src/infer/qp.js";
 
 // z ~ N(0, 1), x | z ~ N(z, 1): p(x) = N(0, 2), p(z | x) = N(x / 2, 1 / 2).
@@ -28,13 +29,13 @@ const exactPosterior: Proposal = {
   },
 };
 
-describe("importance-weighted bound", () => {
+describe("IWAE bound with any proposal (fixed posterior or VAE encoder with sampleRepeated)", () => {
   test("with the exact posterior every weight is p(x): the loss is -log p(x) for any K", () => {
     const x = [0.3, -1.2, 2];
     const logPx = x.map((v) => -0.5 * Math.log(2 * Math.PI * 2) - (v * v) / 4);
     const exact = -logPx.reduce((s, v) => s + v, 0) / x.length;
     for (const K of [1, 3, 50]) {
-      const loss = noGrad(() => importanceWeightedLoss(model, exactPosterior, { obs: Tensor.from(x, [3, 1]) }, new Rng(K), K).item());
+      const loss = noGrad(() => iwaeLoss(model, exactPosterior, { obs: Tensor.from(x, [3, 1]) }, new Rng(K), { particles: K }).item());
       expect(loss).toBeCloseTo(exact, 10);
     }
   });
@@ -42,38 +43,36 @@ describe("importance-weighted bound", () => {
   test("K = 1 is the negative ELBO of qpLoss (same draws); larger K tightens the bound", () => {
     const vae = new VAE({ obsDim: 2, hidden: 8, rng: 1 });
     const obs = Tensor.from([[0.5, 1], [-1, 0.2], [2, -0.3]], undefined, "persistent");
-    const iw1 = noGrad(() => importanceWeightedLoss(vae, vae.encoder, { obs }, new Rng(7), 1).item());
+    const iw1 = noGrad(() => iwaeLoss(vae, vae.encoder, { obs }, new Rng(7), { particles: 1 }).item());
     const qp = noGrad(() => qpLoss(vae, vae.encoder, { obs }, new Rng(7)).item());
     expect(iw1).toBeCloseTo(qp, 10);
     const avg = (K: number) => {
       let s = 0;
-      for (let i = 0; i < 20; i++) s += noGrad(() => importanceWeightedLoss(vae, vae.encoder, { obs }, new Rng(100 + i), K).item());
+      for (let i = 0; i < 20; i++) s += noGrad(() => iwaeLoss(vae, vae.encoder, { obs }, new Rng(100 + i), { particles: K }).item());
       return s / 20;
     };
     expect(avg(20)).toBeLessThan(avg(1));
     // gradients reach both encoder and decoder
-    valueAndGrad(() => importanceWeightedLoss(vae, vae.encoder, { obs }, new Rng(1), 5));
+    valueAndGrad(() => iwaeLoss(vae, vae.encoder, { obs }, new Rng(1), { particles: 5 }));
     expect(vae.encoderParams.grads.toArray().some((g) => g !== 0)).toBe(true);
     expect(vae.decoderParams.grads.toArray().some((g) => g !== 0)).toBe(true);
     vae.encoderParams.zeroGrad();
     vae.decoderParams.zeroGrad();
   });
 
-  test("tileBatch repeats rows, indices and context in the repeatRows layout; weights are [B, K]", () => {
+  test("repeatBatch repeats rows, indices and context in the repeatRows layout; weights are [B, K]", () => {
     noGrad(() => {
-      const t = tileBatch({ obs: Tensor.from([[1], [2]]), index: new Int32Array([4, 9]), context: Tensor.from([[5], [6]]) }, 3);
+      const t = repeatBatch({ obs: Tensor.from([[1], [2]]), index: new Int32Array([4, 9]), context: Tensor.from([[5], [6]]) }, 3);
       expect(t.obs.toArray()).toEqual([1, 1, 1, 2, 2, 2]);
       expect(Array.from(t.index!)).toEqual([4, 4, 4, 9, 9, 9]);
       expect(t.context!.toArray()).toEqual([5, 5, 5, 6, 6, 6]);
-      expect(logImportanceWeights(model, exactPosterior, { obs: Tensor.from([[1], [2]]) }, new Rng(0), 4).shape).toEqual([2, 4]);
+      expect(drawParticles(model, exactPosterior, { obs: Tensor.from([[1], [2]]) }, 4, new Rng(0)).logWeights.shape).toEqual([2, 4]);
     });
   });
 
-  test("bad input: K < 1, discrete proposals", () => {
+  test("bad input: K < 1", () => {
     const obs = Tensor.from([[1]], undefined, "persistent");
-    expect(() => importanceWeightedLoss(model, exactPosterior, { obs }, new Rng(0), 0)).toThrow(DomainError);
-    expect(() => importanceWeightedLoss(model, exactPosterior, { obs }, new Rng(0), 0)).toThrow(/K/);
-    const discrete: Proposal = { sample: (b) => ({ values: { z: new Int32Array(b.obs.rows) }, logQ: zero, logQScore: zero }) };
-    expect(() => noGrad(() => importanceWeightedLoss(model, discrete, { obs }, new Rng(0), 2))).toThrow(/q/);
+    expect(() => iwaeLoss(model, exactPosterior, { obs }, new Rng(0), { particles: 0 })).toThrow(DomainError);
+    expect(() => iwaeLoss(model, exactPosterior, { obs }, new Rng(0), { particles: 0 })).toThrow(/particles/);
   });
 });

@@ -1,0 +1,143 @@
+import { DomainError } from "../../core/errors.js";
+import type { Rng } from "../../core/rng.js";
+import { valueAndGrad } from "../../autodiff/tape.js";
+import { RunningAverageBaseline } from "../../autodiff/estimators.js";
+import { Adam } from "../../optim/adam.js";
+import type { Schedule } from "../../optim/schedule.js";
+import type { Model } from "../../models/model.js";
+import type { Guide } from "../../infer/guide.js";
+import { qpLoss } from "../../infer/qp.js";
+import { pqLoss } from "../../infer/pq.js";
+import type { ProgressReporter } from "../types.js";
+import { logNormalDensity, type NormalMixture1D } from "../../models/notes/exact.js";
+
+/** Which objective trains the guide: reverse KL (qp, ELBO), forward KL (pq), or qp with the discrete site summed out. */
+export type NoteLoss = "qp" | "pq" | "qp-enum";
+
+export interface TrainGuideOptions {
+  model: Model;
+  guide: Guide;
+  loss: NoteLoss;
+  iterations: number;
+  batchSize: number;
+  lr: number;
+  schedule?: Schedule;
+  rng: Rng;
+  progress?: ProgressReporter;
+  /** Progress label. Default: the loss name. */
+  label?: string;
+  /** Called after every update with the iteration (1-based) and the loss value. */
+  onStep?: (iteration: number, loss: number) => void;
+}
+
+/**
+ * Trains `guide` with Adam on fresh draws each iteration: qp uses y ~ p(y)
+ * (from the joint, latents discarded), pq uses (x, y) ~ p(x, y). Returns the
+ * mean loss over the last 10% of iterations.
+ */
+export function trainGuide(opts: TrainGuideOptions): number {
+  const { model, guide, loss, iterations, batchSize, rng, progress } = opts;
+  const opt = new Adam(guide.params, { lr: opts.lr, schedule: opts.schedule });
+  const baseline = new RunningAverageBaseline(0.9);
+  if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
+  const sampleJoint = model.sampleJoint.bind(model);
+  const tail = Math.max(1, Math.floor(iterations / 10));
+  const tick = Math.max(1, Math.floor(iterations / 100));
+  let tailSum = 0;
+  let last = 0;
+  progress?.start(iterations, opts.label ?? loss);
+  for (let t = 1; t <= iterations; t++) {
+    const value = valueAndGrad(() =>
+      loss === "pq"
+        ? pqLoss(model, guide, batchSize, rng)
+        : qpLoss(model, guide, sampleJoint(batchSize, rng).batch, rng, { baseline, enumerate: loss === "qp-enum" }),
+    );
+    opt.step();
+    opts.onStep?.(t, value);
+    if (t > iterations - tail) tailSum += value;
+    if (t % tick === 0 || t === iterations) {
+      progress?.tick(t - last, { loss: value });
+      last = t;
+    }
+  }
+  progress?.stop();
+  opt.dispose();
+  return tailSum / tail;
+}
+
+/** Total variation distance 0.5 sum_k |p_k - q_k|. */
+export function totalVariation(p: readonly number[], q: readonly number[]): number {
+  return 0.5 * p.reduce((s, pk, k) => s + Math.abs(pk - q[k]), 0);
+}
+
+/** Rounds to `digits` significant digits (for headlines). */
+export function round(v: number, digits = 4): number {
+  return Number(v.toPrecision(digits));
+}
+
+/** Grid over the bulk of a mixture and a Normal: [min - 8 sd, max + 8 sd] with n + 1 points. */
+function quadratureGrid(p: NormalMixture1D, m: number, s: number, n = 4000): { xs: number[]; h: number } {
+  const lo = Math.min(m - 8 * s, ...p.means.map((mu, k) => mu - 8 * p.stds[k]));
+  const hi = Math.max(m + 8 * s, ...p.means.map((mu, k) => mu + 8 * p.stds[k]));
+  const h = (hi - lo) / n;
+  return { xs: Array.from({ length: n + 1 }, (_, i) => lo + i * h), h };
+}
+
+/** KL(q || p) and KL(p || q) between q = N(m, s^2) and a mixture p, by the trapezoid rule on n + 1 grid points. */
+export function klNormalMixture(m: number, s: number, p: NormalMixture1D, n = 4000): { qp: number; pq: number } {
+  const { xs, h } = quadratureGrid(p, m, s, n);
+  let qp = 0;
+  let pq = 0;
+  xs.forEach((x, i) => {
+    const lq = logNormalDensity(x, m, s);
+    const lp = p.logDensity(x);
+    const w = i === 0 || i === xs.length - 1 ? h / 2 : h;
+    if (lq > -700) qp += w * Math.exp(lq) * (lq - lp);
+    if (lp > -700) pq += w * Math.exp(lp) * (lp - lq);
+  });
+  return { qp, pq };
+}
+
+/**
+ * The Normal N(m, s^2) minimizing KL(q || p) (the qp loss's optimum for one y):
+ * Nelder-Mead over (m, log s) from each component of p; the best local optimum.
+ */
+export function reverseKlNormalFit(p: NormalMixture1D): { mean: number; std: number; kl: number } {
+  let best = { mean: p.mean, std: p.std, kl: Infinity };
+  p.means.forEach((mu, k) => {
+    const f = ([m, ls]: number[]) => klNormalMixture(m, Math.exp(ls), p, 600).qp;
+    const [m, ls] = nelderMead(f, [mu, Math.log(p.stds[k])], 0.3);
+    const kl = klNormalMixture(m, Math.exp(ls), p).qp;
+    if (kl < best.kl) best = { mean: m, std: Math.exp(ls), kl };
+  });
+  return best;
+}
+
+/** Minimizes f over R^d by the Nelder-Mead simplex method (standard coefficients) from x0 with initial step `step`. */
+export function nelderMead(f: (x: number[]) => number, x0: number[], step: number, iterations = 200, tol = 1e-10): number[] {
+  const d = x0.length;
+  let simplex = [x0, ...x0.map((_, i) => x0.map((v, j) => (i === j ? v + step : v)))].map((x) => ({ x, f: f(x) }));
+  const combine = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i] - v));
+  for (let it = 0; it < iterations; it++) {
+    simplex.sort((a, b) => a.f - b.f);
+    if (Math.abs(simplex[d].f - simplex[0].f) < tol) break;
+    const centroid = x0.map((_, i) => simplex.slice(0, d).reduce((s, p) => s + p.x[i], 0) / d);
+    const worst = simplex[d];
+    const reflect = combine(centroid, worst.x, -1);
+    const fr = f(reflect);
+    if (fr < simplex[0].f) {
+      const expand = combine(centroid, worst.x, -2);
+      const fe = f(expand);
+      simplex[d] = fe < fr ? { x: expand, f: fe } : { x: reflect, f: fr };
+    } else if (fr < simplex[d - 1].f) {
+      simplex[d] = { x: reflect, f: fr };
+    } else {
+      const contract = combine(centroid, worst.x, 0.5);
+      const fc = f(contract);
+      if (fc < worst.f) simplex[d] = { x: contract, f: fc };
+      else simplex = simplex.map((p, i) => (i === 0 ? p : { x: combine(simplex[0].x, p.x, 0.5), f: f(combine(simplex[0].x, p.x, 0.5)) }));
+    }
+  }
+  simplex.sort((a, b) => a.f - b.f);
+  return simplex[0].x;
+}

@@ -1,0 +1,264 @@
+import { gatherRows } from "../../autodiff/ops/gather.js";
+import { add } from "../../autodiff/ops/binary.js";
+import { normalLogProb, normalRsample } from "../../autodiff/ops/gaussian.js";
+import { sliceCols } from "../../autodiff/ops/shape.js";
+import { DomainError, ShapeError, UnknownNameError, assertInteger } from "../../core/errors.js";
+import { Rng } from "../../core/rng.js";
+import { Tensor } from "../../core/tensor.js";
+import { globalSites, localSites, type Batch, type LatentSite, type LatentValues, type Model } from "../../models/model.js";
+import { constant } from "../../nn/init.js";
+import { ParamSpecs, type Param } from "../../nn/module.js";
+import type { ParamStore } from "../../nn/param-store.js";
+import type { Guide, GuideSample } from "../guide.js";
+import type { Dataset } from "./dataset.js";
+import { observationFeatures, type FeatureMap } from "./features.js";
+import { expandRows, mlpNet, type InferenceFn, type InferenceNet, type NormalFactor } from "./nets.js";
+
+/** F-VI: free (mean, log-std) per datapoint; Const: one shared factor; A-VI: an inference function of features(x, n). */
+export type FamilyKind = "fvi" | "const" | "avi";
+export const FAMILY_KINDS: readonly FamilyKind[] = ["fvi", "const", "avi"];
+
+export interface FamilyOptions {
+  kind: FamilyKind;
+  /** A-VI inference function. Default: mlpNet({ width: 16 }). */
+  net?: InferenceNet;
+  /** A-VI input for datapoint n. Default: x_n (observationFeatures); a window or any FeatureMap expands the domain. */
+  features?: FeatureMap;
+  /** Standardize A-VI features (zero mean, unit sd per column over the data set). Default: false. */
+  standardize?: boolean;
+  /** Seed of the inference network's initialization. Default: 0. */
+  seed?: number;
+  /** Initial log-std of the free factors (F-VI, Const, globals). Default: 0. */
+  initLogStd?: number;
+  /** Initial means of global factors by site name. Default: 0. */
+  globalInit?: Record<string, readonly number[]>;
+}
+
+interface FreeFactor {
+  mean: Param;
+  logStd: Param;
+}
+
+/**
+ * A mean-field Gaussian variational family over a model's latents, built from
+ * its LatentSite declarations: one free factor per global site, and for the
+ * local sites F-VI, Const or A-VI (one option apart). Implements Guide.
+ */
+export class Family implements Guide {
+  readonly kind: FamilyKind;
+  readonly N: number;
+  readonly localSites: readonly LatentSite[];
+  readonly globalSites: readonly LatentSite[];
+  readonly localStore: ParamStore;
+  readonly globalStore: ParamStore | null;
+  /** Human-readable description, e.g. "A-VI (MLP separate width 8) on x_n". */
+  readonly description: string;
+  private readonly localDim: number;
+  private readonly free: FreeFactor | null;
+  private readonly globals = new Map<string, FreeFactor>();
+  private readonly fn: InferenceFn | null;
+  private readonly featureTable: Tensor | null;
+
+  constructor(model: Model, data: Dataset, options: FamilyOptions) {
+    const { kind } = options;
+    if (!FAMILY_KINDS.includes(kind)) throw new UnknownNameError("kind", `one of ${FAMILY_KINDS.map((k) => `"${k}"`).join(", ")}`, JSON.stringify(kind));
+    if (kind !== "avi" && (options.net || options.features)) {
+      throw new DomainError(options.net ? "net" : "features", 'kind "avi" (an inference function needs an amortized family)', `kind "${kind}"`);
+    }
+    this.kind = kind;
+    this.N = data.N;
+    this.localSites = checkSites(model);
+    this.globalSites = globalSites(model);
+    this.localDim = this.localSites.reduce((s, site) => s + site.dim, 0);
+    const initLogStd = options.initLogStd ?? 0;
+    if (!Number.isFinite(initLogStd)) throw new DomainError("initLogStd", "a finite number", String(initLogStd));
+    const rng = new Rng(options.seed ?? 0);
+    const d = this.localDim;
+
+    const specs = new ParamSpecs();
+    let featureTable: Tensor | null = null;
+    let fn: InferenceFn | null = null;
+    let free: FreeFactor | null = null;
+    if (kind === "avi") {
+      const features = options.features ?? observationFeatures();
+      const net = options.net ?? mlpNet({ width: 16 });
+      const F = features.size(data.N, data.D);
+      assertInteger("features.size", F, 1);
+      if (options.features || options.standardize) featureTable = buildFeatureTable(features, data, F, options.standardize ?? false);
+      fn = net.build(specs.scope("net"), F, d);
+      this.description = `A-VI (${net.name}) on ${features.name}`;
+    } else {
+      const rows = kind === "fvi" ? data.N : 1;
+      free = { mean: specs.add("mean", [rows, d], "zeros"), logStd: specs.add("logStd", [rows, d], constant(initLogStd)) };
+      this.description = kind === "fvi" ? "F-VI" : "Const";
+    }
+    this.localStore = specs.build(rng);
+    this.free = free;
+    this.fn = fn;
+    this.featureTable = featureTable;
+
+    if (this.globalSites.length > 0) {
+      const gs = new ParamSpecs();
+      for (const site of this.globalSites) {
+        const init = options.globalInit?.[site.name];
+        if (init && init.length !== site.dim) throw new ShapeError(`globalInit.${site.name}`, `${site.dim} values`, `${init.length} values`);
+        const meanInit = init ? (t: Tensor) => void t.set(init) : "zeros";
+        this.globals.set(site.name, {
+          mean: gs.add(`${site.name}.mean`, [1, site.dim], meanInit),
+          logStd: gs.add(`${site.name}.logStd`, [1, site.dim], constant(initLogStd)),
+        });
+      }
+      this.globalStore = gs.build(rng);
+    } else this.globalStore = null;
+  }
+
+  get params(): ParamStore[] {
+    return this.globalStore ? [this.localStore, this.globalStore] : [this.localStore];
+  }
+
+  /** Number of variational parameters (local + global). */
+  get parameterCount(): number {
+    return this.params.reduce((s, p) => s + p.size, 0);
+  }
+
+  /** Frees the parameter stores and the feature table (the family is unusable afterwards). */
+  dispose(): void {
+    for (const p of this.params) p.dispose();
+    this.featureTable?.dispose();
+  }
+
+  /** q(z_b | x_b) factors of the batch's datapoints, by local site name, each [B, dim]. */
+  localFactors(batch: Batch): Record<string, NormalFactor> {
+    const B = batch.obs.rows;
+    const d = this.localDim;
+    let f: NormalFactor;
+    if (this.free && this.kind === "const") {
+      f = { mean: expandRows(this.free.mean.tensor, B, d), logStd: expandRows(this.free.logStd.tensor, B, d) };
+    } else if (this.free) {
+      const idx = this.indices(batch);
+      f = { mean: gatherRows(this.free.mean.tensor, idx), logStd: gatherRows(this.free.logStd.tensor, idx) };
+    } else {
+      const input = this.featureTable ? gatherRows(this.featureTable, this.indices(batch)) : batch.obs.reshape([B, batch.obs.cols]);
+      f = this.fn!(input);
+    }
+    const out: Record<string, NormalFactor> = {};
+    let at = 0;
+    for (const site of this.localSites) {
+      out[site.name] =
+        this.localSites.length === 1
+          ? f
+          : { mean: sliceCols(f.mean, at, at + site.dim), logStd: sliceCols(f.logStd, at, at + site.dim) };
+      at += site.dim;
+    }
+    return out;
+  }
+
+  /** q(theta) factors by global site name, each [1, dim]. */
+  globalFactors(): Record<string, NormalFactor> {
+    const out: Record<string, NormalFactor> = {};
+    for (const [name, g] of this.globals) out[name] = { mean: g.mean.tensor, logStd: g.logStd.tensor };
+    return out;
+  }
+
+  /** One draw; sites named in `given` take those values (their log q still counts). */
+  sample(batch: Batch, rng: Rng, given?: LatentValues): GuideSample {
+    return this.sampleMany(batch, rng, 1, given)[0];
+  }
+
+  /** M reparameterized draws z = mean + exp(logStd) eps of locals [B, dim] and globals [1, dim], factors computed once. */
+  sampleMany(batch: Batch, rng: Rng, M: number, given?: LatentValues): GuideSample[] {
+    assertInteger("samples", M, 1);
+    const local = this.localFactors(batch);
+    const global = this.globalFactors();
+    const draws: GuideSample[] = [];
+    for (let m = 0; m < M; m++) {
+      const values: LatentValues = {};
+      const logQ = drawAll(local, values, rng, batch.obs.rows, given);
+      const logQGlobal = this.globals.size > 0 ? (drawAll(global, values, rng, 1, given) ?? undefined) : undefined;
+      draws.push({ values, logQ: logQ!, logQScore: null, logQGlobal });
+    }
+    return draws;
+  }
+
+  /** log q(z_b | x_b) of given local values, Tensor [B]. */
+  logProb(values: LatentValues, batch: Batch): Tensor {
+    const local = this.localFactors(batch);
+    let total: Tensor | null = null;
+    for (const site of this.localSites) {
+      const v = values[site.name];
+      if (!(v instanceof Tensor)) throw new ShapeError(`values.${site.name}`, `a Tensor [${batch.obs.rows}, ${site.dim}]`, String(v));
+      const lp = normalLogProb(v, local[site.name].mean, local[site.name].logStd);
+      total = total ? add(total, lp) : lp;
+    }
+    return total!;
+  }
+
+  private indices(batch: Batch): Int32Array {
+    if (batch.index) return batch.index;
+    if (batch.obs.rows === this.N) return Int32Array.from({ length: this.N }, (_, i) => i);
+    throw new ShapeError(
+      "batch.index",
+      `datapoint indices (a ${this.description} family has per-datapoint inputs), or all N = ${this.N} rows`,
+      `no index with ${batch.obs.rows} rows`,
+    );
+  }
+}
+
+/** Draws every factor (or takes it from `given`) into `values`; returns the summed log q, [rows]. */
+function drawAll(factors: Record<string, NormalFactor>, values: LatentValues, rng: Rng, rows: number, given?: LatentValues): Tensor | null {
+  let logQ: Tensor | null = null;
+  for (const [name, f] of Object.entries(factors)) {
+    const fixed = given?.[name];
+    if (fixed !== undefined && !(fixed instanceof Tensor && fixed.rows === rows && fixed.cols === f.mean.cols)) {
+      throw new ShapeError(`given.${name}`, `a Tensor [${rows}, ${f.mean.cols}]`, fixed instanceof Tensor ? `shape [${fixed.shape}]` : "an Int32Array");
+    }
+    const z = fixed instanceof Tensor ? fixed : normalRsample(f.mean, f.logStd, rng.normal([rows, f.mean.cols]));
+    values[name] = z;
+    const lp = normalLogProb(z, f.mean, f.logStd);
+    logQ = logQ ? add(logQ, lp) : lp;
+  }
+  return logQ;
+}
+
+/** The model's local sites, checked: at least one, all real-valued (mean-field Gaussian factors). */
+function checkSites(model: Model): LatentSite[] {
+  if (!model || !Array.isArray(model.latents)) {
+    throw new DomainError("model.latents", "an array of LatentSite declarations", String(model?.latents));
+  }
+  const local = localSites(model);
+  if (local.length === 0) {
+    const declared = model.latents.map((s) => `${s.name} (${s.scope})`).join(", ") || "none";
+    throw new DomainError("model.latents", 'at least one site with scope "local" (declare the per-datapoint latents z_n)', declared);
+  }
+  for (const site of model.latents) {
+    if (site.support.kind !== "real") {
+      throw new DomainError(`model.latents.${site.name}.support`, 'kind "real" (mean-field Gaussian families)', `kind "${site.support.kind}"`);
+    }
+    assertInteger(`model.latents.${site.name}.dim`, site.dim, 1);
+  }
+  return local;
+}
+
+/** Features of every datapoint as a persistent [N, F] table, optionally standardized per column. */
+function buildFeatureTable(features: FeatureMap, data: Dataset, F: number, standardize: boolean): Tensor {
+  const table = features.compute(data);
+  if (table.length !== data.N * F) throw new ShapeError(`features(${features.name})`, `${data.N * F} values ([N, ${F}])`, `${table.length} values`);
+  if (standardize) {
+    for (let j = 0; j < F; j++) {
+      let s = 0;
+      let s2 = 0;
+      for (let n = 0; n < data.N; n++) s += table[n * F + j];
+      const mu = s / data.N;
+      for (let n = 0; n < data.N; n++) s2 += (table[n * F + j] - mu) ** 2;
+      const sd = Math.sqrt(s2 / data.N) || 1;
+      for (let n = 0; n < data.N; n++) table[n * F + j] = (table[n * F + j] - mu) / sd;
+    }
+  }
+  return Tensor.from(table, [data.N, F], "persistent", undefined, `features(${features.name})`);
+}
+
+/** makeFamily(model, data, { kind: "fvi" | "const" | "avi", net?, features? }): the family switch of the A-VI study. */
+export function makeFamily(model: Model, data: Dataset, options: FamilyOptions): Family {
+  if (!options || typeof options !== "object") throw new DomainError("options", '{ kind: "fvi" | "const" | "avi", ... }', String(options));
+  return new Family(model, data, options);
+}

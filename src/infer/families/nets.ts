@@ -1,0 +1,99 @@
+import { mul } from "../../autodiff/ops/binary.js";
+import { scale, tanh } from "../../autodiff/ops/unary.js";
+import { concatCols, repeatRows, reshape } from "../../autodiff/ops/shape.js";
+import type { Activation } from "../../autodiff/ops/linalg.js";
+import { DomainError, assertInteger } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+import { zeros } from "../../nn/init.js";
+import { Linear } from "../../nn/linear.js";
+import { MLP } from "../../nn/mlp.js";
+import type { ParamSpecs } from "../../nn/module.js";
+
+/** Mean and log-std of a diagonal Normal factor for each row of a batch, each [B, d]. */
+export interface NormalFactor {
+  mean: Tensor;
+  logStd: Tensor;
+}
+
+/** An inference function f_phi: features [B, F] -> (mean, logStd) [B, d]. */
+export type InferenceFn = (features: Tensor) => NormalFactor;
+
+/**
+ * A recipe for an inference function: `build` registers its parameters in
+ * `specs` (the family builds the store) for input size F and output size d.
+ */
+export interface InferenceNet {
+  readonly name: string;
+  build(specs: ParamSpecs, inputSize: number, outputSize: number): InferenceFn;
+}
+
+/** [1, d] or [d] -> [B, d] (differentiable), so that every factor is per row. */
+export function expandRows(t: Tensor, B: number, d: number): Tensor {
+  return repeatRows(t.rank === 2 && t.rows === 1 ? t : reshape(t, [1, d]), B);
+}
+
+export interface MlpNetOptions {
+  /** Hidden width k (>= 1). */
+  width: number;
+  /** Hidden layers. Default: 2 (the 1-k-k-1 networks of the A-VI study). */
+  depth?: number;
+  activation?: Activation;
+  /** "separate": two MLPs (mean, log-std); "trunk": one shared trunk with two linear heads. Default: "separate". */
+  heads?: "separate" | "trunk";
+  /** Softly bound the log-std output to (-b, b) by b tanh(raw / b) (keeps a small network from diverging to huge scales). Default: unbounded. */
+  logStdBound?: number;
+}
+
+/** A-VI inference networks: mean(x), logStd(x) by MLPs of width k (two networks, or a trunk with two heads). */
+export function mlpNet({ width, depth = 2, activation = "relu", heads = "separate", logStdBound }: MlpNetOptions): InferenceNet {
+  assertInteger("width", width, 1);
+  if (logStdBound !== undefined && !(logStdBound > 0 && Number.isFinite(logStdBound))) {
+    throw new DomainError("logStdBound", "a finite number > 0", String(logStdBound));
+  }
+  const bound = (raw: Tensor) => (logStdBound === undefined ? raw : scale(tanh(scale(raw, 1 / logStdBound)), logStdBound));
+  assertInteger("depth", depth, 1);
+  if (heads !== "separate" && heads !== "trunk") throw new DomainError("heads", '"separate" or "trunk"', JSON.stringify(heads));
+  const hidden = Array.from({ length: depth }, () => width);
+  return {
+    name: `MLP ${heads} width ${width}`,
+    build(specs, F, d) {
+      if (heads === "separate") {
+        const m = new MLP([F, ...hidden, d], { specs: specs.scope("mean"), activation });
+        const s = new MLP([F, ...hidden, d], { specs: specs.scope("logStd"), activation, init: "glorotUniform" });
+        return (x) => ({ mean: m.forward(x), logStd: bound(s.forward(x)) });
+      }
+      const trunk = new MLP([F, ...hidden], { specs: specs.scope("trunk"), activation, outputActivation: activation });
+      const mh = new Linear(width, d, { specs: specs.scope("meanHead") });
+      const sh = new Linear(width, d, { specs: specs.scope("logStdHead"), init: zeros });
+      return (x) => {
+        const h = trunk.forward(x);
+        return { mean: mh.forward(h), logStd: bound(sh.forward(h)) };
+      };
+    },
+  };
+}
+
+/**
+ * Polynomial mean f(x) = a_0 + sum_{j<=degree} a_j x^j (per feature column)
+ * with one shared log-std (the avi-linear study; degree 0 is the Const family).
+ */
+export function polynomialNet(degree: number): InferenceNet {
+  assertInteger("degree", degree, 0);
+  return {
+    name: `polynomial degree ${degree}`,
+    build(specs, F, d) {
+      const logStd = specs.add("logStd", [1, d], zeros);
+      if (degree === 0) {
+        const bias = specs.add("bias", [1, d], zeros);
+        return (x) => ({ mean: expandRows(bias.tensor, x.rows, d), logStd: expandRows(logStd.tensor, x.rows, d) });
+      }
+      const layer = new Linear(F * degree, d, { specs: specs.scope("coef"), init: zeros });
+      return (x) => {
+        const powers = [x];
+        for (let j = 1; j < degree; j++) powers.push(mul(powers[j - 1], x));
+        const mean = layer.forward(degree > 1 ? concatCols(powers) : x);
+        return { mean, logStd: expandRows(logStd.tensor, x.rows, d) };
+      };
+    },
+  };
+}
