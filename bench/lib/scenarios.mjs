@@ -7,7 +7,10 @@ const gemm = (m, k, n, note) => ({ name: `gemm-${m}x${k}x${n}`, kind: "gemm", un
 const vae = (name, d, h, z, b) => ({ name, kind: "vae", unit: "steps/s", d, h, z, b, label: `VAE D${d} H${h} Z${z} B${b}` });
 
 const qpFit = (steps) => ({ name: "qp-note1", kind: "qp", unit: "steps/s", steps, label: `note-1 qp fit, ${steps} steps, B1` });
-const avi = (n, m, k, steps) => ({ name: "avi-nonlinear", kind: "avi", unit: "steps/s", n, m, k, steps, label: `avi-nonlinear step N${n} M${m} k${k}` });
+const avi = (n, m, k, steps, standIn) => ({
+  name: standIn ? "avi-standin" : "avi-nonlinear", kind: "avi", unit: "steps/s", n, m, k, steps, standIn,
+  label: `avi-nonlinear step N${n} M${m} k${k}${standIn ? " (tanh/sigmoid for sin/cos)" : ""}`,
+});
 const memory = (steps) => ({ ...vae("memory-100k", 10, 50, 2, 100), kind: "memory", steps, label: `VAE D10 H50 Z2 B100, ${steps} steps` });
 
 export const SCENARIOS = [
@@ -18,7 +21,8 @@ export const SCENARIOS = [
   vae("vae-small", 10, 50, 2, 100),
   vae("vae-mnist", 784, 256, 16, 128),
   qpFit(20000),
-  avi(10000, 100, 32, 20000),
+  avi(10000, 100, 32, 20000, false),
+  avi(10000, 100, 32, 20000, true),
   memory(100000),
 ];
 

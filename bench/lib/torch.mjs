@@ -46,7 +46,7 @@ export function runTorch(s) {
     gemm: ["gemm.py", [s.m, s.k, s.n]],
     vae: ["vae_step.py", [s.d, s.h, s.z, s.b]],
     qp: ["qp_fit.py", [s.steps]],
-    avi: ["avi_step.py", [s.n, s.m, s.k, s.steps]],
+    avi: ["avi_step.py", [s.n, s.m, s.k, s.steps, s.standIn ? "standin" : "sincos"]],
   }[s.kind];
   try {
     const one = runPeer(py, script, args, "1t");

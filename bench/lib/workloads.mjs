@@ -49,13 +49,13 @@ export function qpFitAmortvi(av, s) {
 /**
  * Stand-in for one avi-nonlinear A-VI step (document 000; EXPERIMENTS.md):
  * N observations, M Monte Carlo samples, mean and log-std networks 1-k-k-1
- * ReLU on x_n, a mean-field Normal on theta. The likelihood
- * x_n ~ N(theta + z + z sin z, exp(cos z)^2) has no sin / cos op in amortvi
- * yet, so the stand-in uses tanh for sin and sigmoid for cos: the same number
- * of elementwise ops over the same [M, N] tensors (bench/peers/avi_step.py
- * does exactly the same).
+ * ReLU on x_n, a mean-field Normal on theta, the likelihood
+ * x_n ~ N(theta + z + z sin z, exp(cos z)^2). standIn: tanh for sin and
+ * sigmoid for cos (the same number of elementwise ops over the same [M, N]
+ * tensors, with functions that have f64x2 kernels). bench/peers/avi_step.py
+ * does exactly the same.
  */
-export function aviStep(av, { n, m, k }) {
+export function aviStep(av, { n, m, k, standIn = false }) {
   const rng = new av.Rng(1);
   const specs = new av.ParamSpecs();
   const meanNet = new av.MLP([1, k, k, 1], { activation: "relu", specs: specs.scope("mean") });
@@ -72,8 +72,8 @@ export function aviStep(av, { n, m, k }) {
     const qLogStd = av.reshape(stdNet.forward(x), [1, n]);
     const theta = av.normalRsample(thetaMean.tensor, thetaLogStd.tensor, rng.normal([m, 1])); // [M, 1]
     const z = av.normalRsample(qMean, qLogStd, rng.normal([m, n])); // [M, N]
-    const xMean = av.add(av.add(z, theta), av.mul(z, av.tanh(z)));
-    const logLik = av.normalLogProb(xRows, xMean, av.sigmoid(z)); // [M]
+    const xMean = av.add(av.add(z, theta), av.mul(z, standIn ? av.tanh(z) : av.sin(z)));
+    const logLik = av.normalLogProb(xRows, xMean, standIn ? av.sigmoid(z) : av.cos(z)); // [M]
     const logPrior = av.add(av.normalLogProb(z, zero, zero), av.normalLogProb(theta, zero, zero));
     const logQ = av.add(av.normalLogProb(z, qMean, qLogStd), av.normalLogProb(theta, thetaMean.tensor, thetaLogStd.tensor));
     return av.mean(av.sub(logQ, av.add(logLik, logPrior)));

@@ -2,11 +2,11 @@
 
 N observations x (a column), M Monte Carlo samples; mean and log-std networks
 1-k-k-1 ReLU on x; theta ~ q = N(tm, exp(tls)^2) [M, 1]; z = qMean + exp(qLogStd) eps [M, N];
-stand-in likelihood x ~ N(theta + z + z tanh z, exp(sigmoid z)^2) (tanh / sigmoid
-in place of sin / cos, as in the amortvi side); loss = mean over M of
+likelihood x ~ N(theta + z + z sin z, exp(cos z)^2) (LIKELIHOOD = sincos) or the
+stand-in with tanh / sigmoid in place of sin / cos (standin), as on the amortvi side; loss = mean over M of
 log q(z) + log q(theta) - log p(x | z, theta) - log p(z) - log p(theta); Adam lr 1e-2.
 
-usage: python3 avi_step.py N M K STEPS [1t|Nt] -> one JSON line of steps/s (wallSeconds = STEPS / median rate).
+usage: python3 avi_step.py N M K STEPS LIKELIHOOD [1t|Nt] -> one JSON line of steps/s (wallSeconds = STEPS / median rate).
 """
 import json
 import math
@@ -25,7 +25,7 @@ def log_normal(x, mean, log_std):
     return (-0.5 * ((x - mean) * torch.exp(-log_std)) ** 2 - log_std - HALF_LOG_2PI).sum(1)
 
 
-def make_step(n, m, k, dtype):
+def make_step(n, m, k, dtype, stand_in):
     torch.manual_seed(1)
     net = lambda: nn.Sequential(nn.Linear(1, k), nn.ReLU(), nn.Linear(k, k), nn.ReLU(), nn.Linear(k, 1)).to(dtype)
     mean_net, std_net = net(), net()
@@ -42,8 +42,8 @@ def make_step(n, m, k, dtype):
         q_log_std = std_net(x).reshape(1, n)
         theta = tm + torch.exp(tls) * torch.randn(m, 1, dtype=dtype)
         z = q_mean + torch.exp(q_log_std) * torch.randn(m, n, dtype=dtype)
-        x_mean = z + theta + z * torch.tanh(z)
-        log_lik = log_normal(x_rows, x_mean, torch.sigmoid(z))
+        x_mean = z + theta + z * (torch.tanh(z) if stand_in else torch.sin(z))
+        log_lik = log_normal(x_rows, x_mean, torch.sigmoid(z) if stand_in else torch.cos(z))
         log_prior = log_normal(z, zero, zero) + log_normal(theta, zero, zero)
         log_q = log_normal(z, q_mean, q_log_std) + log_normal(theta, tm, tls)
         loss = (log_q - log_lik - log_prior).mean()
@@ -54,20 +54,24 @@ def make_step(n, m, k, dtype):
     return step
 
 
-def bench(n, m, k, steps, dtype, threads):
+def bench(n, m, k, steps, stand_in, dtype, threads):
     torch.set_num_threads(threads)
-    stats = measure(make_step(n, m, k, dtype), warmup_ms=2000.0, warmup_iters=5, round_ms=1000.0, rounds=5, max_ms=20000.0)
+    stats = measure(make_step(n, m, k, dtype, stand_in), warmup_ms=2000.0, warmup_iters=5, round_ms=1000.0, rounds=5, max_ms=20000.0)
     stats["wallSeconds"] = steps / stats["median"]
     return stats
 
 
 def main():
     n, m, k, steps = (int(v) for v in sys.argv[1:5])
-    mode = sys.argv[5] if len(sys.argv) > 5 else "1t"
+    stand_in = sys.argv[5] == "standin"
+    mode = sys.argv[6] if len(sys.argv) > 6 else "1t"
     if mode == "1t":
-        out = {"torch-1t": bench(n, m, k, steps, torch.float32, 1), "torch-1t-f64": bench(n, m, k, steps, torch.float64, 1)}
+        out = {
+            "torch-1t": bench(n, m, k, steps, stand_in, torch.float32, 1),
+            "torch-1t-f64": bench(n, m, k, steps, stand_in, torch.float64, 1),
+        }
     else:
-        out = {"torch-Nt": bench(n, m, k, steps, torch.float32, os.cpu_count() or 1)}
+        out = {"torch-Nt": bench(n, m, k, steps, stand_in, torch.float32, os.cpu_count() or 1)}
     out["meta"] = {"torch": torch.__version__, "blas": blas_library(), "threads": torch.get_num_threads()}
     print(json.dumps(out))
 
