@@ -204,17 +204,13 @@ export function logPositiveV(x: v128): v128 {
 @lazy const TWO_PI_V: f64 = 6.283185307179586;
 
 /**
- * sin(2 pi u) and cos(2 pi u) for u in [0, 1) (Box-Muller's angle): quadrant
- * q = round(4u), exact remainder f = u - q/4 in [-1/8, 1/8], then the musl
- * kernels at x = 2 pi f and a swap / sign flip by q. Returns sin; cos goes to
- * the out pointer pair (two f64).
+ * sin and cos of r in [-pi/4, pi/4] (musl kernels), rotated by quadrant q
+ * (low bits of the i64 lanes of qBits): returns sin(r + q pi/2) and stores
+ * cos(r + q pi/2) at cosOut (two f64).
  */
 // @ts-ignore: decorator
 @inline
-export function sinCosTurnV(u: v128, cosOut: usize): v128 {
-  const qd = f64x2.add(f64x2.mul(u, f64x2.splat(4.0)), f64x2.splat(SHIFT));
-  const f = f64x2.sub(u, f64x2.mul(f64x2.sub(qd, f64x2.splat(SHIFT)), f64x2.splat(0.25)));
-  const x = f64x2.mul(f, f64x2.splat(TWO_PI_V));
+function sinCosQuadrantV(x: v128, q: v128, cosOut: usize): v128 {
   const z = f64x2.mul(x, x);
   const w = f64x2.mul(z, z);
   // __sin(x, 0, 0) = x + x z (S1 + z r), r = S2 + z (S3 + z S4) + z w (S5 + z S6)
@@ -222,7 +218,9 @@ export function sinCosTurnV(u: v128, cosOut: usize): v128 {
     f64x2.add(f64x2.splat(S2), f64x2.mul(z, f64x2.add(f64x2.splat(S3), f64x2.mul(z, f64x2.splat(S4))))),
     f64x2.mul(f64x2.mul(z, w), f64x2.add(f64x2.splat(S5), f64x2.mul(z, f64x2.splat(S6)))),
   );
-  const sn = f64x2.add(x, f64x2.mul(f64x2.mul(z, x), f64x2.add(f64x2.splat(S1), f64x2.mul(z, rs))));
+  const raw = f64x2.add(x, f64x2.mul(f64x2.mul(z, x), f64x2.add(f64x2.splat(S1), f64x2.mul(z, rs))));
+  // sin r has the sign of r on [-pi/4, pi/4]: copying it keeps sin(-0) = -0
+  const sn = v128.or(f64x2.abs(raw), v128.and(x, i64x2.splat(0x8000000000000000)));
   // __cos(x, 0) = w1 + (((1 - w1) - hz) + z r), hz = z / 2, w1 = 1 - hz
   const rc = f64x2.add(
     f64x2.mul(z, f64x2.add(f64x2.splat(C1), f64x2.mul(z, f64x2.add(f64x2.splat(C2), f64x2.mul(z, f64x2.splat(C3)))))),
@@ -231,12 +229,54 @@ export function sinCosTurnV(u: v128, cosOut: usize): v128 {
   const hz = f64x2.mul(f64x2.splat(0.5), z);
   const w1 = f64x2.sub(f64x2.splat(1.0), hz);
   const cs = f64x2.add(w1, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1.0), w1), hz), f64x2.mul(z, rc)));
-  // quadrant q (low bits of qd): odd q swaps sin and cos; sin flips sign for
-  // q = 2, 3, cos for q = 1, 2
-  const q = i64x2.sub(qd, i64x2.splat(SHIFT_BITS));
+  // odd q swaps sin and cos; sin flips sign for q = 2, 3 (mod 4), cos for q = 1, 2
   const swap = i64x2.eq(v128.and(q, i64x2.splat(1)), i64x2.splat(1));
   const sinSign = i64x2.shl(v128.and(q, i64x2.splat(2)), 62);
   const cosSign = i64x2.shl(v128.and(i64x2.add(q, i64x2.splat(1)), i64x2.splat(2)), 62);
   v128.store(cosOut, v128.xor(v128.bitselect(sn, cs, swap), cosSign));
   return v128.xor(v128.bitselect(cs, sn, swap), sinSign);
+}
+
+/**
+ * sin(2 pi u) and cos(2 pi u) for u in [0, 1) (Box-Muller's angle): quadrant
+ * q = round(4u), exact remainder f = u - q/4 in [-1/8, 1/8], then the musl
+ * kernels at x = 2 pi f rotated by q. Returns sin; cos goes to cosOut.
+ */
+// @ts-ignore: decorator
+@inline
+export function sinCosTurnV(u: v128, cosOut: usize): v128 {
+  const qd = f64x2.add(f64x2.mul(u, f64x2.splat(4.0)), f64x2.splat(SHIFT));
+  const f = f64x2.sub(u, f64x2.mul(f64x2.sub(qd, f64x2.splat(SHIFT)), f64x2.splat(0.25)));
+  return sinCosQuadrantV(f64x2.mul(f, f64x2.splat(TWO_PI_V)), i64x2.sub(qd, i64x2.splat(SHIFT_BITS)), cosOut);
+}
+
+// pi/2 in three pieces (musl __rem_pio2): PIO2_1 and PIO2_2 have 33 bits, so
+// q PIO2_1 and q PIO2_2 are exact for |q| < 2^20.
+// @ts-ignore: decorator
+@lazy const PIO2_1: f64 = 1.57079632673412561417e+00;
+// @ts-ignore: decorator
+@lazy const PIO2_2: f64 = 6.07710050630396597660e-11;
+// @ts-ignore: decorator
+@lazy const PIO2_2T: f64 = 2.02226624879595063154e-21;
+// @ts-ignore: decorator
+@lazy const INV_PIO2: f64 = 6.36619772367581382433e-01;
+/** Above this |x| (or for inf / NaN) sinCosV leaves the lanes to the caller's scalar Math.sin / cos. */
+// @ts-ignore: decorator
+@lazy export const SINCOS_MAX: f64 = 1.0e5;
+
+/**
+ * sin(x) on both lanes (cos(x) stored at cosOut) for |x| <= SINCOS_MAX:
+ * q = round(x 2/pi), r = x - q pi/2 in three pieces (absolute error ~1e-27
+ * in r), then the musl kernels rotated by q.
+ */
+// @ts-ignore: decorator
+@inline
+export function sinCosV(x: v128, cosOut: usize): v128 {
+  const qd = f64x2.add(f64x2.mul(x, f64x2.splat(INV_PIO2)), f64x2.splat(SHIFT));
+  const q = f64x2.sub(qd, f64x2.splat(SHIFT));
+  const r = f64x2.sub(
+    f64x2.sub(f64x2.sub(x, f64x2.mul(q, f64x2.splat(PIO2_1))), f64x2.mul(q, f64x2.splat(PIO2_2))),
+    f64x2.mul(q, f64x2.splat(PIO2_2T)),
+  );
+  return sinCosQuadrantV(r, i64x2.sub(qd, i64x2.splat(SHIFT_BITS)), cosOut);
 }
