@@ -1,7 +1,7 @@
 import { GaussianProcessGrid } from "../../models/avi/gp.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
-import { runImpossibility, type ImpossibilitySettings } from "./impossibility.js";
+import { impossibilitySettings, runImpossibility, type ImpossibilitySettings } from "./impossibility.js";
 
 /** Settings of avi-gp: full (N = 60 grid points) or quick (N = 30, few steps). */
 export function gpSettings(opts: Pick<RunOptions, "quick" | "iterations">): { N: number; lengthScale: number; noiseStd: number; settings: ImpossibilitySettings } {
@@ -10,15 +10,7 @@ export function gpSettings(opts: Pick<RunOptions, "quick" | "iterations">): { N:
     N: quick ? 30 : 60,
     lengthScale: 2,
     noiseStd: 0.5,
-    settings: {
-      windows: quick ? [1, 3] : [1, 3, 5, 7, 9, 11, 15],
-      boundWindows: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 25, 29],
-      iterations: opts.iterations ?? (quick ? 1500 : 20000),
-      lr: 1e-2,
-      samples: quick ? 2 : 8,
-      width: quick ? 16 : 32,
-      constant: 1,
-    },
+    settings: impossibilitySettings(quick, opts.iterations),
   };
 }
 

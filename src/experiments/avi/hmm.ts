@@ -1,7 +1,7 @@
 import { GaussianHmm } from "../../models/avi/hmm.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
-import { runImpossibility, type ImpossibilitySettings } from "./impossibility.js";
+import { impossibilitySettings, runImpossibility, type ImpossibilitySettings } from "./impossibility.js";
 
 export * from "./impossibility.js";
 
@@ -10,15 +10,7 @@ export function hmmSettings(opts: Pick<RunOptions, "quick" | "iterations">): { N
   const quick = opts.quick;
   return {
     N: quick ? 40 : 100,
-    settings: {
-      windows: quick ? [1, 3] : [1, 3, 5, 7, 9, 11, 15],
-      boundWindows: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 25, 29],
-      iterations: opts.iterations ?? (quick ? 1500 : 20000),
-      lr: 1e-2,
-      samples: quick ? 2 : 8,
-      width: quick ? 16 : 32,
-      constant: 1,
-    },
+    settings: impossibilitySettings(quick, opts.iterations),
   };
 }
 

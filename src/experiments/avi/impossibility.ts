@@ -34,6 +34,19 @@ export interface ImpossibilitySettings {
   constant: number;
 }
 
+/** The training settings avi-hmm and avi-gp share: full (7 windows, 20,000 steps) or quick (2 windows, 1,500 steps). */
+export function impossibilitySettings(quick: boolean, iterations?: number): ImpossibilitySettings {
+  return {
+    windows: quick ? [1, 3] : [1, 3, 5, 7, 9, 11, 15],
+    boundWindows: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 25, 29],
+    iterations: iterations ?? (quick ? 1500 : 20000),
+    lr: 1e-2,
+    samples: quick ? 2 : 8,
+    width: quick ? 16 : 32,
+    constant: 1,
+  };
+}
+
 /** Checks the settings (typed errors: windows must be odd and no wider than the series). */
 export function checkSettings(s: ImpossibilitySettings, N: number): void {
   for (const [name, list] of [["windows", s.windows], ["boundWindows", s.boundWindows]] as const) {
