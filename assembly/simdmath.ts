@@ -78,43 +78,52 @@ function expNormalV(x: v128): v128 {
   return f64x2.mul(y, i64x2.shl(i64x2.add(kd, i64x2.splat(1023 - SHIFT_BITS)), 52));
 }
 
-// Cephes tanh.c: |x| <= 0.625: x + x^3 P(x^2) / Q(x^2) (peak relative error
-// 2.5e-16 in its tests); above: (e^2|x| - 1) / (e^2|x| + 1) with the sign of x.
+// tanh: one formula for all x, no branch pair. With t = 2|x| (capped at 40,
+// where tanh rounds to 1), t = k ln2 + r with k = floor(t / ln2), 0 <= r < ln2,
+// and e^r = (E + r O) / (E - r O), the [7/7] Pade approximant (E, O even
+// polynomials in r; relative error < 2e-18 on [0, ln2]),
+//   tanh(|x|) = (2^k e^r - 1) / (2^k e^r + 1)
+//             = ((2^k - 1) E + (2^k + 1) r O) / ((2^k + 1) E + (2^k - 1) r O):
+// one division, no exp division, and every term >= 0 (r >= 0), so nothing
+// cancels; for k = 0 the numerator is exactly 2 r O (accurate near 0).
 // @ts-ignore: decorator
-@lazy const TP0: f64 = -9.64399179425052238628e-1;
+@lazy const TE1: f64 = 3.0 / 26;
 // @ts-ignore: decorator
-@lazy const TP1: f64 = -9.92877231001918586564e1;
+@lazy const TE2: f64 = 5.0 / 3432;
 // @ts-ignore: decorator
-@lazy const TP2: f64 = -1.61468768441708447952e3;
+@lazy const TE3: f64 = 1.0 / 308880;
 // @ts-ignore: decorator
-@lazy const TQ0: f64 = 1.12811678491632931402e2;
+@lazy const TO1: f64 = 5.0 / 312;
 // @ts-ignore: decorator
-@lazy const TQ1: f64 = 2.23548839060100448583e3;
+@lazy const TO2: f64 = 1.0 / 11440;
 // @ts-ignore: decorator
-@lazy const TQ2: f64 = 4.84406305325125486048e3;
+@lazy const TO3: f64 = 1.0 / 17297280;
 
 /** tanh(x) on both lanes. */
 // @ts-ignore: decorator
 @inline
 export function tanhV(x: v128): v128 {
-  const a = f64x2.abs(x);
-  const s = f64x2.mul(x, x);
-  const num = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(TP0), s), f64x2.splat(TP1)), s), f64x2.splat(TP2));
-  const den = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s, f64x2.splat(TQ0)), s), f64x2.splat(TQ1)), s), f64x2.splat(TQ2));
-  // e^2|x| with 2|x| capped at 40: beyond |x| = 20, (e - 1) / (e + 1) rounds to 1
-  // anyway, and the cap keeps the exp in its normal range (NaN passes pmin)
-  const e = expNormalV(f64x2.pmin(f64x2.add(a, a), f64x2.splat(40.0)));
-  // one division for both branches: |x|^3 P / Q below 0.625, (e - 1) / (e + 1) above
-  const big = f64x2.gt(a, f64x2.splat(0.625));
+  const a = f64x2.pmin(f64x2.abs(x), f64x2.splat(20.0));
+  const t = f64x2.add(a, a);
+  // floor(t / ln2) by the shift trick on t / ln2 - 1/2 (k >= 0; r may dip an ulp below 0)
+  const kd = f64x2.add(f64x2.sub(f64x2.mul(t, f64x2.splat(INV_LN2)), f64x2.splat(0.5)), f64x2.splat(SHIFT));
+  const k = f64x2.sub(kd, f64x2.splat(SHIFT));
+  const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  const rr = f64x2.mul(r, r);
   const one = f64x2.splat(1.0);
+  const e = f64x2.add(one, f64x2.mul(rr, f64x2.add(f64x2.splat(TE1), f64x2.mul(rr, f64x2.add(f64x2.splat(TE2), f64x2.mul(rr, f64x2.splat(TE3)))))));
+  const o = f64x2.add(f64x2.splat(0.5), f64x2.mul(rr, f64x2.add(f64x2.splat(TO1), f64x2.mul(rr, f64x2.add(f64x2.splat(TO2), f64x2.mul(rr, f64x2.splat(TO3)))))));
+  const ro = f64x2.mul(r, o);
+  // 2^k from the low mantissa bits of kd (0 <= k <= 57)
+  const s = i64x2.shl(i64x2.add(kd, i64x2.splat(1023 - SHIFT_BITS)), 52);
+  const sm = f64x2.sub(s, one);
+  const sp = f64x2.add(s, one);
   const q = f64x2.div(
-    v128.bitselect(f64x2.sub(e, one), f64x2.mul(f64x2.mul(a, s), num), big),
-    v128.bitselect(f64x2.add(e, one), den, big),
+    f64x2.add(f64x2.mul(sm, e), f64x2.mul(sp, ro)),
+    f64x2.add(f64x2.mul(sp, e), f64x2.mul(sm, ro)),
   );
-  const t = v128.bitselect(q, f64x2.add(a, q), big);
-  // tanh is odd: the result for |x| takes the sign bit of x (so -0 -> -0;
-  // NaN fails a > 0.625, takes the rational branch and stays NaN)
-  return v128.or(t, v128.and(x, i64x2.splat(0x8000000000000000)));
+  // tanh is odd: the result for |x| takes the sign bit of x (so -0 -> -0; NaN stays NaN)
+  return v128.or(q, v128.and(x, i64x2.splat(0x8000000000000000)));
 }
 
 /** sigma(x) = 1 / (1 + e^-x) on both lanes: e = e^-|x|, then 1 / (1 + e) or e / (1 + e). */
