@@ -67,7 +67,7 @@ function biasActivate(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f6
 // @ts-ignore: decorator
 @inline
 function activateRows(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f64): void {
-  if (act == 1 || act == 5) {
+  if (act == 0 || act == 1 || act == 5) {
     activateRowsV(y, b, rows, n, act);
     return;
   }
@@ -81,7 +81,7 @@ function activateRows(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f6
   }
 }
 
-/** activateRows for tanh (1) and sigmoid (5) on f64x2 lanes (assembly/simdmath.ts); an odd tail goes through lane 0. */
+/** activateRows for identity (0: bias only), tanh (1) and sigmoid (5) on f64x2 lanes (assembly/simdmath.ts); an odd tail goes through lane 0. */
 // @ts-ignore: decorator
 @inline
 function activateRowsV(y: usize, b: usize, rows: i32, n: i32, act: i32): void {
@@ -92,12 +92,12 @@ function activateRowsV(y: usize, b: usize, rows: i32, n: i32, act: i32): void {
     for (; j + 2 <= n; j += 2) {
       const p = row + (<usize>j << 3);
       const z = b != 0 ? f64x2.add(v128.load(p), v128.load(b + (<usize>j << 3))) : v128.load(p);
-      v128.store(p, act == 1 ? tanhV(z) : sigmoidV(z));
+      v128.store(p, act == 0 ? z : act == 1 ? tanhV(z) : sigmoidV(z));
     }
     if (j < n) {
       const p = row + (<usize>j << 3);
       const z = f64x2.splat(b != 0 ? load<f64>(p) + load<f64>(b + (<usize>j << 3)) : load<f64>(p));
-      store<f64>(p, f64x2.extract_lane(act == 1 ? tanhV(z) : sigmoidV(z), 0));
+      store<f64>(p, f64x2.extract_lane(act == 0 ? z : act == 1 ? tanhV(z) : sigmoidV(z), 0));
     }
   }
 }

@@ -103,17 +103,19 @@ function expNormalV(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function tanhV(x: v128): v128 {
+  // h = r / 2 = |x| - k ln2 / 2, computed directly (the factors 2 sit in the
+  // constants, exactly: the same roundings, bit for bit, one add fewer)
   const a = f64x2.pmin(f64x2.abs(x), f64x2.splat(20.0));
-  const t = f64x2.add(a, a);
-  // floor(t / ln2) by the shift trick on t / ln2 - 1/2 (k >= 0; r may dip an ulp below 0)
-  const kd = f64x2.add(f64x2.sub(f64x2.mul(t, f64x2.splat(INV_LN2)), f64x2.splat(0.5)), f64x2.splat(SHIFT));
+  // k = floor(2|x| / ln2) by the shift trick on 2|x| / ln2 - 1/2 (h may dip an ulp below 0)
+  const kd = f64x2.add(f64x2.sub(f64x2.mul(a, f64x2.splat(2 * INV_LN2)), f64x2.splat(0.5)), f64x2.splat(SHIFT));
   const k = f64x2.sub(kd, f64x2.splat(SHIFT));
-  const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
-  const rr = f64x2.mul(r, r);
+  const h = f64x2.sub(f64x2.sub(a, f64x2.mul(k, f64x2.splat(LN2_HI / 2))), f64x2.mul(k, f64x2.splat(LN2_LO / 2)));
+  const hh = f64x2.mul(h, h);
   const one = f64x2.splat(1.0);
-  const e = f64x2.add(one, f64x2.mul(rr, f64x2.add(f64x2.splat(TE1), f64x2.mul(rr, f64x2.add(f64x2.splat(TE2), f64x2.mul(rr, f64x2.splat(TE3)))))));
-  const o = f64x2.add(f64x2.splat(0.5), f64x2.mul(rr, f64x2.add(f64x2.splat(TO1), f64x2.mul(rr, f64x2.add(f64x2.splat(TO2), f64x2.mul(rr, f64x2.splat(TO3)))))));
-  const ro = f64x2.mul(r, o);
+  // e = E(r^2), ro = r O(r^2) with r^2 = 4 h^2, r = 2 h
+  const e = f64x2.add(one, f64x2.mul(hh, f64x2.add(f64x2.splat(4 * TE1), f64x2.mul(hh, f64x2.add(f64x2.splat(16 * TE2), f64x2.mul(hh, f64x2.splat(64 * TE3)))))));
+  const o = f64x2.add(one, f64x2.mul(hh, f64x2.add(f64x2.splat(8 * TO1), f64x2.mul(hh, f64x2.add(f64x2.splat(32 * TO2), f64x2.mul(hh, f64x2.splat(128 * TO3)))))));
+  const ro = f64x2.mul(h, o);
   // 2^k from the low mantissa bits of kd (0 <= k <= 57)
   const s = i64x2.shl(i64x2.add(kd, i64x2.splat(1023 - SHIFT_BITS)), 52);
   const sm = f64x2.sub(s, one);
