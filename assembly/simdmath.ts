@@ -111,19 +111,15 @@ export function tanhV(x: v128): v128 {
   const k = f64x2.sub(kd, f64x2.splat(SHIFT));
   const h = f64x2.sub(f64x2.sub(a, f64x2.mul(k, f64x2.splat(LN2_HI / 2))), f64x2.mul(k, f64x2.splat(LN2_LO / 2)));
   const hh = f64x2.mul(h, h);
-  const one = f64x2.splat(1.0);
-  // e = E(r^2), ro = r O(r^2) with r^2 = 4 h^2, r = 2 h
-  const e = f64x2.add(one, f64x2.mul(hh, f64x2.add(f64x2.splat(4 * TE1), f64x2.mul(hh, f64x2.add(f64x2.splat(16 * TE2), f64x2.mul(hh, f64x2.splat(64 * TE3)))))));
-  const o = f64x2.add(one, f64x2.mul(hh, f64x2.add(f64x2.splat(8 * TO1), f64x2.mul(hh, f64x2.add(f64x2.splat(32 * TO2), f64x2.mul(hh, f64x2.splat(128 * TO3)))))));
-  const ro = f64x2.mul(h, o);
-  // 2^k from the low mantissa bits of kd (0 <= k <= 57)
-  const s = i64x2.shl(i64x2.add(kd, i64x2.splat(1023 - SHIFT_BITS)), 52);
-  const sm = f64x2.sub(s, one);
-  const sp = f64x2.add(s, one);
-  const q = f64x2.div(
-    f64x2.add(f64x2.mul(sm, e), f64x2.mul(sp, ro)),
-    f64x2.add(f64x2.mul(sp, e), f64x2.mul(sm, ro)),
-  );
+  // qe = 2 E(r^2), pe = 2 r O(r^2) with r^2 = 4 h^2, r = 2 h (exact scalings of the coefficients)
+  const two = f64x2.splat(2.0);
+  const qe = f64x2.add(two, f64x2.mul(hh, f64x2.add(f64x2.splat(8 * TE1), f64x2.mul(hh, f64x2.add(f64x2.splat(32 * TE2), f64x2.mul(hh, f64x2.splat(128 * TE3)))))));
+  const pe = f64x2.mul(h, f64x2.add(two, f64x2.mul(hh, f64x2.add(f64x2.splat(16 * TO1), f64x2.mul(hh, f64x2.add(f64x2.splat(64 * TO2), f64x2.mul(hh, f64x2.splat(256 * TO3))))))));
+  // m = (2^k - 1) / 2 = 2^(k-1) - 1/2, 2^(k-1) from the low mantissa bits of kd (0 <= k <= 57);
+  // numerator (2^k - 1)(E + rO) + 2rO, denominator (2^k - 1)(E + rO) + 2E
+  const m = f64x2.sub(i64x2.shl(i64x2.add(kd, i64x2.splat(1022 - SHIFT_BITS)), 52), f64x2.splat(0.5));
+  const c = f64x2.mul(m, f64x2.add(qe, pe));
+  const q = f64x2.div(f64x2.add(c, pe), f64x2.add(c, qe));
   // tanh is odd: the result for |x| takes the sign bit of x (so -0 -> -0; NaN stays NaN)
   return v128.or(q, v128.and(x, i64x2.splat(0x8000000000000000)));
 }
