@@ -89,6 +89,15 @@ function activateRowsV(y: usize, b: usize, rows: i32, n: i32, act: i32): void {
   const end = y + <usize>rows * w;
   for (let row = y; row < end; row += w) {
     let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const p = row + (<usize>j << 3);
+      const z0 = b != 0 ? f64x2.add(v128.load(p), v128.load(b + (<usize>j << 3))) : v128.load(p);
+      const z1 = b != 0 ? f64x2.add(v128.load(p, 16), v128.load(b + (<usize>j << 3), 16)) : v128.load(p, 16);
+      const y0 = act == 0 ? z0 : act == 1 ? tanhV(z0) : sigmoidV(z0);
+      const y1 = act == 0 ? z1 : act == 1 ? tanhV(z1) : sigmoidV(z1);
+      v128.store(p, y0);
+      v128.store(p, y1, 16);
+    }
     for (; j + 2 <= n; j += 2) {
       const p = row + (<usize>j << 3);
       const z = b != 0 ? f64x2.add(v128.load(p), v128.load(b + (<usize>j << 3))) : v128.load(p);
