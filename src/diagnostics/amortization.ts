@@ -7,6 +7,7 @@ import { sumRows } from "../autodiff/ops/reduce.js";
 import { noGrad } from "../autodiff/tape.js";
 import { DomainError, ShapeError, assertInteger } from "../core/errors.js";
 import { runtime } from "../core/runtime.js";
+import { cholesky, solveLower } from "../core/dense-matrix.js";
 import type { Rng } from "../core/rng.js";
 import type { Model } from "../models/model.js";
 import type { Dataset } from "../infer/families/dataset.js";
@@ -135,7 +136,8 @@ export function meanFieldGaussianKL(meanQ: ArrayLike<number>, varianceQ: ArrayLi
     if (!(varianceQ[i] > 0) || !Number.isFinite(varianceQ[i])) throw new DomainError("varianceQ", "finite values > 0", `${varianceQ[i]} at index ${i}`);
   }
   const usePrecision = "precision" in p;
-  const L = cholesky(usePrecision ? p.precision : p.covariance, k, usePrecision ? "p.precision" : "p.covariance");
+  const argument = usePrecision ? "p.precision" : "p.covariance";
+  const L = cholesky(flatMatrix(usePrecision ? p.precision : p.covariance, k, argument), k, argument);
   const logDetL = 2 * Array.from({ length: k }, (_, i) => Math.log(L[i * k + i])).reduce((s, v) => s + v, 0);
   const diff = Float64Array.from({ length: k }, (_, i) => p.mean[i] - meanQ[i]);
   let sumLogVq = 0;
@@ -157,15 +159,7 @@ export function meanFieldGaussianKL(meanQ: ArrayLike<number>, varianceQ: ArrayLi
     return 0.5 * (trace + quad - k - logDetL - sumLogVq);
   }
   // S = L L^T: tr(S^-1 V) = sum_i v_i |L^-1 e_i|^2, d^T S^-1 d = |L^-1 d|^2
-  const solve = (b: Float64Array) => {
-    const y = new Float64Array(k);
-    for (let i = 0; i < k; i++) {
-      let s = b[i];
-      for (let j = 0; j < i; j++) s -= L[i * k + j] * y[j];
-      y[i] = s / L[i * k + i];
-    }
-    return y;
-  };
+  const solve = (b: Float64Array) => solveLower(L, b, k);
   const y = solve(diff);
   for (let i = 0; i < k; i++) quad += y[i] * y[i];
   for (let i = 0; i < k; i++) {
@@ -179,21 +173,10 @@ export function meanFieldGaussianKL(meanQ: ArrayLike<number>, varianceQ: ArrayLi
   return 0.5 * (trace + quad - k + logDetL - sumLogVq);
 }
 
-/** Lower Cholesky factor of a symmetric positive-definite k x k matrix (row-major), or DomainError naming the argument. */
-function cholesky(a: ArrayLike<number> | readonly (readonly number[])[], k: number, argument: string): Float64Array {
+/** A k x k matrix given flat (row-major) or as rows, flattened; ShapeError naming the argument otherwise. */
+function flatMatrix(a: ArrayLike<number> | readonly (readonly number[])[], k: number, argument: string): Float64Array {
   const nested = a.length > 0 && Array.isArray((a as unknown[])[0]);
   const flat = nested ? Float64Array.from((a as readonly (readonly number[])[]).flat()) : Float64Array.from(a as ArrayLike<number>);
   if (flat.length !== k * k) throw new ShapeError(argument, `a ${k} x ${k} matrix`, `${flat.length} values`);
-  const L = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = flat[i * k + j];
-      for (let m = 0; m < j; m++) s -= L[i * k + m] * L[j * k + m];
-      if (i === j) {
-        if (!(s > 0)) throw new DomainError(argument, "a symmetric positive-definite matrix", `a non-positive pivot at row ${i}`);
-        L[i * k + i] = Math.sqrt(s);
-      } else L[i * k + j] = s / L[j * k + j];
-    }
-  }
-  return L;
+  return flat;
 }
