@@ -16,6 +16,8 @@
 // shallow NT products (K < 32) transpose B into caller scratch and run as NN.
 // beta == 0 never reads C, so C may hold garbage (or NaN) on entry.
 
+import { gemmPanel } from "./scratch";
+
 /** Below this depth a dot-product tile is mostly horizontal sums: transpose B and use NN. */
 const NT_MIN_DOT_K: i32 = 32;
 
@@ -70,13 +72,10 @@ export function gemmNT(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, bet
 const KC: i32 = 256;
 const NC: i32 = 256;
 
-/**
- * 4 x KC panel of op(A), k-major. TN reads op(A)(i, k) at stride M*8 per k
- * (a power of two for M = 256: every k lands in the same few L1 sets);
- * packed, the panel is one sequential 8 KB stream reused by all tiles of a row block.
- * Static, so one instance's gemms must not run concurrently on shared memory.
- */
-const PANEL: usize = memory.data(KC * 4 * 8, 16);
+// The 4 x KC panel of op(A) (8 KB, k-major) lives in this instance's
+// gemmPanel() (assembly/scratch.ts). TN reads op(A)(i, k) at stride M*8 per k
+// (a power of two for M = 256: every k lands in the same few L1 sets);
+// packed, the panel is one sequential stream reused by all tiles of a row block.
 
 /** C = beta*C + op(A) B with op(A)(i, k) at a + i*ai + k*ak (byte strides), blocked over k and n. */
 function outerProduct(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f64): void {
@@ -102,13 +101,14 @@ function outerBlock(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, 
     const c0 = c + <usize>i * ld;
     if (ak != 8 && N >= 16) {
       // strided op(A) (TN): pack the panel once, then run the tiles on it
-      for (let k = 0, src: usize = 0, dst = PANEL; k < K; k++, src += ak, dst += 32) {
+      const panel = gemmPanel();
+      for (let k = 0, src: usize = 0, dst = panel; k < K; k++, src += ak, dst += 32) {
         store<f64>(dst, load<f64>(a0 + src));
         store<f64>(dst, load<f64>(a1 + src), 8);
         store<f64>(dst, load<f64>(a2 + src), 16);
         store<f64>(dst, load<f64>(a3 + src), 24);
       }
-      outerRow(PANEL, PANEL + 8, PANEL + 16, PANEL + 24, 32, b, c0, K, N, ld, rows, beta);
+      outerRow(panel, panel + 8, panel + 16, panel + 24, 32, b, c0, K, N, ld, rows, beta);
     } else {
       outerRow(a0, a1, a2, a3, ak, b, c0, K, N, ld, rows, beta);
     }

@@ -13,3 +13,6 @@ export * from "./categorical";
 export * from "./optim";
 export * from "./gather";
 export * from "./trig";
+export * from "./scratch";
+export * from "./convert";
+export * from "./gemm32";
