@@ -111,8 +111,11 @@ function activateRowsV(y: usize, b: usize, rows: i32, n: i32, act: i32): void {
   }
 }
 
-/** dpre = dy * act'(y) (written unless act is identity, where dpre aliases dy); db += colsum(dpre) if db != 0. */
-function preActivationGrad(
+/**
+ * dpre = dy * act'(y) (written unless act is identity, where dpre aliases dy); db += colsum(dpre) if db != 0.
+ * Exported for split backward passes (src/core/parallel.ts): dpre and db once, then the gemms per thread.
+ */
+export function preActivationGrad(
   y: usize, dy: usize, dpre: usize, db: usize, B: i32, n: i32, act: i32, slope: f64,
 ): void {
   if (db == 0) {

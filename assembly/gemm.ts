@@ -37,6 +37,15 @@ export function gemmTN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, bet
 }
 
 /**
+ * C = beta*C + A^T B on a column block of A: A has row stride lda (f64), and
+ * its first M columns are used (A [K,lda], C [M,N]). gemmTN with lda = M;
+ * with a + 8*i0 it computes rows i0.. of a larger product (thread splits).
+ */
+export function gemmTNStrided(a: usize, lda: i32, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f64): void {
+  outerProduct(a, 8, <usize>lda << 3, b, c, M, K, N, beta);
+}
+
+/**
  * C = beta*C + A B^T, A [M,K], B [N,K]. scratch (N*K f64, or 0 = none) lets a
  * shallow product (K < 32) run as NN on B^T, 2-3x faster than dot tiles there.
  */

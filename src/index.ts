@@ -4,6 +4,8 @@ export * from "./core/errors.js";
 export { Runtime, Arena, init, runtime } from "./core/runtime.js";
 export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
 export { Rng } from "./core/rng.js";
+export * from "./core/threads.js";
+export { parallelDenseBackward, parallelDenseForward, parallelGemmNN, parallelGemmNT, parallelGemmTN, rowSplits } from "./core/parallel.js";
 export {
   backward,
   clearTape,

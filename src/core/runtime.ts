@@ -1,5 +1,6 @@
 import { DomainError } from "./errors.js";
 import { KERNELS_WASM_BASE64, type KernelExports } from "./kernels-wasm.js";
+import type { ThreadPool } from "./threads.js";
 
 const ALIGN = 16;
 const PAGE = 65536;
@@ -14,7 +15,13 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 let compiled: WebAssembly.Module | null = null;
 
-function imports(): WebAssembly.Imports {
+/** The kernel module's bytes (decoded from the embedded base64). */
+export function kernelBytes(): Uint8Array<ArrayBuffer> {
+  return decodeBase64(KERNELS_WASM_BASE64);
+}
+
+/** Imports every kernel instance gets (env.abort). */
+export function imports(): WebAssembly.Imports {
   return {
     env: {
       abort(_msg: number, _file: number, line: number, col: number) {
@@ -36,6 +43,11 @@ function imports(): WebAssembly.Imports {
 export class Runtime {
   readonly k: KernelExports;
   readonly arena: Arena;
+  /**
+   * Worker threads sharing this runtime's memory (opt-in, Node only; see
+   * initThreads in src/core/threads.ts); null = single-threaded, the default.
+   */
+  threads: ThreadPool | null = null;
   private memory: WebAssembly.Memory;
   private top: number;
   private freeBySize = new Map<number, number[]>();
@@ -209,6 +221,17 @@ export async function init(): Promise<Runtime> {
     defaultRuntime ??= new Runtime(await WebAssembly.instantiate(module, imports()));
   }
   return defaultRuntime;
+}
+
+/**
+ * Makes `rt` the default runtime (initThreads). Throws if the default runtime
+ * already exists: tensors made on it cannot be mixed with another runtime's.
+ */
+export function installDefaultRuntime(rt: Runtime): void {
+  if (defaultRuntime) {
+    throw new DomainError("initThreads", "a call before the default runtime is first used (before any tensor, Rng or module is made)", "the default runtime already exists");
+  }
+  defaultRuntime = rt;
 }
 
 /** The default runtime, instantiated synchronously on first use if init() was not awaited. */

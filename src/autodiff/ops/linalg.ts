@@ -1,5 +1,6 @@
 import { assertShape, DomainError, UnknownNameError } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
+import { parallelDenseBackward, parallelDenseForward, parallelGemmNN, parallelGemmNT, parallelGemmTN } from "../../core/parallel.js";
 import { gradOf, record } from "../tape.js";
 
 /** Activations fused into `dense` (derivatives are taken from the layer's output). */
@@ -32,7 +33,9 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
   const rt = a.rt;
   const k = rt.k;
   const c = Tensor.empty([M, N], "arena", rt);
-  if (!transA && !transB) k.gemmNN(a.ptr, b.ptr, c.ptr, M, K, N, 0);
+  if (!transA && !transB) {
+    if (!parallelGemmNN(rt, a.ptr, b.ptr, c.ptr, M, K, N, 0)) k.gemmNN(a.ptr, b.ptr, c.ptr, M, K, N, 0);
+  }
   else if (!transA) k.gemmNT(a.ptr, b.ptr, c.ptr, M, K, N, 0, scratchNT(a, N, K));
   else if (!transB) k.gemmTN(a.ptr, b.ptr, c.ptr, M, K, N, 0);
   else {
@@ -44,7 +47,9 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
   return record(c, [a, b], (g) => {
     if (a.requiresGrad) {
       const da = gradOf(a).ptr;
-      if (!transA && !transB) k.gemmNT(g.ptr, b.ptr, da, M, N, K, 1, scratchNT(a, K, N)); // gC B^T
+      if (!transA && !transB) {
+        if (!parallelGemmNT(rt, g.ptr, b.ptr, da, M, N, K, 1)) k.gemmNT(g.ptr, b.ptr, da, M, N, K, 1, scratchNT(a, K, N)); // gC B^T
+      }
       else if (!transA) k.gemmNN(g.ptr, b.ptr, da, M, N, K, 1); // gC B
       else if (!transB) k.gemmNT(b.ptr, g.ptr, da, K, N, M, 1, scratchNT(a, M, N)); // B gC^T
       else {
@@ -55,7 +60,9 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
     }
     if (b.requiresGrad) {
       const db = gradOf(b).ptr;
-      if (!transA && !transB) k.gemmTN(a.ptr, g.ptr, db, K, M, N, 1); // A^T gC
+      if (!transA && !transB) {
+        if (!parallelGemmTN(rt, a.ptr, g.ptr, db, K, M, N, 1)) k.gemmTN(a.ptr, g.ptr, db, K, M, N, 1); // A^T gC
+      }
       else if (!transA) k.gemmTN(g.ptr, a.ptr, db, N, M, K, 1); // gC^T A
       else if (!transB) k.gemmNN(a.ptr, g.ptr, db, K, M, N, 1); // A gC
       else {
@@ -86,11 +93,15 @@ export function dense(
   }
   const rt = x.rt;
   const y = Tensor.empty([B, nOut], "arena", rt);
-  rt.k.denseForward(x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope);
+  // threads (opt-in, src/core/parallel.ts): a row split when rt has a pool and the layer is large
+  if (!parallelDenseForward(rt, x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope)) {
+    rt.k.denseForward(x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope);
+  }
   return record(y, [x, W, b], (gy) => {
     const dx = x.requiresGrad ? gradOf(x).ptr : 0;
     const dW = W.requiresGrad ? gradOf(W).ptr : 0;
     const db = b && b.requiresGrad ? gradOf(b).ptr : 0;
+    if (parallelDenseBackward(rt, x.ptr, W.ptr, y.ptr, gy.ptr, dx, dW, db, B, nIn, nOut, act, slope)) return;
     // dpre [B, nOut], then room for gemmNT's transposed W
     const scratch = rt.arena.alloc((B * nOut + rt.k.gemmNTScratchSize(nOut, nIn)) * 8);
     rt.k.denseBackward(x.ptr, W.ptr, y.ptr, gy.ptr, dx, dW, db, B, nIn, nOut, act, slope, scratch);

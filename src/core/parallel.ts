@@ -1,0 +1,98 @@
+// Row splits of the dense / gemm kernels over a runtime's threads (ADR 0006).
+// Every function returns false (and does nothing) when the runtime has no
+// thread pool or the product is below pool.minWork multiply-adds, so callers
+// keep their single-threaded kernel call as the fallback. Splits fall at
+// multiples of 4 rows and every output element is computed by the same
+// kernel code over the same k order as in one call, so the results are
+// identical bit for bit to the single-threaded ones.
+import type { Runtime } from "./runtime.js";
+import type { KernelCall, ThreadPool } from "./threads.js";
+
+const F64 = 8;
+const ROW_MULTIPLE = 4; // the gemm micro-kernel tiles are 4 rows high
+
+/** [start, end) ranges covering `rows`, at most `parts` of them, boundaries at multiples of 4. */
+export function rowSplits(rows: number, parts: number): [number, number][] {
+  const chunk = Math.ceil(rows / parts / ROW_MULTIPLE) * ROW_MULTIPLE;
+  const out: [number, number][] = [];
+  for (let r = 0; r < rows; r += chunk) out.push([r, Math.min(r + chunk, rows)]);
+  return out;
+}
+
+/** The pool if a product of `work` multiply-adds over `rows` rows is worth splitting, else null. */
+function poolFor(rt: Runtime, work: number, rows: number): ThreadPool | null {
+  const pool = rt.threads;
+  return pool && work >= pool.minWork && rows > ROW_MULTIPLE ? pool : null;
+}
+
+/** Per-thread lists: calls(part) for each row range of `rows`. */
+const perPart = (pool: ThreadPool, rows: number, calls: (r0: number, r1: number, t: number) => KernelCall[]) =>
+  rowSplits(rows, pool.size).map(([r0, r1], t) => calls(r0, r1, t));
+
+/** Merges per-thread lists position by position (two split products in one fork / join). */
+const zipTasks = (a: KernelCall[][], b: KernelCall[][]) =>
+  Array.from({ length: Math.max(a.length, b.length) }, (_, t) => [...(a[t] ?? []), ...(b[t] ?? [])]);
+
+/** denseForward (y = act(x W + b)) split over the B rows of x and y. */
+export function parallelDenseForward(
+  rt: Runtime, x: number, W: number, b: number, y: number, B: number, nIn: number, nOut: number, act: number, slope: number,
+): boolean {
+  const pool = poolFor(rt, B * nIn * nOut, B);
+  if (!pool) return false;
+  pool.run(perPart(pool, B, (r0, r1) => [["denseForward", x + r0 * nIn * F64, W, b, y + r0 * nOut * F64, r1 - r0, nIn, nOut, act, slope]]));
+  return true;
+}
+
+/**
+ * denseBackward split: dpre = dy act'(y) and db += colsum(dpre) once on this
+ * thread, then dx += dpre W^T over rows of dx and dW += x^T dpre over rows of
+ * dW in one fork / join. Zero pointers skip a gradient, as in the kernel.
+ */
+export function parallelDenseBackward(
+  rt: Runtime, x: number, W: number, y: number, dy: number, dx: number, dW: number, db: number,
+  B: number, nIn: number, nOut: number, act: number, slope: number,
+): boolean {
+  const pool = poolFor(rt, B * nIn * nOut, Math.min(B, nIn));
+  if (!pool) return false;
+  const k = rt.k;
+  const dpre = act === 0 ? dy : rt.arena.alloc(B * nOut * F64);
+  if (act !== 0 || db !== 0) k.preActivationGrad(y, dy, dpre, db, B, nOut, act, slope);
+  const dxTasks = dx === 0 ? [] : gemmNTCalls(rt, pool, dpre, W, dx, B, nOut, nIn, 1);
+  const dWTasks = dW === 0 ? [] : gemmTNCalls(pool, x, dpre, dW, nIn, B, nOut, 1);
+  pool.run(zipTasks(dxTasks, dWTasks));
+  return true;
+}
+
+/** gemmNN (C = beta C + A B, A [M,K], B [K,N]) split over the M rows of A and C. */
+export function parallelGemmNN(rt: Runtime, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): boolean {
+  const pool = poolFor(rt, M * K * N, M);
+  if (!pool) return false;
+  pool.run(perPart(pool, M, (r0, r1) => [["gemmNN", a + r0 * K * F64, b, c + r0 * N * F64, r1 - r0, K, N, beta]]));
+  return true;
+}
+
+/** gemmNT (C = beta C + A B^T, A [M,K], B [N,K]) split over the M rows of A and C; each thread its own B^T scratch. */
+export function parallelGemmNT(rt: Runtime, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): boolean {
+  const pool = poolFor(rt, M * K * N, M);
+  if (!pool) return false;
+  pool.run(gemmNTCalls(rt, pool, a, b, c, M, K, N, beta));
+  return true;
+}
+
+/** gemmTN (C = beta C + A^T B, A [K,M], B [K,N]) split over the M rows of C (column blocks of A). */
+export function parallelGemmTN(rt: Runtime, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): boolean {
+  const pool = poolFor(rt, M * K * N, M);
+  if (!pool) return false;
+  pool.run(gemmTNCalls(pool, a, b, c, M, K, N, beta));
+  return true;
+}
+
+function gemmNTCalls(rt: Runtime, pool: ThreadPool, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): KernelCall[][] {
+  const scratch = Math.ceil(rt.k.gemmNTScratchSize(K, N) / 2) * 2 * F64; // 16-byte aligned per thread
+  const base = scratch === 0 ? 0 : rt.arena.alloc(scratch * pool.size);
+  return perPart(pool, M, (r0, r1, t) => [["gemmNT", a + r0 * K * F64, b, c + r0 * N * F64, r1 - r0, K, N, beta, base === 0 ? 0 : base + t * scratch]]);
+}
+
+function gemmTNCalls(pool: ThreadPool, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): KernelCall[][] {
+  return perPart(pool, M, (r0, r1) => [["gemmTNStrided", a + r0 * F64, M, b, c + r0 * N * F64, r1 - r0, K, N, beta]]);
+}
