@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
 import { SCENARIOS, findScenario, selectScenarios } from "./lib/scenarios.mjs";
 import { aviAmortvi, memoryAmortvi, qpFitAmortvi, scalingPointAmortvi } from "./lib/workloads.mjs";
-import { JS_IMPLS, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
+import { JS_IMPLS, THREADS, THREADS_IMPL, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
 import { TORCH_COLUMNS, findTorchPython, runTorch } from "./lib/torch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -29,6 +29,11 @@ async function child(name, impl) {
       const av = await import("../dist/index.js");
       const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
       result = run(av, s);
+    } else if (impl === THREADS_IMPL) {
+      // the opt-in threaded runtime (ADR 0006) as the default runtime of this process
+      const av = await import("../dist/index.js");
+      await av.initThreads(THREADS);
+      result = { gemm: gemmAmortvi, vae: vaeAmortvi }[s.kind](av, s, { threads: THREADS });
     } else {
       const { loadTfjs, gemmTfjs, vaeTfjs } = await import("./lib/tfjs.mjs");
       const tf = await loadTfjs(impl.replace("tfjs-", ""));
@@ -68,6 +73,7 @@ function measureAll(scenarios, flags, repeat) {
     for (let r = 0; r < repeat; r++) {
       for (const impl of impls) {
         if (impl !== "amortvi" && !TFJS_KINDS.includes(s.kind)) continue; // no tfjs peer for the whole-run workloads
+        if (impl === THREADS_IMPL && !s.threads) continue; // threads only where a split can pay (the large products)
         keepBest(results, impl, runChild(s.name, impl));
         console.error(`${s.name} ${impl}: ${short(results[impl])} ${s.unit}`);
       }

@@ -10,12 +10,16 @@ function missing(av, names) {
   return gone.length ? { status: "n/a", reason: `not exported yet: ${gone.join(", ")}` } : null;
 }
 
-/** GFLOP/s of the raw kernel rt.k.gemmNN(a, b, c, M, K, N, beta = 0) (C = A B) on persistent buffers, checked against plain JS first. */
-export function gemmAmortvi(av, s) {
-  const gone = missing(av, ["runtime", "Rng"]);
+/**
+ * GFLOP/s of the raw kernel rt.k.gemmNN(a, b, c, M, K, N, beta = 0) (C = A B) on persistent buffers, checked against plain JS first;
+ * with threads, the row split parallelGemmNN over the threaded default runtime.
+ */
+export function gemmAmortvi(av, s, { threads = 1 } = {}) {
+  const gone = missing(av, threads > 1 ? ["runtime", "Rng", "parallelGemmNN"] : ["runtime", "Rng"]);
   if (gone) return gone;
   const rt = av.runtime();
-  const gemm = rt.k.gemmNN;
+  if (threads > 1 && rt.threads?.size !== threads) return { status: "error", reason: `runtime has ${rt.threads?.size ?? 1} threads, expected ${threads}` };
+  const gemm = threads > 1 ? (a, b, c, m, k, n, beta) => av.parallelGemmNN(rt, a, b, c, m, k, n, beta) || rt.k.gemmNN(a, b, c, m, k, n, beta) : rt.k.gemmNN;
   if (typeof gemm !== "function") return { status: "n/a", reason: "rt.k.gemmNN not exported yet" };
   const { m, k, n } = s;
   const a = rt.alloc(m * k * 8);
@@ -70,13 +74,14 @@ export function vaeStep(av, { d, h, z, b: batch }) {
   };
 }
 
-/** Steps/s of the VAE training step; memoryBytes is the Wasm memory after the run (the peak: it only grows). */
-export function vaeAmortvi(av, s) {
+/** Steps/s of the VAE training step; memoryBytes is the Wasm memory after the run (the peak: it only grows). threads: checks the default runtime has them. */
+export function vaeAmortvi(av, s, { threads = 1 } = {}) {
   const gone = missing(av, VAE_API);
   if (gone) return gone;
   const rt = av.runtime();
+  if (threads > 1 && rt.threads?.size !== threads) return { status: "error", reason: `runtime has ${rt.threads?.size ?? 1} threads, expected ${threads}` };
   const step = vaeStep(av, s);
   const first = step();
   const stats = measure(step);
-  return { ...stats, memoryBytes: rt.memoryBytes, lossFirst: first, lossAfter: step() };
+  return { ...stats, memoryBytes: rt.memoryBytes, lossFirst: first, lossAfter: step(), ...(rt.threads ? { threadJobs: rt.threads.jobs } : {}) };
 }

@@ -3,8 +3,8 @@
 // (timed rounds), qp (one timed full fit), avi (timed rounds, wall time of
 // the full run extrapolated), memory (100,000 steps, memory before / after).
 
-const gemm = (m, k, n, note) => ({ name: `gemm-${m}x${k}x${n}`, kind: "gemm", unit: "GFLOP/s", m, k, n, note });
-const vae = (name, d, h, z, b) => ({ name, kind: "vae", unit: "steps/s", d, h, z, b, label: `VAE D${d} H${h} Z${z} B${b}` });
+const gemm = (m, k, n, note, threads = false) => ({ name: `gemm-${m}x${k}x${n}`, kind: "gemm", unit: "GFLOP/s", m, k, n, note, threads });
+const vae = (name, d, h, z, b, threads = false) => ({ name, kind: "vae", unit: "steps/s", d, h, z, b, threads, label: `VAE D${d} H${h} Z${z} B${b}` });
 
 const qpFit = (steps) => ({ name: "qp-note1", kind: "qp", unit: "steps/s", steps, label: `note-1 qp fit, ${steps} steps, B1` });
 const avi = (n, m, k, steps, standIn) => ({
@@ -14,12 +14,12 @@ const avi = (n, m, k, steps, standIn) => ({
 const memory = (steps) => ({ ...vae("memory-100k", 10, 50, 2, 100), kind: "memory", steps, label: `VAE D10 H50 Z2 B100, ${steps} steps` });
 
 export const SCENARIOS = [
-  gemm(128, 784, 256, "MNIST encoder layer"),
+  gemm(128, 784, 256, "MNIST encoder layer", true), // threads: also measured with initThreads(2)
   gemm(100, 10, 50, "small"),
   gemm(128, 256, 16, "narrow N=16"),
   gemm(100, 50, 2, "narrow N=2"),
   vae("vae-small", 10, 50, 2, 100),
-  vae("vae-mnist", 784, 256, 16, 128),
+  vae("vae-mnist", 784, 256, 16, 128, true),
   qpFit(20000),
   avi(10000, 100, 32, 20000, false),
   avi(10000, 100, 32, 20000, true),

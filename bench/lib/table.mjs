@@ -1,7 +1,10 @@
 // Plain-text table of the results: one row per workload, one column per
 // implementation, then amortvi's ratio to each peer and its peak Wasm memory.
 
-export const JS_IMPLS = ["amortvi", "tfjs-wasm", "tfjs-cpu"];
+/** amortvi with initThreads(THREADS) (ADR 0006); shown as an extra row "<workload> [amortvi 2 threads]" with its own ratios. */
+export const THREADS = 2;
+export const THREADS_IMPL = `amortvi-${THREADS}t`;
+export const JS_IMPLS = ["amortvi", THREADS_IMPL, "tfjs-wasm", "tfjs-cpu"];
 export const PEER_COLUMNS = ["tfjs-wasm", "tfjs-cpu", "torch-1t", "torch-1t-f64", "torch-Nt"];
 const RATIO_PEERS = ["tfjs-wasm", "tfjs-cpu", "torch-1t", "torch-1t-f64"];
 
@@ -23,9 +26,13 @@ export function tableRows(scenarios, stat = "median") {
   const rows = [head];
   for (const s of scenarios) {
     const r = s.results;
-    const av = r.amortvi?.[stat];
-    const ratios = RATIO_PEERS.map((p) => (av && r[p]?.[stat] ? `${(av / r[p][stat]).toFixed(2)}x` : "-"));
-    rows.push([s.label ?? s.name, s.unit, cell(r.amortvi, stat), ...PEER_COLUMNS.map((p) => cell(r[p], stat)), ...ratios, mib(r.amortvi?.memoryBytes)]);
+    for (const impl of ["amortvi", THREADS_IMPL]) {
+      if (impl !== "amortvi" && !r[impl]) continue;
+      const av = r[impl]?.[stat];
+      const ratios = RATIO_PEERS.map((p) => (av && r[p]?.[stat] ? `${(av / r[p][stat]).toFixed(2)}x` : "-"));
+      const label = `${s.label ?? s.name}${impl === "amortvi" ? "" : ` [amortvi ${THREADS} threads]`}`;
+      rows.push([label, s.unit, cell(r[impl], stat), ...PEER_COLUMNS.map((p) => cell(r[p], stat)), ...ratios, mib(r[impl]?.memoryBytes)]);
+    }
   }
   return rows;
 }

@@ -10,6 +10,8 @@ import type { KernelCall, ThreadPool } from "./threads.js";
 
 const F64 = 8;
 const ROW_MULTIPLE = 4; // the gemm micro-kernel tiles are 4 rows high
+/** Chunks per thread: threads claim chunks, so one the OS delays leaves its share to the others; 32-row chunks of a 784x256 product cost no extra W traffic. */
+const CHUNKS_PER_THREAD = 2;
 
 /** [start, end) ranges covering `rows`, at most `parts` of them, boundaries at multiples of 4. */
 export function rowSplits(rows: number, parts: number): [number, number][] {
@@ -25,13 +27,9 @@ function poolFor(rt: Runtime, work: number, rows: number): ThreadPool | null {
   return pool && work >= pool.minWork && rows > ROW_MULTIPLE ? pool : null;
 }
 
-/** Per-thread lists: calls(part) for each row range of `rows`. */
-const perPart = (pool: ThreadPool, rows: number, calls: (r0: number, r1: number, t: number) => KernelCall[]) =>
-  rowSplits(rows, pool.size).map(([r0, r1], t) => calls(r0, r1, t));
-
-/** Merges per-thread lists position by position (two split products in one fork / join). */
-const zipTasks = (a: KernelCall[][], b: KernelCall[][]) =>
-  Array.from({ length: Math.max(a.length, b.length) }, (_, t) => [...(a[t] ?? []), ...(b[t] ?? [])]);
+/** Chunks (one call list each): calls(r0, r1, chunk) for each row range of `rows`. */
+const perPart = (pool: ThreadPool, rows: number, calls: (r0: number, r1: number, chunk: number) => KernelCall[]) =>
+  rowSplits(rows, pool.size * CHUNKS_PER_THREAD).map(([r0, r1], t) => calls(r0, r1, t));
 
 /** denseForward (y = act(x W + b)) split over the B rows of x and y. */
 export function parallelDenseForward(
@@ -59,7 +57,7 @@ export function parallelDenseBackward(
   if (act !== 0 || db !== 0) k.preActivationGrad(y, dy, dpre, db, B, nOut, act, slope);
   const dxTasks = dx === 0 ? [] : gemmNTCalls(rt, pool, dpre, W, dx, B, nOut, nIn, 1);
   const dWTasks = dW === 0 ? [] : gemmTNCalls(pool, x, dpre, dW, nIn, B, nOut, 1);
-  pool.run(zipTasks(dxTasks, dWTasks));
+  pool.run([...dxTasks, ...dWTasks]); // one fork / join for both products
   return true;
 }
 
@@ -71,7 +69,7 @@ export function parallelGemmNN(rt: Runtime, a: number, b: number, c: number, M: 
   return true;
 }
 
-/** gemmNT (C = beta C + A B^T, A [M,K], B [N,K]) split over the M rows of A and C; each thread its own B^T scratch. */
+/** gemmNT (C = beta C + A B^T, A [M,K], B [N,K]) split over the M rows of A and C; each chunk its own B^T scratch. */
 export function parallelGemmNT(rt: Runtime, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): boolean {
   const pool = poolFor(rt, M * K * N, M);
   if (!pool) return false;
@@ -88,8 +86,8 @@ export function parallelGemmTN(rt: Runtime, a: number, b: number, c: number, M: 
 }
 
 function gemmNTCalls(rt: Runtime, pool: ThreadPool, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): KernelCall[][] {
-  const scratch = Math.ceil(rt.k.gemmNTScratchSize(K, N) / 2) * 2 * F64; // 16-byte aligned per thread
-  const base = scratch === 0 ? 0 : rt.arena.alloc(scratch * pool.size);
+  const scratch = Math.ceil(rt.k.gemmNTScratchSize(K, N) / 2) * 2 * F64; // one per chunk (chunks run concurrently), 16-byte aligned
+  const base = scratch === 0 ? 0 : rt.arena.alloc(scratch * pool.size * CHUNKS_PER_THREAD);
   return perPart(pool, M, (r0, r1, t) => [["gemmNT", a + r0 * K * F64, b, c + r0 * N * F64, r1 - r0, K, N, beta, base === 0 ? 0 : base + t * scratch]]);
 }
 

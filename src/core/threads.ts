@@ -38,13 +38,23 @@ const DEFAULT_MAX_MEMORY = 2 ** 31;
 const DEFAULT_MIN_WORK = 2 ** 18;
 const MAX_THREADS = 64;
 
-// Control block: Int32 header, then one f64 slot per worker holding its calls
-// as [nCalls, (kernelIndex, argc, ...args) * nCalls]; nCalls < 0 = stop.
-const GENERATION = 0; // bumped by the main thread to start a job
-const PENDING = 1; // workers still running the job
-const FAILED = 2; // set by a worker whose call threw
-const HEADER_BYTES = 16;
-const SLOT_F64 = 128;
+// Control block: an Int32 header, then the job: f64 numbers
+// [start of chunk 0, ..., start of chunk n-1, chunks...], a chunk being
+// [nCalls, (kernelIndex, argc, ...args) * nCalls]. Every thread (the main
+// one too) claims chunks by a compare-and-swap on CLAIM = n << 12 | next,
+// and the main thread waits until DONE = n. A worker that the OS has not
+// scheduled yet (other processes on the cores) is never waited for: the
+// threads that run take its chunks. A claim succeeds only while its chunk is
+// open, and the main thread rewrites the job only when all chunks are done,
+// so a late worker never reads a job being written.
+const GENERATION = 0; // bumped by the main thread to wake the workers
+const CLAIM = 1; // chunks << 12 | next unclaimed chunk
+const DONE = 2; // chunks finished
+const FAILED = 3; // set by a worker whose call threw (details on its port)
+const STOP = 4; // 1: workers exit
+const HEADER_BYTES = 32;
+const JOB_F64 = 2048;
+const MAX_CHUNKS = 4095;
 
 /**
  * The worker's whole program (plain JS, evaluated by new Worker(..., {eval:
@@ -53,31 +63,37 @@ const SLOT_F64 = 128;
  */
 const WORKER_SOURCE = `"use strict";
 import("node:worker_threads").then(({ workerData, parentPort }) => {
-const { module, memory, control, index, panel, names, port } = workerData;
+const { module, memory, control, panel, names, port } = workerData;
 const env = { memory, abort(m, f, line, col) { throw new Error("amortvi kernel abort at " + line + ":" + col); } };
 const k = new WebAssembly.Instance(module, { env }).exports;
 k.setGemmPanel(panel);
 const fns = names.map((n) => k[n]);
 const ctl = new Int32Array(control, 0, ${HEADER_BYTES / 4});
-const slot = new Float64Array(control, ${HEADER_BYTES} + index * ${SLOT_F64 * 8}, ${SLOT_F64});
+const job = new Float64Array(control, ${HEADER_BYTES}, ${JOB_F64});
 let gen = Atomics.load(ctl, ${GENERATION}); // before "ready": a job started right after it must not be missed
 parentPort.postMessage("ready");
 for (;;) {
   Atomics.wait(ctl, ${GENERATION}, gen);
   gen = Atomics.load(ctl, ${GENERATION});
-  const n = slot[0];
-  if (n < 0) break;
-  try {
-    for (let c = 0, at = 1; c < n; c++) {
-      const argc = slot[at + 1];
-      fns[slot[at]].apply(null, Array.from(slot.subarray(at + 2, at + 2 + argc)));
-      at += 2 + argc;
+  if (Atomics.load(ctl, ${STOP})) break;
+  for (;;) {
+    const w = Atomics.load(ctl, ${CLAIM});
+    const n = w >>> 12, i = w & 4095;
+    if (i >= n) break;
+    if (Atomics.compareExchange(ctl, ${CLAIM}, w, w + 1) !== w) continue;
+    try {
+      let at = job[i];
+      for (let c = 0, calls = job[at++]; c < calls; c++) {
+        const argc = job[at + 1];
+        fns[job[at]].apply(null, Array.from(job.subarray(at + 2, at + 2 + argc)));
+        at += 2 + argc;
+      }
+    } catch (e) {
+      port.postMessage({ chunk: i, message: String((e && e.stack) || e) });
+      Atomics.store(ctl, ${FAILED}, 1);
     }
-  } catch (e) {
-    port.postMessage(String((e && e.stack) || e));
-    Atomics.store(ctl, ${FAILED}, 1);
+    if (Atomics.add(ctl, ${DONE}, 1) + 1 === n) Atomics.notify(ctl, ${DONE});
   }
-  if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
 }
 });
 `;
@@ -103,8 +119,9 @@ export class WorkerError extends AmortviError {
 
 /**
  * Workers that share a Runtime's memory and run kernel calls on request.
- * `run(tasks)` gives tasks[0] to the calling thread and tasks[i] to worker i,
- * and returns when all are done (a fork / join of a few microseconds).
+ * `run(chunks)` runs each chunk (a list of calls, in order) on whichever
+ * thread claims it first, the calling thread included, and returns when all
+ * are done (a fork / join of a few microseconds).
  */
 export class ThreadPool {
   /** Threads in all, the main thread included. */
@@ -114,7 +131,7 @@ export class ThreadPool {
   /** Number of run() calls so far (fork / joins). */
   jobs = 0;
   private readonly ctl: Int32Array;
-  private readonly slots: Float64Array[];
+  private readonly job: Float64Array;
   private readonly index = new Map<string, number>();
   private closed = false;
 
@@ -130,7 +147,7 @@ export class ThreadPool {
     this.size = workers.length + 1;
     this.minWork = minWork;
     this.ctl = new Int32Array(control, 0, HEADER_BYTES / 4);
-    this.slots = workers.map((_, i) => new Float64Array(control, HEADER_BYTES + i * SLOT_F64 * 8, SLOT_F64));
+    this.job = new Float64Array(control, HEADER_BYTES, JOB_F64);
     names.forEach((n, i) => this.index.set(n, i));
   }
 
@@ -138,7 +155,7 @@ export class ThreadPool {
   static async start(rt: Runtime, module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, minWork: number): Promise<ThreadPool> {
     const wt = await workerThreads();
     const names = Object.keys(rt.k).filter((n) => typeof (rt.k as unknown as Record<string, unknown>)[n] === "function");
-    const control = new SharedArrayBuffer(HEADER_BYTES + workers * SLOT_F64 * 8);
+    const control = new SharedArrayBuffer(HEADER_BYTES + JOB_F64 * 8);
     const panelBytes = rt.k.GEMM_PANEL_BYTES.value;
     const started: Worker[] = [];
     const ports: MessagePort[] = [];
@@ -148,7 +165,7 @@ export class ThreadPool {
         const panel = rt.alloc(panelBytes);
         const worker = new wt.Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { module, memory, control, index, panel, names, port: port2 },
+          workerData: { module, memory, control, panel, names, port: port2 },
           transferList: [port2],
         });
         started.push(worker);
@@ -171,66 +188,89 @@ export class ThreadPool {
   }
 
   /**
-   * Runs tasks[0] on this thread and tasks[i] on worker i (at most `size`
-   * lists; missing ones are empty), in order within a list, and waits for all.
-   * An error in a worker is rethrown here as a WorkerError.
+   * Runs every chunk (its calls in order) on some thread, this one included,
+   * and waits for all. If calls throw, every chunk still runs and the error
+   * of the lowest-numbered failed chunk is thrown (a WorkerError if a worker ran it).
    */
-  run(tasks: readonly (readonly KernelCall[])[]): void {
+  run(chunks: readonly (readonly KernelCall[])[]): void {
     if (this.closed) throw new DomainError("threads", "a running thread pool", "a terminated one");
-    if (tasks.length > this.size) throw new DomainError("tasks", `at most ${this.size} task lists`, String(tasks.length));
-    this.workers.forEach((_, i) => this.encode(this.slots[i], tasks[i + 1] ?? []));
+    const n = chunks.length;
+    if (n > MAX_CHUNKS) throw new DomainError("chunks", `at most ${MAX_CHUNKS} chunks`, String(n));
+    this.encode(chunks);
     this.jobs++;
-    this.start();
-    let error: unknown = null;
-    try {
-      for (const [name, ...args] of tasks[0] ?? []) (this.rt.k[name] as (...a: number[]) => unknown)(...args);
-    } catch (err) {
-      error = err;
+    const ctl = this.ctl;
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
+    Atomics.store(ctl, CLAIM, n << 12);
+    if (n > 1) this.wake();
+    let error: { chunk: number; error: unknown } | null = null;
+    for (;;) {
+      const w = Atomics.load(ctl, CLAIM);
+      const i = w & MAX_CHUNKS;
+      if (i >= n) break;
+      if (Atomics.compareExchange(ctl, CLAIM, w, w + 1) !== w) continue;
+      try {
+        for (const [name, ...args] of chunks[i]) (this.rt.k[name] as (...a: number[]) => unknown)(...args);
+      } catch (err) {
+        if (!error || i < error.chunk) error = { chunk: i, error: err };
+      }
+      Atomics.add(ctl, DONE, 1);
     }
-    this.join();
-    if (error) throw error;
+    for (let d = Atomics.load(ctl, DONE); d < n; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d);
+    const fromWorker = this.workerError();
+    if (fromWorker && (!error || fromWorker.chunk < error.chunk)) throw fromWorker.error;
+    if (error) throw error.error;
   }
 
   /** Stops the workers and detaches the pool from its runtime (which stays usable, single-threaded). */
   async terminate(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const slot of this.slots) slot[0] = -1;
-    this.start();
+    Atomics.store(this.ctl, STOP, 1);
+    this.wake();
     if (this.rt.threads === this) this.rt.threads = null;
     await Promise.all(this.workers.map((w) => w.terminate()));
     for (const p of this.ports) p.close();
   }
 
-  private encode(slot: Float64Array, calls: readonly KernelCall[]): void {
-    let at = 1;
-    for (const [name, ...args] of calls) {
-      const fn = this.index.get(name);
-      if (fn === undefined) throw new DomainError("kernel", "the name of an exported kernel function", JSON.stringify(name));
-      if (at + 2 + args.length > SLOT_F64) throw new DomainError("tasks", `at most ${SLOT_F64} numbers per worker and job`, "more");
-      slot[at] = fn;
-      slot[at + 1] = args.length;
-      slot.set(args, at + 2);
-      at += 2 + args.length;
-    }
-    slot[0] = calls.length;
+  private encode(chunks: readonly (readonly KernelCall[])[]): void {
+    const job = this.job;
+    let at = chunks.length;
+    const room = (n: number) => {
+      if (at + n > JOB_F64) throw new DomainError("chunks", `at most ${JOB_F64} numbers per job`, "more");
+    };
+    chunks.forEach((calls, i) => {
+      room(1);
+      job[i] = at;
+      job[at++] = calls.length;
+      for (const [name, ...args] of calls) {
+        const fn = this.index.get(name);
+        if (fn === undefined) throw new DomainError("kernel", "the name of an exported kernel function", JSON.stringify(name));
+        room(2 + args.length);
+        job[at] = fn;
+        job[at + 1] = args.length;
+        job.set(args, at + 2);
+        at += 2 + args.length;
+      }
+    });
   }
 
-  private start(): void {
-    Atomics.store(this.ctl, FAILED, 0);
-    Atomics.store(this.ctl, PENDING, this.workers.length);
+  private wake(): void {
     Atomics.add(this.ctl, GENERATION, 1);
     Atomics.notify(this.ctl, GENERATION);
   }
 
-  private join(): void {
-    for (let p = Atomics.load(this.ctl, PENDING); p !== 0; p = Atomics.load(this.ctl, PENDING)) Atomics.wait(this.ctl, PENDING, p);
-    if (Atomics.load(this.ctl, FAILED) === 0) return;
-    for (let i = 0; i < this.ports.length; i++) {
-      const msg = this.wt.receiveMessageOnPort(this.ports[i]);
-      if (msg) throw new WorkerError(i + 1, String(msg.message));
-    }
-    throw new WorkerError(0, "unknown error");
+  /** The error of the workers' lowest-numbered failed chunk in this job, if any. */
+  private workerError(): { chunk: number; error: WorkerError } | null {
+    if (Atomics.load(this.ctl, FAILED) === 0) return null;
+    let first: { chunk: number; error: WorkerError } | null = null;
+    this.ports.forEach((port, w) => {
+      for (let msg = this.wt.receiveMessageOnPort(port); msg; msg = this.wt.receiveMessageOnPort(port)) {
+        const { chunk, message } = msg.message as { chunk: number; message: string };
+        if (!first || chunk < first.chunk) first = { chunk, error: new WorkerError(w + 1, message) };
+      }
+    });
+    return first ?? { chunk: -1, error: new WorkerError(0, "unknown error") };
   }
 }
 

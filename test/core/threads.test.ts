@@ -172,18 +172,40 @@ describe("threaded runtime (2 threads)", () => {
   it("an error in a worker is rethrown in the main thread, and the pool keeps working", () => {
     const pool = rt.threads!;
     const outside = rt.memoryBytes + 4096; // beyond the end of memory: the kernel traps
-    expect(() => pool.run([[], [["fill", outside, 4, 1]]])).toThrow(WorkerError);
-    expect(() => pool.run([[], [["fill", outside, 4, 1]]])).toThrow(/out of bounds/);
-    expect(() => pool.run([[["fill", outside, 4, 1]], []])).toThrow(/out of bounds/); // the main thread's share
+    // which thread claims which chunk is up to the scheduler: a slow first
+    // chunk keeps this thread busy while the worker takes the failing one
+    const big = Tensor.zeros([1 << 20], "persistent", rt);
+    let fromWorker = 0;
+    for (let attempt = 0; attempt < 20 && fromWorker === 0; attempt++) {
+      try {
+        pool.run([[["fill", big.ptr, big.size, 1], ["fill", big.ptr, big.size, 2]], [["fill", outside, 4, 1]]]);
+        expect.unreachable("the job has a failing chunk");
+      } catch (err) {
+        expect(String(err)).toMatch(/out of bounds/);
+        if (err instanceof WorkerError) fromWorker++;
+      }
+    }
+    expect(fromWorker).toBe(1);
+    // the main thread's own failure, and the lowest failed chunk wins
+    expect(() => pool.run([[["fill", outside, 4, 1]]])).toThrow(/out of bounds/);
     const t = Tensor.zeros([8], "persistent", rt);
     pool.run([[["fill", t.ptr, 4, 1]], [["fill", t.ptr + 32, 4, 2]]]);
     expect(t.toArray()).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
   });
 
-  it("rejects unknown kernels and too many task lists", () => {
+  it("runs every chunk exactly once (64 chunks)", () => {
+    const t = Tensor.zeros([64], "persistent", rt);
+    // chunk i writes element i only
+    const chunks = Array.from({ length: 64 }, (_, i) => [["fill", t.ptr + 8 * i, 1, i + 1] as const]);
+    rt.threads!.run(chunks);
+    expect(t.toArray()).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+  });
+
+  it("rejects unknown kernels and oversized jobs", () => {
     const pool = rt.threads!;
     expect(() => pool.run([[], [["noSuchKernel" as "fill", 0]]])).toThrow(DomainError);
-    expect(() => pool.run([[], [], []])).toThrow(/at most 2 task lists/);
+    expect(() => pool.run(Array.from({ length: 5000 }, () => []))).toThrow(/at most 4095 chunks/);
+    expect(() => pool.run([Array.from({ length: 500 }, () => ["fill", 0, 0, 0] as const)])).toThrow(/numbers per job/);
   });
 });
 
