@@ -217,6 +217,12 @@ describe("thread options and lifecycle", () => {
     await expect(createThreadedRuntime({ threads: 2, minWork: -1 })).rejects.toThrow(/minWork/);
   });
 
+  it("the shared memory stops at maxMemoryBytes", async () => {
+    const rt = await createThreadedRuntime({ threads: 1, maxMemoryBytes: 4 << 20 });
+    expect(() => rt.alloc(8 << 20)).toThrow(RangeError);
+    expect(Tensor.full([3], 1.5, "persistent", rt).toArray()).toEqual([1.5, 1.5, 1.5]); // still usable
+  });
+
   it("threads: 1 is a shared-memory runtime without workers", async () => {
     const rt = await createThreadedRuntime({ threads: 1, maxMemoryBytes: 64 << 20 });
     expect(rt.threads).toBeNull();
