@@ -5,7 +5,15 @@ export { Runtime, Arena, init, runtime } from "./core/runtime.js";
 export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
 export { Rng } from "./core/rng.js";
 export * from "./core/threads.js";
-export { parallelDenseBackward, parallelDenseForward, parallelGemmNN, parallelGemmNT, parallelGemmTN, rowSplits } from "./core/parallel.js";
+export {
+  parallelDenseBackward,
+  parallelDenseForward,
+  parallelGemmNN,
+  parallelGemmNT,
+  parallelGemmTN,
+  parallelRows,
+  rowSplits,
+} from "./core/parallel.js";
 export {
   backward,
   clearTape,

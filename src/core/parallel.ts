@@ -31,14 +31,26 @@ function poolFor(rt: Runtime, work: number, rows: number): ThreadPool | null {
 const perPart = (pool: ThreadPool, rows: number, calls: (r0: number, r1: number, chunk: number) => KernelCall[]) =>
   rowSplits(rows, pool.size * CHUNKS_PER_THREAD).map(([r0, r1], t) => calls(r0, r1, t));
 
+/**
+ * The building block for any row-split kernel (f64 or f32): if rt has a pool
+ * and `work` (multiply-adds) >= pool.minWork, runs calls(r0, r1) for row
+ * ranges [r0, r1) covering `rows` (multiples of 4) on the threads and
+ * returns true; otherwise does nothing and returns false. The calls of one
+ * range must only write rows r0..r1 of their outputs and use no scratch
+ * shared with another range (the gemm panel is per thread).
+ */
+export function parallelRows(rt: Runtime, work: number, rows: number, calls: (r0: number, r1: number, chunk: number) => KernelCall[]): boolean {
+  const pool = poolFor(rt, work, rows);
+  if (!pool) return false;
+  pool.run(perPart(pool, rows, calls));
+  return true;
+}
+
 /** denseForward (y = act(x W + b)) split over the B rows of x and y. */
 export function parallelDenseForward(
   rt: Runtime, x: number, W: number, b: number, y: number, B: number, nIn: number, nOut: number, act: number, slope: number,
 ): boolean {
-  const pool = poolFor(rt, B * nIn * nOut, B);
-  if (!pool) return false;
-  pool.run(perPart(pool, B, (r0, r1) => [["denseForward", x + r0 * nIn * F64, W, b, y + r0 * nOut * F64, r1 - r0, nIn, nOut, act, slope]]));
-  return true;
+  return parallelRows(rt, B * nIn * nOut, B, (r0, r1) => [["denseForward", x + r0 * nIn * F64, W, b, y + r0 * nOut * F64, r1 - r0, nIn, nOut, act, slope]]);
 }
 
 /**
@@ -56,17 +68,14 @@ export function parallelDenseBackward(
   const dpre = act === 0 ? dy : rt.arena.alloc(B * nOut * F64);
   if (act !== 0 || db !== 0) k.preActivationGrad(y, dy, dpre, db, B, nOut, act, slope);
   const dxTasks = dx === 0 ? [] : gemmNTCalls(rt, pool, dpre, W, dx, B, nOut, nIn, 1);
-  const dWTasks = dW === 0 ? [] : gemmTNCalls(pool, x, dpre, dW, nIn, B, nOut, 1);
+  const dWTasks = dW === 0 ? [] : perPart(pool, nIn, (r0, r1) => gemmTNRows(x, dpre, dW, nIn, B, nOut, 1, r0, r1));
   pool.run([...dxTasks, ...dWTasks]); // one fork / join for both products
   return true;
 }
 
 /** gemmNN (C = beta C + A B, A [M,K], B [K,N]) split over the M rows of A and C. */
 export function parallelGemmNN(rt: Runtime, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): boolean {
-  const pool = poolFor(rt, M * K * N, M);
-  if (!pool) return false;
-  pool.run(perPart(pool, M, (r0, r1) => [["gemmNN", a + r0 * K * F64, b, c + r0 * N * F64, r1 - r0, K, N, beta]]));
-  return true;
+  return parallelRows(rt, M * K * N, M, (r0, r1) => [["gemmNN", a + r0 * K * F64, b, c + r0 * N * F64, r1 - r0, K, N, beta]]);
 }
 
 /** gemmNT (C = beta C + A B^T, A [M,K], B [N,K]) split over the M rows of A and C; each chunk its own B^T scratch. */
@@ -79,10 +88,7 @@ export function parallelGemmNT(rt: Runtime, a: number, b: number, c: number, M: 
 
 /** gemmTN (C = beta C + A^T B, A [K,M], B [K,N]) split over the M rows of C (column blocks of A). */
 export function parallelGemmTN(rt: Runtime, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): boolean {
-  const pool = poolFor(rt, M * K * N, M);
-  if (!pool) return false;
-  pool.run(gemmTNCalls(pool, a, b, c, M, K, N, beta));
-  return true;
+  return parallelRows(rt, M * K * N, M, (r0, r1) => gemmTNRows(a, b, c, M, K, N, beta, r0, r1));
 }
 
 function gemmNTCalls(rt: Runtime, pool: ThreadPool, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): KernelCall[][] {
@@ -91,6 +97,6 @@ function gemmNTCalls(rt: Runtime, pool: ThreadPool, a: number, b: number, c: num
   return perPart(pool, M, (r0, r1, t) => [["gemmNT", a + r0 * K * F64, b, c + r0 * N * F64, r1 - r0, K, N, beta, base === 0 ? 0 : base + t * scratch]]);
 }
 
-function gemmTNCalls(pool: ThreadPool, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): KernelCall[][] {
-  return perPart(pool, M, (r0, r1) => [["gemmTNStrided", a + r0 * F64, M, b, c + r0 * N * F64, r1 - r0, K, N, beta]]);
+function gemmTNRows(a: number, b: number, c: number, M: number, K: number, N: number, beta: number, r0: number, r1: number): KernelCall[] {
+  return [["gemmTNStrided", a + r0 * F64, M, b, c + r0 * N * F64, r1 - r0, K, N, beta]];
 }

@@ -12,6 +12,7 @@ import {
   dense,
   DomainError,
   matmul,
+  parallelRows,
   Rng,
   rowSplits,
   Runtime,
@@ -19,6 +20,7 @@ import {
   Tensor,
   WorkerError,
   type Activation,
+  type KernelCall,
 } from "../../src/index.js";
 import { compileKernels, imports, kernelBytes } from "../../src/core/runtime.js";
 import { definedMemoryLimits, sharedMemoryModuleBytes } from "../../src/core/shared-module.js";
@@ -191,6 +193,15 @@ describe("threaded runtime (2 threads)", () => {
     const t = Tensor.zeros([8], "persistent", rt);
     pool.run([[["fill", t.ptr, 4, 1]], [["fill", t.ptr + 32, 4, 2]]]);
     expect(t.toArray()).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+  });
+
+  it("parallelRows: any kernel over row ranges, only with a pool and above minWork", async () => {
+    const t = Tensor.zeros([40], "persistent", rt);
+    const calls = (r0: number, r1: number): KernelCall[] => [["fill", t.ptr + 8 * r0, r1 - r0, r0]];
+    expect(parallelRows(rt, 2 ** 30, 40, calls)).toBe(true);
+    expect(t.toArray()).toEqual(rowSplits(40, 4).flatMap(([r0, r1]) => Array(r1 - r0).fill(r0)));
+    expect(parallelRows(rt, -1, 40, calls)).toBe(false); // below minWork
+    expect(parallelRows(ref, 2 ** 30, 40, calls)).toBe(false); // no pool
   });
 
   it("runs every chunk exactly once (64 chunks)", () => {
