@@ -30,11 +30,19 @@ export interface ThreadOptions {
   maxMemoryBytes?: number;
   /** Smallest multiply-add count (e.g. B*in*out of a dense layer) that is split across threads. Default 2^20 (~60 us of work). */
   minWork?: number;
+  /**
+   * Busy-wait polls (~6 ns each here) before a thread sleeps in Atomics.wait:
+   * the worker after a job (the next layer's job often follows within
+   * microseconds), the main thread before waiting for the last chunk. Default
+   * 20000 (~0.1 ms); 0 = sleep at once (lowest CPU use, tens of us more latency).
+   */
+  spin?: number;
 }
 
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit
 const DEFAULT_MAX_MEMORY = 2 ** 31;
+const DEFAULT_SPIN = 20000;
 const DEFAULT_MIN_WORK = 2 ** 20; // ADR 0006: layers of ~5e5 multiply-adds (~0.1 ms) gain nothing from a split here
 const MAX_THREADS = 64;
 
@@ -63,7 +71,7 @@ const MAX_CHUNKS = 4095;
  */
 const WORKER_SOURCE = `"use strict";
 import("node:worker_threads").then(({ workerData, parentPort }) => {
-const { module, memory, control, panel, names, port } = workerData;
+const { module, memory, control, panel, names, port, spin } = workerData;
 const env = { memory, abort(m, f, line, col) { throw new Error("amortvi kernel abort at " + line + ":" + col); } };
 const k = new WebAssembly.Instance(module, { env }).exports;
 k.setGemmPanel(panel);
@@ -73,6 +81,7 @@ const job = new Float64Array(control, ${HEADER_BYTES}, ${JOB_F64});
 let gen = Atomics.load(ctl, ${GENERATION}); // before "ready": a job started right after it must not be missed
 parentPort.postMessage("ready");
 for (;;) {
+  for (let s = 0; s < spin && Atomics.load(ctl, ${GENERATION}) === gen; s++);
   Atomics.wait(ctl, ${GENERATION}, gen);
   gen = Atomics.load(ctl, ${GENERATION});
   if (Atomics.load(ctl, ${STOP})) break;
@@ -143,6 +152,7 @@ export class ThreadPool {
     control: SharedArrayBuffer,
     names: string[],
     minWork: number,
+    private readonly spin: number,
   ) {
     this.size = workers.length + 1;
     this.minWork = minWork;
@@ -152,7 +162,9 @@ export class ThreadPool {
   }
 
   /** Starts `workers` workers on rt's shared memory, each instance with its own gemm panel. */
-  static async start(rt: Runtime, module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, minWork: number): Promise<ThreadPool> {
+  static async start(
+    rt: Runtime, module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, minWork: number, spin: number,
+  ): Promise<ThreadPool> {
     const wt = await workerThreads();
     const names = Object.keys(rt.k).filter((n) => typeof (rt.k as unknown as Record<string, unknown>)[n] === "function");
     const control = new SharedArrayBuffer(HEADER_BYTES + JOB_F64 * 8);
@@ -165,7 +177,7 @@ export class ThreadPool {
         const panel = rt.alloc(panelBytes);
         const worker = new wt.Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { module, memory, control, panel, names, port: port2 },
+          workerData: { module, memory, control, panel, names, port: port2, spin },
           transferList: [port2],
         });
         started.push(worker);
@@ -184,7 +196,7 @@ export class ThreadPool {
       await Promise.all(started.map((w) => w.terminate()));
       throw err;
     }
-    return new ThreadPool(rt, wt, started, ports, control, names, minWork);
+    return new ThreadPool(rt, wt, started, ports, control, names, minWork, spin);
   }
 
   /**
@@ -216,6 +228,7 @@ export class ThreadPool {
       }
       Atomics.add(ctl, DONE, 1);
     }
+    for (let s = 0; s < this.spin && Atomics.load(ctl, DONE) < n; s++);
     for (let d = Atomics.load(ctl, DONE); d < n; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d);
     const fromWorker = this.workerError();
     if (fromWorker && (!error || fromWorker.chunk < error.chunk)) throw fromWorker.error;
@@ -275,14 +288,15 @@ export class ThreadPool {
 }
 
 /** Validated options with defaults. */
-function threadOptions({ threads, maxMemoryBytes = DEFAULT_MAX_MEMORY, minWork = DEFAULT_MIN_WORK }: ThreadOptions) {
+function threadOptions({ threads, maxMemoryBytes = DEFAULT_MAX_MEMORY, minWork = DEFAULT_MIN_WORK, spin = DEFAULT_SPIN }: ThreadOptions) {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new DomainError("threads", `an integer in 1..${MAX_THREADS}`, String(threads));
   }
   const maxPages = Math.ceil(maxMemoryBytes / PAGE);
   if (!(maxPages >= 1 && maxPages <= MAX_PAGES)) throw new DomainError("maxMemoryBytes", "a size in (0, 4 GiB]", String(maxMemoryBytes));
   if (!(minWork >= 0)) throw new DomainError("minWork", "a number >= 0", String(minWork));
-  return { threads, maxPages, minWork };
+  if (!Number.isInteger(spin) || spin < 0) throw new DomainError("spin", "an integer >= 0", String(spin));
+  return { threads, maxPages, minWork, spin };
 }
 
 /**
@@ -292,7 +306,7 @@ function threadOptions({ threads, maxMemoryBytes = DEFAULT_MAX_MEMORY, minWork =
  * `rt.threads?.terminate()` when done (idle workers do not keep Node alive).
  */
 export async function createThreadedRuntime(options: ThreadOptions): Promise<Runtime> {
-  const { threads, maxPages, minWork } = threadOptions(options);
+  const { threads, maxPages, minWork, spin } = threadOptions(options);
   if (threads > 1) await workerThreads(); // fail before compiling in a browser
   const bytes = kernelBytes();
   const { initial } = definedMemoryLimits(bytes);
@@ -301,7 +315,7 @@ export async function createThreadedRuntime(options: ThreadOptions): Promise<Run
   const memory = new WebAssembly.Memory({ initial, maximum: maxPages, shared: true });
   const env = { ...(imports().env as object), memory };
   const rt = new Runtime(await WebAssembly.instantiate(module, { env }));
-  if (threads > 1) rt.threads = await ThreadPool.start(rt, module, memory, threads - 1, minWork);
+  if (threads > 1) rt.threads = await ThreadPool.start(rt, module, memory, threads - 1, minWork, spin);
   return rt;
 }
 

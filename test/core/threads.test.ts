@@ -226,6 +226,7 @@ describe("thread options and lifecycle", () => {
     await expect(createThreadedRuntime({ threads: 1.5 })).rejects.toThrow(/threads: expected an integer/);
     await expect(createThreadedRuntime({ threads: 2, maxMemoryBytes: 2 ** 33 })).rejects.toThrow(/maxMemoryBytes/);
     await expect(createThreadedRuntime({ threads: 2, minWork: -1 })).rejects.toThrow(/minWork/);
+    await expect(createThreadedRuntime({ threads: 2, spin: -1 })).rejects.toThrow(/spin: expected an integer >= 0/);
   });
 
   it("the shared memory stops at maxMemoryBytes", async () => {
@@ -253,7 +254,7 @@ describe("thread options and lifecycle", () => {
 
   it("a job right after start-up is not missed (10 pools)", async () => {
     for (let i = 0; i < 10; i++) {
-      const rt = await createThreadedRuntime({ threads: 2, maxMemoryBytes: 16 << 20 });
+      const rt = await createThreadedRuntime({ threads: 2, maxMemoryBytes: 16 << 20, spin: i % 2 === 0 ? 0 : 20000 });
       const t = Tensor.zeros([4], "persistent", rt);
       rt.threads!.run([[], [["fill", t.ptr, 4, i]]]);
       expect(t.toArray()).toEqual([i, i, i, i]);
