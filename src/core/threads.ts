@@ -28,7 +28,7 @@ export interface ThreadOptions {
   threads: number;
   /** Maximum size of the shared memory (required for shared memory; reserved, not committed). Default 2 GiB. */
   maxMemoryBytes?: number;
-  /** Smallest multiply-add count (e.g. B*in*out of a dense layer) that is split across threads. Default 2^20 (~60 us of work). */
+  /** Smallest multiply-add count (e.g. B*in*out of a dense layer) that is split across threads. Default 2^18 (~15 us of work). */
   minWork?: number;
   /**
    * Busy-wait polls (~6 ns each here) before a thread sleeps in Atomics.wait:
@@ -43,7 +43,7 @@ const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit
 const DEFAULT_MAX_MEMORY = 2 ** 31;
 const DEFAULT_SPIN = 20000;
-const DEFAULT_MIN_WORK = 2 ** 20; // ADR 0006: layers of ~5e5 multiply-adds (~0.1 ms) gain nothing from a split here
+const DEFAULT_MIN_WORK = 2 ** 18; // ADR 0006: the small VAE (5e4 per layer) loses 13-18 % when split
 const MAX_THREADS = 64;
 
 // Control block: an Int32 header, then the job: f64 numbers
