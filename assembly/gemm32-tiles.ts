@@ -30,10 +30,10 @@ function storePart(p: usize, acc: v128, n: i32, beta: f32): void {
   }
 }
 
-/** 4 rows x 8 columns of C = op(A) B (ld = row stride of B and C in bytes, ak = k stride of op(A)). */
+/** 4 rows x 8 columns of C = op(A) B (ldb, ldc: byte row strides of B and C; ak: k stride of op(A)). */
 export function outerTile8(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32,
 ): void {
   const z = f32x4.splat(0);
   let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
@@ -55,20 +55,20 @@ export function outerTile8(
     c30 = f32x4.add(c30, f32x4.mul(x, b0));
     c31 = f32x4.add(c31, f32x4.mul(x, b1));
     off += ak;
-    pb += ld;
+    pb += ldb;
   }
   storeVec(c, c00, beta);
   storeVec(c + 16, c01, beta);
   if (rows < 2) return;
-  c += ld;
+  c += ldc;
   storeVec(c, c10, beta);
   storeVec(c + 16, c11, beta);
   if (rows < 3) return;
-  c += ld;
+  c += ldc;
   storeVec(c, c20, beta);
   storeVec(c + 16, c21, beta);
   if (rows < 4) return;
-  c += ld;
+  c += ldc;
   storeVec(c, c30, beta);
   storeVec(c + 16, c31, beta);
 }
@@ -76,7 +76,7 @@ export function outerTile8(
 /** 4 rows x 4 columns of C; two k steps per iteration keep 8 accumulators busy (even + odd k). */
 export function outerTile4(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32,
 ): void {
   const z = f32x4.splat(0);
   let c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
@@ -85,7 +85,7 @@ export function outerTile4(
   let k = 0;
   for (; k + 2 <= K; k += 2) {
     const b0 = v128.load(pb);
-    const b1 = v128.load(pb + ld);
+    const b1 = v128.load(pb + ldb);
     const off1 = off + ak;
     c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
     d0 = f32x4.add(d0, f32x4.mul(v128.load32_splat(a0 + off1), b1));
@@ -96,7 +96,7 @@ export function outerTile4(
     c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
     d3 = f32x4.add(d3, f32x4.mul(v128.load32_splat(a3 + off1), b1));
     off = off1 + ak;
-    pb += ld << 1;
+    pb += ldb << 1;
   }
   if (k < K) {
     const b0 = v128.load(pb);
@@ -107,28 +107,28 @@ export function outerTile4(
   }
   storeVec(c, f32x4.add(c0, d0), beta);
   if (rows < 2) return;
-  storeVec(c + ld, f32x4.add(c1, d1), beta);
+  storeVec(c + ldc, f32x4.add(c1, d1), beta);
   if (rows < 3) return;
-  storeVec(c + 2 * ld, f32x4.add(c2, d2), beta);
+  storeVec(c + 2 * ldc, f32x4.add(c2, d2), beta);
   if (rows < 4) return;
-  storeVec(c + 3 * ld, f32x4.add(c3, d3), beta);
+  storeVec(c + 3 * ldc, f32x4.add(c3, d3), beta);
 }
 
 /** 4 rows x n (1..3) columns of C: outerTile4 on partial vectors (unused lanes are zero, never stored). */
 export function outerTilePart(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, n: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32,
 ): void {
-  if (n == 1) outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 1, beta);
-  else if (n == 2) outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 2, beta);
-  else outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 3, beta);
+  if (n == 1) outerTilePartN(a0, a1, a2, a3, ak, b, ldb, K, c, ldc, rows, 1, beta);
+  else if (n == 2) outerTilePartN(a0, a1, a2, a3, ak, b, ldb, K, c, ldc, rows, 2, beta);
+  else outerTilePartN(a0, a1, a2, a3, ak, b, ldb, K, c, ldc, rows, 3, beta);
 }
 
 // @ts-ignore: decorator
 @inline
 function outerTilePartN(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, n: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32,
 ): void {
   const z = f32x4.splat(0);
   let c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
@@ -137,7 +137,7 @@ function outerTilePartN(
   let k = 0;
   for (; k + 2 <= K; k += 2) {
     const b0 = loadPart(pb, n);
-    const b1 = loadPart(pb + ld, n);
+    const b1 = loadPart(pb + ldb, n);
     const off1 = off + ak;
     c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
     d0 = f32x4.add(d0, f32x4.mul(v128.load32_splat(a0 + off1), b1));
@@ -148,7 +148,7 @@ function outerTilePartN(
     c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
     d3 = f32x4.add(d3, f32x4.mul(v128.load32_splat(a3 + off1), b1));
     off = off1 + ak;
-    pb += ld << 1;
+    pb += ldb << 1;
   }
   if (k < K) {
     const b0 = loadPart(pb, n);
@@ -159,11 +159,11 @@ function outerTilePartN(
   }
   storePart(c, f32x4.add(c0, d0), n, beta);
   if (rows < 2) return;
-  storePart(c + ld, f32x4.add(c1, d1), n, beta);
+  storePart(c + ldc, f32x4.add(c1, d1), n, beta);
   if (rows < 3) return;
-  storePart(c + 2 * ld, f32x4.add(c2, d2), n, beta);
+  storePart(c + 2 * ldc, f32x4.add(c2, d2), n, beta);
   if (rows < 4) return;
-  storePart(c + 3 * ld, f32x4.add(c3, d3), n, beta);
+  storePart(c + 3 * ldc, f32x4.add(c3, d3), n, beta);
 }
 
 /**
@@ -247,19 +247,4 @@ export function dotTile(
   store2x2(c, ldc, hsum4(s00, s01, s10, s11), rows, cols, beta);
   if (rows < 3) return;
   store2x2(c + 2 * ldc, ldc, hsum4(s20, s21, s30, s31), rows - 2, cols, beta);
-}
-
-/** dst = src^T, src [rows, cols], dst [cols, rows] (f32); 4x4 blocks keep both sides in cache lines. */
-export function transpose32(src: usize, dst: usize, rows: i32, cols: i32): void {
-  for (let i0 = 0; i0 < rows; i0 += 4) {
-    const i1 = min(i0 + 4, rows);
-    for (let j0 = 0; j0 < cols; j0 += 4) {
-      const j1 = min(j0 + 4, cols);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
-          store<f32>(dst + ((<usize>j * rows + i) << 2), load<f32>(src + ((<usize>i * cols + j) << 2)));
-        }
-      }
-    }
-  }
 }

@@ -134,9 +134,12 @@ describe("gemm32 row splits", () => {
 });
 
 describe("gemm32NTScratchSize", () => {
-  it("asks for B^T only for shallow products that do not fit the panel", () => {
-    expect(rt.k.gemm32NTScratchSize(256, 784)).toBe(0);
-    expect(rt.k.gemm32NTScratchSize(16, 256)).toBe(0);
-    expect(rt.k.gemm32NTScratchSize(20, 1000)).toBe(20000);
+  it("is 0: B^T blocks are packed in the per-instance panel, scratch is ignored", () => {
+    for (const [K, N] of [[256, 784], [16, 256], [20, 1000], [2, 50]]) expect(rt.k.gemm32NTScratchSize(K, N)).toBe(0);
+    const [M, K, N] = [9, 20, 1000];
+    const a = randoms(M * K), b = randoms(N * K), c = randoms(M * N);
+    const scratch = rt.alloc(K * N * 4);
+    const with_ = run("NT", a, b, c, M, K, N, 1, scratch), without = run("NT", a, b, c, M, K, N, 1, 0);
+    expect(with_.every((x, e) => Object.is(x, without[e]))).toBe(true);
   });
 });
