@@ -248,3 +248,84 @@ export function dotTile(
   if (rows < 3) return;
   store2x2(c + 2 * ldc, ldc, hsum4(s20, s21, s30, s31), rows - 2, cols, beta);
 }
+
+/** Up to 4 f32 at p: r >= 4 a full vector, r <= 0 zeros, else the first r (never reads past them). */
+// @ts-ignore: decorator
+@inline
+function loadRows(p: usize, r: i32): v128 {
+  return r >= 4 ? v128.load(p) : r <= 0 ? f32x4.splat(0) : loadPart(p, r);
+}
+
+/** Stores the first r (up to 4) lanes of beta*C + acc at p, p + ld, p + 2 ld, p + 3 ld (one column of C). */
+// @ts-ignore: decorator
+@inline
+function storeColumn(p: usize, ld: usize, acc: v128, r: i32, beta: f32): void {
+  if (r <= 0) return;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 0) : f32x4.extract_lane(acc, 0) + beta * load<f32>(p));
+  if (r <= 1) return;
+  p += ld;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 1) : f32x4.extract_lane(acc, 1) + beta * load<f32>(p));
+  if (r <= 2) return;
+  p += ld;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 2) : f32x4.extract_lane(acc, 2) + beta * load<f32>(p));
+  if (r <= 3) return;
+  p += ld;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 3) : f32x4.extract_lane(acc, 3) + beta * load<f32>(p));
+}
+
+/**
+ * TN with n (1..4) columns: 8 rows of C in the lanes of two vectors per
+ * column, C(i..i+7, j) += A(k, i..i+7) * B(k, j), one accumulator per element
+ * summed in k order; `rows` (1..8) rows of A/C exist (no reads past them).
+ */
+export function narrowTileTN(a: usize, lda: usize, b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32): void {
+  if (n == 1) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 1, beta);
+  else if (n == 2) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 2, beta);
+  else if (n == 3) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 3, beta);
+  else narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 4, beta);
+}
+
+// @ts-ignore: decorator
+@inline
+function narrowTileN(a: usize, lda: usize, b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32): void {
+  const z = f32x4.splat(0);
+  let u0 = z, v0 = z, u1 = z, v1 = z, u2 = z, v2 = z, u3 = z, v3 = z;
+  let pa = a, pb = b;
+  for (let k = 0; k < K; k++, pa += lda, pb += ldb) {
+    const lo = rows >= 8 ? v128.load(pa) : loadRows(pa, rows);
+    const hi = rows >= 8 ? v128.load(pa, 16) : loadRows(pa + 16, rows - 4);
+    let y = v128.load32_splat(pb);
+    u0 = f32x4.add(u0, f32x4.mul(lo, y));
+    v0 = f32x4.add(v0, f32x4.mul(hi, y));
+    if (n > 1) {
+      y = v128.load32_splat(pb + 4);
+      u1 = f32x4.add(u1, f32x4.mul(lo, y));
+      v1 = f32x4.add(v1, f32x4.mul(hi, y));
+    }
+    if (n > 2) {
+      y = v128.load32_splat(pb + 8);
+      u2 = f32x4.add(u2, f32x4.mul(lo, y));
+      v2 = f32x4.add(v2, f32x4.mul(hi, y));
+    }
+    if (n > 3) {
+      y = v128.load32_splat(pb + 12);
+      u3 = f32x4.add(u3, f32x4.mul(lo, y));
+      v3 = f32x4.add(v3, f32x4.mul(hi, y));
+    }
+  }
+  const c4 = c + (ldc << 2);
+  storeColumn(c, ldc, u0, rows, beta);
+  storeColumn(c4, ldc, v0, rows - 4, beta);
+  if (n > 1) {
+    storeColumn(c + 4, ldc, u1, rows, beta);
+    storeColumn(c4 + 4, ldc, v1, rows - 4, beta);
+  }
+  if (n > 2) {
+    storeColumn(c + 8, ldc, u2, rows, beta);
+    storeColumn(c4 + 8, ldc, v2, rows - 4, beta);
+  }
+  if (n > 3) {
+    storeColumn(c + 12, ldc, u3, rows, beta);
+    storeColumn(c4 + 12, ldc, v3, rows - 4, beta);
+  }
+}

@@ -20,7 +20,7 @@
 // the full call. No FMA. beta == 0 never reads C (C may hold NaN).
 
 import { gemmPanel, GEMM_PANEL_BYTES } from "./scratch";
-import { outerTile8, outerTile4, outerTilePart, dotTile } from "./gemm32-tiles";
+import { outerTile8, outerTile4, outerTilePart, dotTile, narrowTileTN } from "./gemm32-tiles";
 import { packB, transpose32 } from "./gemm32-pack";
 
 /** NN with fewer than 4 columns runs dot tiles on B^T (in the panel) from this depth on. */
@@ -42,7 +42,7 @@ export function gemm32NTScratchSize(K: i32, N: i32): i32 {
 
 /** C = beta*C + A B, A [M,K], B [K,N] (f32). */
 export function gemm32NN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
-  if (N < 4 && K >= NARROW_DOT_K && K * N <= PANEL_F32) {
+  if (N <= 4 && K >= NARROW_DOT_K && K * N <= PANEL_F32) {
     // narrow N: outer tiles would waste most lanes; dot tiles on B^T use all
     const bt = gemmPanel();
     transpose32(b, bt, K, N);
@@ -54,6 +54,12 @@ export function gemm32NN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
 
 /** C = beta*C + A^T B, A [K,M], B [K,N] (f32). */
 export function gemm32TN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
+  if (N <= 4) {
+    // narrow N: rows of C in the lanes (A^T rows i..i+7 are contiguous in A)
+    const lda = <usize>M << 2, ldb = <usize>N << 2;
+    for (let i = 0; i < M; i += 8) narrowTileTN(a + (<usize>i << 2), lda, b, ldb, K, c + <usize>i * ldb, ldb, min(8, M - i), N, beta);
+    return;
+  }
   outerProduct(a, 4, <usize>M << 2, b, <usize>N << 2, 4, c, M, K, N, beta, K >= PACK_MIN && N >= PACK_MIN);
 }
 
@@ -63,7 +69,7 @@ export function gemm32TN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
  * scratch is unused (gemm32NTScratchSize is 0), kept for the f64 signature.
  */
 export function gemm32NT(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32, scratch: usize): void {
-  if (N < 4) dotProduct(a, b, c, M, K, N, beta);
+  if (N <= 4 && K >= NARROW_DOT_K) dotProduct(a, b, c, M, K, N, beta);
   else outerProduct(a, <usize>K << 2, 4, b, 4, <usize>K << 2, c, M, K, N, beta, true);
 }
 

@@ -77,6 +77,7 @@ const SHAPES: [number, number, number][] = [
   [1, 1, 1], [5, 7, 3], [13, 1, 9], [100, 10, 50], [128, 256, 16], [128, 256, 2], [128, 2, 256], [128, 16, 256],
   [6, 300, 10], [5, 7, 261], [3, 270, 259], [9, 520, 11], [10, 20, 1000], [7, 40, 3],
   [128, 256, 784], [128, 32, 256], [128, 784, 16], [100, 50, 10], [100, 4, 50], [100, 50, 2],
+  [13, 100, 4], [7, 300, 3], [21, 5, 1], [128, 256, 4],
   [784, 128, 24], [256, 128, 32], [16, 128, 256], [10, 100, 50], [50, 100, 4], [2, 100, 50], [50, 100, 10],
 ];
 const CASES: [Variant, boolean][] = [["NN", false], ["NT", false], ["NT", true], ["TN", false]];
@@ -116,7 +117,7 @@ describe.each(CASES)("gemm32%s (scratch %s)", (v, withScratch) => {
 describe("gemm32 row splits", () => {
   // a call on rows [r0, r1) of A and C (r0 % 4 == 0) must reproduce those rows of the full call bit for bit
   const scratch = rt.alloc(20000 * 4);
-  const SPLIT_SHAPES: [number, number, number][] = [[13, 7, 11], [30, 300, 2], [30, 20, 3], [21, 40, 19], [17, 260, 270], [24, 20, 1000], [12, 50, 10]];
+  const SPLIT_SHAPES: [number, number, number][] = [[13, 7, 11], [30, 300, 2], [30, 40, 4], [29, 100, 1], [30, 20, 3], [21, 40, 19], [17, 260, 270], [24, 20, 1000], [12, 50, 10]];
   it.each(["NN", "NT"] as const)("gemm32%s: row blocks give bit-identical rows", (v) => {
     for (const [M, K, N] of SPLIT_SHAPES)
       for (const beta of [0, 1]) {
