@@ -249,6 +249,50 @@ export function dotTile(
   store2x2(c + 2 * ldc, ldc, hsum4(s20, s21, s30, s31), rows - 2, cols, beta);
 }
 
+/**
+ * 8 rows (a, a + lda, ...) x 1 column (b: a row of B^T) of C = dot products
+ * over k, with the lane order of dotTile; `rows` (1..8) rows are stored, the
+ * missing ones alias the last valid row.
+ */
+export function dotTile1(a: usize, lda: usize, b: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32): void {
+  const a1 = rows > 1 ? a + lda : a;
+  const a2 = rows > 2 ? a1 + lda : a1;
+  const a3 = rows > 3 ? a2 + lda : a2;
+  const a4 = rows > 4 ? a3 + lda : a3;
+  const a5 = rows > 5 ? a4 + lda : a4;
+  const a6 = rows > 6 ? a5 + lda : a5;
+  const a7 = rows > 7 ? a6 + lda : a6;
+  const z = f32x4.splat(0);
+  let s0 = z, s1 = z, s2 = z, s3 = z, s4 = z, s5 = z, s6 = z, s7 = z;
+  let off: usize = 0;
+  let k = 0;
+  for (; k + 4 <= K; k += 4, off += 16) {
+    const y = v128.load(b + off);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + off), y));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + off), y));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + off), y));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + off), y));
+    s4 = f32x4.add(s4, f32x4.mul(v128.load(a4 + off), y));
+    s5 = f32x4.add(s5, f32x4.mul(v128.load(a5 + off), y));
+    s6 = f32x4.add(s6, f32x4.mul(v128.load(a6 + off), y));
+    s7 = f32x4.add(s7, f32x4.mul(v128.load(a7 + off), y));
+  }
+  if (k < K) {
+    const n = K - k;
+    const y = loadPart(b + off, n);
+    s0 = f32x4.add(s0, f32x4.mul(loadPart(a + off, n), y));
+    s1 = f32x4.add(s1, f32x4.mul(loadPart(a1 + off, n), y));
+    s2 = f32x4.add(s2, f32x4.mul(loadPart(a2 + off, n), y));
+    s3 = f32x4.add(s3, f32x4.mul(loadPart(a3 + off, n), y));
+    s4 = f32x4.add(s4, f32x4.mul(loadPart(a4 + off, n), y));
+    s5 = f32x4.add(s5, f32x4.mul(loadPart(a5 + off, n), y));
+    s6 = f32x4.add(s6, f32x4.mul(loadPart(a6 + off, n), y));
+    s7 = f32x4.add(s7, f32x4.mul(loadPart(a7 + off, n), y));
+  }
+  storeColumn(c, ldc, hsum4(s0, s1, s2, s3), rows, beta);
+  storeColumn(c + (ldc << 2), ldc, hsum4(s4, s5, s6, s7), rows - 4, beta);
+}
+
 /** Up to 4 f32 at p: r >= 4 a full vector, r <= 0 zeros, else the first r (never reads past them). */
 // @ts-ignore: decorator
 @inline

@@ -20,7 +20,7 @@
 // the full call. No FMA. beta == 0 never reads C (C may hold NaN).
 
 import { gemmPanel, GEMM_PANEL_BYTES } from "./scratch";
-import { outerTile8, outerTile4, outerTilePart, dotTile, narrowTileTN } from "./gemm32-tiles";
+import { outerTile8, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN } from "./gemm32-tiles";
 import { packB, transpose32 } from "./gemm32-pack";
 
 /** NN with fewer than 4 columns runs dot tiles on B^T (in the panel) from this depth on. */
@@ -73,10 +73,11 @@ export function gemm32NT(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
   else outerProduct(a, <usize>K << 2, 4, b, 4, <usize>K << 2, c, M, K, N, beta, true);
 }
 
-/** C = beta*C + A Bt^T with A [M,K] and Bt [N,K] both contiguous in k: 4 x 2 dot tiles. */
+/** C = beta*C + A Bt^T with A [M,K] and Bt [N,K] both contiguous in k: 4 x 2 dot tiles, an odd last column in 8 x 1 tiles. */
 function dotProduct(a: usize, bt: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
   const lda = <usize>K << 2;
   const ldc = <usize>N << 2;
+  const even = N & ~1;
   for (let i = 0; i < M; i += 4) {
     const rows = min(4, M - i);
     const a0 = a + <usize>i * lda;
@@ -84,15 +85,14 @@ function dotProduct(a: usize, bt: usize, c: usize, M: i32, K: i32, N: i32, beta:
     const a2 = rows > 2 ? a1 + lda : a1;
     const a3 = rows > 3 ? a2 + lda : a2;
     const c0 = c + <usize>i * ldc;
-    let j = 0;
-    for (; j + 2 <= N; j += 2) {
+    for (let j = 0; j < even; j += 2) {
       const b0 = bt + <usize>j * lda;
       dotTile(a0, a1, a2, a3, b0, b0 + lda, K, c0 + (<usize>j << 2), ldc, rows, 2, beta);
     }
-    if (j < N) {
-      const b0 = bt + <usize>j * lda;
-      dotTile(a0, a1, a2, a3, b0, b0, K, c0 + (<usize>j << 2), ldc, rows, 1, beta);
-    }
+  }
+  if (even < N) {
+    const b0 = bt + <usize>even * lda;
+    for (let i = 0; i < M; i += 8) dotTile1(a + <usize>i * lda, lda, b0, K, c + <usize>i * ldc + (<usize>even << 2), ldc, min(8, M - i), beta);
   }
 }
 
@@ -112,6 +112,14 @@ function outerProduct(
   c: usize, M: i32, K: i32, N: i32, beta: f32, packed: bool,
 ): void {
   const ldc = <usize>N << 2;
+  if (K <= 0) {
+    // empty sum: C = beta*C
+    for (let e = 0, n = M * N; e < n; e++) {
+      const p = c + (<usize>e << 2);
+      store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+    }
+    return;
+  }
   const bPanel = gemmPanel() + A_PANEL_BYTES;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);

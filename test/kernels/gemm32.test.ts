@@ -97,6 +97,10 @@ describe.each(CASES)("gemm32%s (scratch %s)", (v, withScratch) => {
     expect(check(v, M, K, N, 0, scratch)).toBeNull();
     expect(check(v, M, K, N, 1, scratch)).toBeNull();
   });
+  it.each([[3, 0, 5], [9, 0, 2], [4, 0, 17]])("writes beta*C for an empty sum: M=%i K=%i N=%i", (M, K, N) => {
+    expect(check(v, M, K, N, 0, scratch)).toBeNull();
+    expect(check(v, M, K, N, 0.5, scratch)).toBeNull();
+  });
   it("accumulates with beta 1: two half-depth products add up to the full one", () => {
     const [M, K, N] = [9, 40, 11];
     const a = randoms(M * K), b = randoms(K * N);
