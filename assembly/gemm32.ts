@@ -4,30 +4,34 @@
 // micro-kernels with 8 vector accumulators; the k loop stays rolled.
 //
 // Tile families (assembly/gemm32-tiles.ts):
-// - outer-product tiles (NN, TN): 4 rows x 8 columns (two f32x4 per row),
-//   per k two vectors of B and four broadcast entries of op(A); column tails
-//   of 4 and 1..3 columns (partial vectors). op(A)(i, k) is read through byte
-//   strides (ai, ak): NN has (4K, 4), TN has (4, 4M) and packs each 4 x KC
-//   panel of op(A) into gemmPanel() first (one sequential stream).
-// - dot-product tiles (NT, and NN with N < 4 on B^T in the panel): 4 rows x
-//   2 columns accumulated over k in vector lanes, summed horizontally.
+// - outer-product tiles (NN, TN, NT): 4 rows x 8 columns (two f32x4 per
+//   row), per k two vectors of op(B) and four broadcast entries of op(A);
+//   column tails of 4 and 1..3 columns (partial vectors). op(A)(i, k) is read
+//   through byte strides (ai, ak): NN/NT have (4K, 4), TN has (4, 4M) and
+//   copies each 4 x KC panel of op(A) into gemmPanel() first. op(B) is read
+//   in place (NN/TN below K, N = 256) or from blocks packed into the panel as
+//   column strips (assembly/gemm32-pack.ts; NT always: the packing is the
+//   transpose of B, so NT needs no caller scratch).
+// - narrow N <= 4: dot-product tiles (4 rows x 2 columns, 8 x 1 for an odd
+//   last column) accumulating over k in vector lanes, for NT on B and for NN
+//   on B^T in the panel; TN keeps 8 rows of C in the lanes instead.
 // Row tails reuse the 4-row tiles with the missing rows aliased to the last
 // valid one (computed, not stored).
 //
-// Determinism: each output element's summation order depends only on K, N
-// (and for NT on whether scratch is given), never on M or on the row block,
-// so a call on rows [r0, r1) with r0 % 4 == 0 gives bit-identical rows to
-// the full call. No FMA. beta == 0 never reads C (C may hold NaN).
+// Determinism: each output element's summation order depends only on K and
+// N, never on M or on the row block, so a call on rows [r0, r1) of A/C with
+// r0 % 4 == 0 gives rows bit-identical to the full call. No FMA.
+// beta == 0 never reads C (C may hold NaN).
 
 import { gemmPanel, GEMM_PANEL_BYTES } from "./scratch";
 import { outerTile8, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN } from "./gemm32-tiles";
 import { packB, transpose32 } from "./gemm32-pack";
 
-/** NN with fewer than 4 columns runs dot tiles on B^T (in the panel) from this depth on. */
+/** NN and NT with N <= 4 run dot tiles from this depth on (below: outer tiles, partial vectors). */
 const NARROW_DOT_K: i32 = 16;
 /** f32 elements of the per-instance panel. */
 const PANEL_F32: i32 = GEMM_PANEL_BYTES >> 2;
-/** NN and TN pack B when both K and N reach this (below, B rows are read in place). */
+/** NN and TN pack B when both K and N reach this (below, B rows are read in place; measured gains are small). */
 const PACK_MIN: i32 = 256;
 
 // One KC x NC block of unpacked B (256 KB) stays in L2 while every row block
@@ -65,7 +69,7 @@ export function gemm32TN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
 
 /**
  * C = beta*C + A B^T, A [M,K], B [N,K] (f32): outer-product tiles on blocks
- * of B^T transposed into the panel; dot tiles on B as is when N < 4.
+ * of B^T transposed into the panel; dot tiles on B as is when N <= 4.
  * scratch is unused (gemm32NTScratchSize is 0), kept for the f64 signature.
  */
 export function gemm32NT(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32, scratch: usize): void {
