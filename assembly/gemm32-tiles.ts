@@ -73,6 +73,49 @@ export function outerTile8(
   storeVec(c + 16, c31, beta);
 }
 
+/**
+ * 2 rows x 16 columns of C for row tails of at most 2 rows (rows = 1 stores
+ * only the first): columns 0..7 of B at b, 8..15 at b2 (row stride ldb each);
+ * per element the same k order as outerTile8.
+ */
+export function outerTile2x16(
+  a0: usize, a1: usize, ak: usize,
+  b: usize, b2: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32,
+): void {
+  const z = f32x4.splat(0);
+  let c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+  let off: usize = 0;
+  let pb: usize = 0;
+  for (let k = 0; k < K; k++) {
+    const y0 = v128.load(b + pb);
+    const y1 = v128.load(b + pb, 16);
+    const y2 = v128.load(b2 + pb);
+    const y3 = v128.load(b2 + pb, 16);
+    let x = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(x, y0));
+    c01 = f32x4.add(c01, f32x4.mul(x, y1));
+    c02 = f32x4.add(c02, f32x4.mul(x, y2));
+    c03 = f32x4.add(c03, f32x4.mul(x, y3));
+    x = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(x, y0));
+    c11 = f32x4.add(c11, f32x4.mul(x, y1));
+    c12 = f32x4.add(c12, f32x4.mul(x, y2));
+    c13 = f32x4.add(c13, f32x4.mul(x, y3));
+    off += ak;
+    pb += ldb;
+  }
+  storeVec(c, c00, beta);
+  storeVec(c + 16, c01, beta);
+  storeVec(c + 32, c02, beta);
+  storeVec(c + 48, c03, beta);
+  if (rows < 2) return;
+  c += ldc;
+  storeVec(c, c10, beta);
+  storeVec(c + 16, c11, beta);
+  storeVec(c + 32, c12, beta);
+  storeVec(c + 48, c13, beta);
+}
+
 /** 4 rows x 4 columns of C; two k steps per iteration keep 8 accumulators busy (even + odd k). */
 export function outerTile4(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,

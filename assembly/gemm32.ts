@@ -16,7 +16,8 @@
 //   last column) accumulating over k in vector lanes, for NT on B and for NN
 //   on B^T in the panel; TN keeps 8 or 16 rows of C in the lanes instead.
 // Row tails reuse the 4-row tiles with the missing rows aliased to the last
-// valid one (computed, not stored).
+// valid one (computed, not stored); tails of 1 or 2 rows take 2 x 16 tiles
+// where 16 columns remain.
 //
 // Determinism: each output element's summation order depends only on K and
 // N, never on M or on the row block, so a call on rows [r0, r1) of A/C with
@@ -24,15 +25,24 @@
 // beta == 0 never reads C (C may hold NaN).
 
 import { gemmPanel, GEMM_PANEL_BYTES } from "./scratch";
-import { outerTile8, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN, narrowTileRows } from "./gemm32-tiles";
+import { outerTile8, outerTile2x16, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN, narrowTileRows } from "./gemm32-tiles";
 import { packB, transpose32 } from "./gemm32-pack";
 
 /** NN and NT with N <= 4 run dot tiles from this depth on (below: outer tiles, partial vectors). */
 const NARROW_DOT_K: i32 = 16;
 /** f32 elements of the per-instance panel. */
 const PANEL_F32: i32 = GEMM_PANEL_BYTES >> 2;
-/** NN and TN pack B when both K and N reach this (below, B rows are read in place; measured gains are small). */
+/** NN and TN pack B when both K and N reach this (below, B rows are read in place; measured gains ~5%). */
 const PACK_MIN: i32 = 256;
+/** ... and when M reaches this: fewer row blocks do not amortize the copy (4 x 784 x 256: 38 unpacked, 27 packed). */
+const PACK_MIN_M: i32 = 32;
+
+/** Whether NN/TN pack B (data movement only: the summation order does not depend on it). */
+// @ts-ignore: decorator
+@inline
+function packs(M: i32, K: i32, N: i32): bool {
+  return M >= PACK_MIN_M && K >= PACK_MIN && N >= PACK_MIN;
+}
 
 // One KC x NC block of unpacked B (256 KB) stays in L2 while every row block
 // of A passes over it; packed blocks are KC x (panel capacity / KC).
@@ -53,7 +63,7 @@ export function gemm32NN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
     dotProduct(a, bt, c, M, K, N, beta);
     return;
   }
-  outerProduct(a, <usize>K << 2, 4, b, <usize>N << 2, 4, c, M, K, N, beta, K >= PACK_MIN && N >= PACK_MIN);
+  outerProduct(a, <usize>K << 2, 4, b, <usize>N << 2, 4, c, M, K, N, beta, packs(M, K, N));
 }
 
 /** C = beta*C + A^T B, A [K,M], B [K,N] (f32). */
@@ -64,7 +74,7 @@ export function gemm32TN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
     for (let i = 0; i < M; i += step) narrowTileTN(a + (<usize>i << 2), lda, b, ldb, K, c + <usize>i * ldb, ldb, min(step, M - i), N, beta);
     return;
   }
-  outerProduct(a, 4, <usize>M << 2, b, <usize>N << 2, 4, c, M, K, N, beta, K >= PACK_MIN && N >= PACK_MIN);
+  outerProduct(a, 4, <usize>M << 2, b, <usize>N << 2, 4, c, M, K, N, beta, packs(M, K, N));
 }
 
 /**
@@ -181,6 +191,14 @@ function outerRow(
   // packed strips (ldb = 0): the strip of column j starts at j*K floats, row stride = its width
   const stripK = <usize>K << 2;
   let j = 0;
+  if (rows <= 2) {
+    // short row tail: 2 x 16 tiles waste fewer lanes than 4 x 8 with aliased rows
+    for (; j + 16 <= N; j += 16) {
+      const bj = ldb == 0 ? b + <usize>j * stripK : b + (<usize>j << 2);
+      const bj2 = ldb == 0 ? bj + (stripK << 3) : bj + 32;
+      outerTile2x16(a0, a1, ak, bj, bj2, ldb == 0 ? 32 : ldb, K, c0 + (<usize>j << 2), ldc, rows, beta);
+    }
+  }
   for (; j + 8 <= N; j += 8) {
     const bj = ldb == 0 ? b + <usize>j * stripK : b + (<usize>j << 2);
     outerTile8(a0, a1, a2, a3, ak, bj, ldb == 0 ? 32 : ldb, K, c0 + (<usize>j << 2), ldc, rows, beta);
