@@ -31,6 +31,8 @@ function storePart(p: usize, acc: v128, n: i32, beta: f32): void {
 }
 
 /** 4 rows x 8 columns of C = op(A) B (ldb, ldc: byte row strides of B and C; ak: k stride of op(A)). */
+// @ts-ignore: decorator
+@inline
 export function outerTile8(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
   b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32,
