@@ -246,6 +246,8 @@ function store2x2(c: usize, ldc: usize, v: v128, rows: i32, cols: i32, beta: f32
  * k, lane l summing k = l mod 4; `cols` = 1 stores only the first column (b1
  * then aliases b0).
  */
+// @ts-ignore: decorator
+@inline
 export function dotTile(
   a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, b1: usize,
   K: i32, c: usize, ldc: usize, rows: i32, cols: i32, beta: f32,
