@@ -108,4 +108,5 @@ if (k.denseForward && !only.length) {
   }
 }
 console.table(rows);
-console.log("GFLOP/s, best of 9; dense rows: NN column = forward, NT column = backward (dX + dW + db, 2x the flops)");
+console.log("GFLOP/s, best of 9; xx32 = f32 kernel (gemm32XX) next to the f64 one; +s = with caller scratch (f32: unused, always 0)");
+console.log("dX/dW rows: the dense backward products of a B:nIn->nOut layer; dense rows: NN column = forward, NT column = backward (dX + dW + db, 2x the flops)");
