@@ -3,7 +3,7 @@
 // offsets of f32 arrays, counts are elements). Register-blocked f32x4
 // micro-kernels with 8 vector accumulators; the k loop stays rolled.
 //
-// Tile families (assembly/gemm32-tiles.ts):
+// Tile families (assembly/gemm32-tiles.ts, gemm32-narrow.ts):
 // - outer-product tiles (NN, TN, NT): 4 rows x 8 columns (two f32x4 per
 //   row), per k two vectors of op(B) and four broadcast entries of op(A);
 //   column tails of 4 and 1..3 columns (partial vectors). op(A)(i, k) is read
@@ -25,7 +25,8 @@
 // beta == 0 never reads C (C may hold NaN).
 
 import { gemmPanel, GEMM_PANEL_BYTES } from "./scratch";
-import { outerTile8, outerTile2x16, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN, narrowTileRows } from "./gemm32-tiles";
+import { outerTile8, outerTile2x16, outerTile4, outerTilePart } from "./gemm32-tiles";
+import { dotTile, dotTile1, narrowTileTN, narrowTileRows } from "./gemm32-narrow";
 import { packB, transpose32 } from "./gemm32-pack";
 
 /** NN and NT with N <= 4 run dot tiles from this depth on (below: outer tiles, partial vectors). */
