@@ -16,3 +16,4 @@ export * from "./trig";
 export * from "./scratch";
 export * from "./convert";
 export * from "./gemm32";
+export * from "./dense32";
