@@ -1,0 +1,259 @@
+// f32x4 micro-kernels of assembly/gemm32.ts. Every tile computes 4 rows
+// (a0..a3; aliased rows are computed, not stored: `rows` = rows to store)
+// and writes C = beta*C + acc, reading C only when beta != 0.
+
+// @ts-ignore: decorator
+@inline
+function storeVec(p: usize, acc: v128, beta: f32): void {
+  v128.store(p, beta == 0 ? acc : f32x4.add(acc, f32x4.mul(f32x4.splat(beta), v128.load(p))));
+}
+
+// @ts-ignore: decorator
+@inline
+function storeScalar(p: usize, acc: f32, beta: f32): void {
+  store<f32>(p, beta == 0 ? acc : acc + beta * load<f32>(p));
+}
+
+/** The first n (1..3) f32 at p in the low lanes, zeros above. */
+// @ts-ignore: decorator
+@inline
+function loadPart(p: usize, n: i32): v128 {
+  if (n == 1) return v128.load32_zero(p);
+  const v = v128.load64_zero(p);
+  return n == 2 ? v : v128.load32_lane(p, v, 2, 8);
+}
+
+/** Stores the low n (1..3) lanes of beta*C + acc at p. */
+// @ts-ignore: decorator
+@inline
+function storePart(p: usize, acc: v128, n: i32, beta: f32): void {
+  const v = beta == 0 ? acc : f32x4.add(acc, f32x4.mul(f32x4.splat(beta), loadPart(p, n)));
+  if (n == 1) {
+    v128.store32_lane(p, v, 0);
+  } else {
+    v128.store64_lane(p, v, 0);
+    if (n == 3) v128.store32_lane(p, v, 2, 8);
+  }
+}
+
+/** 4 rows x 8 columns of C = op(A) B (ld = row stride of B and C in bytes, ak = k stride of op(A)). */
+export function outerTile8(
+  a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
+  b: usize, ld: usize, K: i32, c: usize, rows: i32, beta: f32,
+): void {
+  const z = f32x4.splat(0);
+  let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  let off: usize = 0;
+  let pb = b;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    off += ak;
+    pb += ld;
+  }
+  storeVec(c, c00, beta);
+  storeVec(c + 16, c01, beta);
+  if (rows < 2) return;
+  c += ld;
+  storeVec(c, c10, beta);
+  storeVec(c + 16, c11, beta);
+  if (rows < 3) return;
+  c += ld;
+  storeVec(c, c20, beta);
+  storeVec(c + 16, c21, beta);
+  if (rows < 4) return;
+  c += ld;
+  storeVec(c, c30, beta);
+  storeVec(c + 16, c31, beta);
+}
+
+/** 4 rows x 4 columns of C; two k steps per iteration keep 8 accumulators busy (even + odd k). */
+export function outerTile4(
+  a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
+  b: usize, ld: usize, K: i32, c: usize, rows: i32, beta: f32,
+): void {
+  const z = f32x4.splat(0);
+  let c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
+  let off: usize = 0;
+  let pb = b;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb + ld);
+    const off1 = off + ak;
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
+    d0 = f32x4.add(d0, f32x4.mul(v128.load32_splat(a0 + off1), b1));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + off), b0));
+    d1 = f32x4.add(d1, f32x4.mul(v128.load32_splat(a1 + off1), b1));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + off), b0));
+    d2 = f32x4.add(d2, f32x4.mul(v128.load32_splat(a2 + off1), b1));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
+    d3 = f32x4.add(d3, f32x4.mul(v128.load32_splat(a3 + off1), b1));
+    off = off1 + ak;
+    pb += ld << 1;
+  }
+  if (k < K) {
+    const b0 = v128.load(pb);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + off), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + off), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
+  }
+  storeVec(c, f32x4.add(c0, d0), beta);
+  if (rows < 2) return;
+  storeVec(c + ld, f32x4.add(c1, d1), beta);
+  if (rows < 3) return;
+  storeVec(c + 2 * ld, f32x4.add(c2, d2), beta);
+  if (rows < 4) return;
+  storeVec(c + 3 * ld, f32x4.add(c3, d3), beta);
+}
+
+/** 4 rows x n (1..3) columns of C: outerTile4 on partial vectors (unused lanes are zero, never stored). */
+export function outerTilePart(
+  a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
+  b: usize, ld: usize, K: i32, c: usize, rows: i32, n: i32, beta: f32,
+): void {
+  if (n == 1) outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 1, beta);
+  else if (n == 2) outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 2, beta);
+  else outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 3, beta);
+}
+
+// @ts-ignore: decorator
+@inline
+function outerTilePartN(
+  a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
+  b: usize, ld: usize, K: i32, c: usize, rows: i32, n: i32, beta: f32,
+): void {
+  const z = f32x4.splat(0);
+  let c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
+  let off: usize = 0;
+  let pb = b;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const b0 = loadPart(pb, n);
+    const b1 = loadPart(pb + ld, n);
+    const off1 = off + ak;
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
+    d0 = f32x4.add(d0, f32x4.mul(v128.load32_splat(a0 + off1), b1));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + off), b0));
+    d1 = f32x4.add(d1, f32x4.mul(v128.load32_splat(a1 + off1), b1));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + off), b0));
+    d2 = f32x4.add(d2, f32x4.mul(v128.load32_splat(a2 + off1), b1));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
+    d3 = f32x4.add(d3, f32x4.mul(v128.load32_splat(a3 + off1), b1));
+    off = off1 + ak;
+    pb += ld << 1;
+  }
+  if (k < K) {
+    const b0 = loadPart(pb, n);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + off), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + off), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
+  }
+  storePart(c, f32x4.add(c0, d0), n, beta);
+  if (rows < 2) return;
+  storePart(c + ld, f32x4.add(c1, d1), n, beta);
+  if (rows < 3) return;
+  storePart(c + 2 * ld, f32x4.add(c2, d2), n, beta);
+  if (rows < 4) return;
+  storePart(c + 3 * ld, f32x4.add(c3, d3), n, beta);
+}
+
+/** (v0 + v1) + (v2 + v3): the fixed horizontal summation order of the dot tiles. */
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * 4 rows (a0..a3) x 2 columns (b0, b1: rows of B^T) of C = dot products over
+ * k, lane l summing k = l mod 4; `cols` = 1 stores only the first column (b1
+ * then aliases b0).
+ */
+export function dotTile(
+  a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, b1: usize,
+  K: i32, c: usize, ldc: usize, rows: i32, cols: i32, beta: f32,
+): void {
+  const z = f32x4.splat(0);
+  let s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
+  let off: usize = 0;
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const y0 = v128.load(b0 + off);
+    const y1 = v128.load(b1 + off);
+    let x = v128.load(a0 + off);
+    s00 = f32x4.add(s00, f32x4.mul(x, y0));
+    s01 = f32x4.add(s01, f32x4.mul(x, y1));
+    x = v128.load(a1 + off);
+    s10 = f32x4.add(s10, f32x4.mul(x, y0));
+    s11 = f32x4.add(s11, f32x4.mul(x, y1));
+    x = v128.load(a2 + off);
+    s20 = f32x4.add(s20, f32x4.mul(x, y0));
+    s21 = f32x4.add(s21, f32x4.mul(x, y1));
+    x = v128.load(a3 + off);
+    s30 = f32x4.add(s30, f32x4.mul(x, y0));
+    s31 = f32x4.add(s31, f32x4.mul(x, y1));
+    off += 16;
+  }
+  // K % 4 trailing products land in the low lanes (zeros above add nothing)
+  if (k < K) {
+    const n = K - k;
+    const y0 = loadPart(b0 + off, n);
+    const y1 = loadPart(b1 + off, n);
+    let x = loadPart(a0 + off, n);
+    s00 = f32x4.add(s00, f32x4.mul(x, y0));
+    s01 = f32x4.add(s01, f32x4.mul(x, y1));
+    x = loadPart(a1 + off, n);
+    s10 = f32x4.add(s10, f32x4.mul(x, y0));
+    s11 = f32x4.add(s11, f32x4.mul(x, y1));
+    x = loadPart(a2 + off, n);
+    s20 = f32x4.add(s20, f32x4.mul(x, y0));
+    s21 = f32x4.add(s21, f32x4.mul(x, y1));
+    x = loadPart(a3 + off, n);
+    s30 = f32x4.add(s30, f32x4.mul(x, y0));
+    s31 = f32x4.add(s31, f32x4.mul(x, y1));
+  }
+  storeScalar(c, hsum(s00), beta);
+  if (cols > 1) storeScalar(c + 4, hsum(s01), beta);
+  if (rows < 2) return;
+  c += ldc;
+  storeScalar(c, hsum(s10), beta);
+  if (cols > 1) storeScalar(c + 4, hsum(s11), beta);
+  if (rows < 3) return;
+  c += ldc;
+  storeScalar(c, hsum(s20), beta);
+  if (cols > 1) storeScalar(c + 4, hsum(s21), beta);
+  if (rows < 4) return;
+  c += ldc;
+  storeScalar(c, hsum(s30), beta);
+  if (cols > 1) storeScalar(c + 4, hsum(s31), beta);
+}
+
+/** dst = src^T, src [rows, cols], dst [cols, rows] (f32); 4x4 blocks keep both sides in cache lines. */
+export function transpose32(src: usize, dst: usize, rows: i32, cols: i32): void {
+  for (let i0 = 0; i0 < rows; i0 += 4) {
+    const i1 = min(i0 + 4, rows);
+    for (let j0 = 0; j0 < cols; j0 += 4) {
+      const j1 = min(j0 + 4, cols);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          store<f32>(dst + ((<usize>j * rows + i) << 2), load<f32>(src + ((<usize>i * cols + j) << 2)));
+        }
+      }
+    }
+  }
+}
