@@ -16,4 +16,5 @@ export * from "./trig";
 export * from "./scratch";
 export * from "./convert";
 export * from "./gemm32";
+export * from "./unary32";
 export * from "./dense32";

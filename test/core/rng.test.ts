@@ -47,6 +47,36 @@ describe("Philox4x32-10 known-answer vectors (Random123 kat_vectors)", () => {
       expect(u[2 * b + 1]).toBe(unit(w2, w3));
     }
   });
+
+  it("the four-block SIMD fill gives the raw blocks' bits, across a 2^32 counter carry and with odd tails", () => {
+    const key: [number, number] = [0x9e3779b9, 0x7f4a7c15];
+    const unit = (hi: number, lo: number) => ((hi >>> 5) * 67108864 + (lo >>> 6)) / 2 ** 53;
+    for (const [ctr, n] of [[2 ** 32 - 3, 37], [5, 8], [0, 1], [2 ** 40 + 1, 19]]) {
+      const p = rt.alloc(n * 8);
+      rt.k.philoxUniform(p, n, key[0], key[1], ctr);
+      const got = Array.from(rt.f64.subarray(p / 8, p / 8 + n));
+      const want: number[] = [];
+      for (let b = 0; want.length < n; b++) {
+        const c = ctr + b;
+        const [w0, w1, w2, w3] = rawBlock(key, [c % 2 ** 32, Math.floor(c / 2 ** 32), 0, 0]);
+        want.push(unit(w0, w1), unit(w2, w3));
+      }
+      expect(got).toEqual(want.slice(0, n));
+    }
+  });
+
+  it("normal fills: every length and every start block gives the same values as one long fill", () => {
+    const key: [number, number] = [3, 4];
+    const fill = (n: number, ctr: number) => {
+      const p = rt.alloc(n * 8);
+      rt.k.philoxNormal(p, n, key[0], key[1], ctr);
+      return Array.from(rt.f64.subarray(p / 8, p / 8 + n));
+    };
+    const start = 2 ** 32 - 5;
+    const all = fill(40, start);
+    for (let n = 1; n <= 21; n++) expect(fill(n, start)).toEqual(all.slice(0, n));
+    for (let b = 1; b <= 7; b++) expect(fill(40 - 2 * b, start + b)).toEqual(all.slice(2 * b));
+  });
 });
 
 describe("Rng", () => {
