@@ -8,12 +8,6 @@ function storeVec(p: usize, acc: v128, beta: f32): void {
   v128.store(p, beta == 0 ? acc : f32x4.add(acc, f32x4.mul(f32x4.splat(beta), v128.load(p))));
 }
 
-// @ts-ignore: decorator
-@inline
-function storeScalar(p: usize, acc: f32, beta: f32): void {
-  store<f32>(p, beta == 0 ? acc : acc + beta * load<f32>(p));
-}
-
 /** The first n (1..3) f32 at p in the low lanes, zeros above. */
 // @ts-ignore: decorator
 @inline
@@ -172,11 +166,34 @@ function outerTilePartN(
   storePart(c + 3 * ld, f32x4.add(c3, d3), n, beta);
 }
 
-/** (v0 + v1) + (v2 + v3): the fixed horizontal summation order of the dot tiles. */
+/**
+ * [hsum x0, hsum x1, hsum y0, hsum y1] with hsum v = (v0 + v1) + (v2 + v3),
+ * the fixed horizontal summation order of the dot tiles.
+ */
 // @ts-ignore: decorator
 @inline
-function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+function hsum4(x0: v128, x1: v128, y0: v128, y1: v128): v128 {
+  const p = f32x4.add(i32x4.shuffle(x0, x1, 0, 4, 2, 6), i32x4.shuffle(x0, x1, 1, 5, 3, 7));
+  const q = f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 2, 6), i32x4.shuffle(y0, y1, 1, 5, 3, 7));
+  return f32x4.add(i64x2.shuffle(p, q, 0, 2), i64x2.shuffle(p, q, 1, 3));
+}
+
+/** Stores [r0c0, r0c1, r1c0, r1c1] of beta*C + v into rows c and c + ldc (cols = 1: only c0; rows = 1: only r0). */
+// @ts-ignore: decorator
+@inline
+function store2x2(c: usize, ldc: usize, v: v128, rows: i32, cols: i32, beta: f32): void {
+  if (beta != 0) {
+    let old = cols > 1 ? v128.load64_zero(c) : v128.load32_zero(c);
+    if (rows > 1) old = cols > 1 ? v128.load64_lane(c + ldc, old, 1) : v128.load32_lane(c + ldc, old, 2);
+    v = f32x4.add(v, f32x4.mul(f32x4.splat(beta), old));
+  }
+  if (cols > 1) {
+    v128.store64_lane(c, v, 0);
+    if (rows > 1) v128.store64_lane(c + ldc, v, 1);
+  } else {
+    v128.store32_lane(c, v, 0);
+    if (rows > 1) v128.store32_lane(c + ldc, v, 2);
+  }
 }
 
 /**
@@ -227,20 +244,9 @@ export function dotTile(
     s30 = f32x4.add(s30, f32x4.mul(x, y0));
     s31 = f32x4.add(s31, f32x4.mul(x, y1));
   }
-  storeScalar(c, hsum(s00), beta);
-  if (cols > 1) storeScalar(c + 4, hsum(s01), beta);
-  if (rows < 2) return;
-  c += ldc;
-  storeScalar(c, hsum(s10), beta);
-  if (cols > 1) storeScalar(c + 4, hsum(s11), beta);
+  store2x2(c, ldc, hsum4(s00, s01, s10, s11), rows, cols, beta);
   if (rows < 3) return;
-  c += ldc;
-  storeScalar(c, hsum(s20), beta);
-  if (cols > 1) storeScalar(c + 4, hsum(s21), beta);
-  if (rows < 4) return;
-  c += ldc;
-  storeScalar(c, hsum(s30), beta);
-  if (cols > 1) storeScalar(c + 4, hsum(s31), beta);
+  store2x2(c + 2 * ldc, ldc, hsum4(s20, s21, s30, s31), rows - 2, cols, beta);
 }
 
 /** dst = src^T, src [rows, cols], dst [cols, rows] (f32); 4x4 blocks keep both sides in cache lines. */
