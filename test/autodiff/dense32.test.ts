@@ -24,7 +24,7 @@ const ACTIVATIONS = Object.keys(activationCode) as Activation[];
 const SLOPE = 0.1;
 const F32 = { precision: "f32" } as const;
 
-/** [B, nIn, nOut]: 1x1x1, SIMD tails, the small VAE layers, and nIn or nOut > 256. */
+/** [B, nIn, nOut]: 1x1x1, SIMD tails, the small VAE layers, nIn or nOut > 256, several forward row blocks (last two). */
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [1, 3, 2],
@@ -36,6 +36,8 @@ const SHAPES: [number, number, number][] = [
   [7, 300, 5],
   [5, 9, 260],
   [33, 257, 129],
+  [100, 10, 300],
+  [70, 3, 1001],
 ];
 
 interface Layer {
