@@ -61,6 +61,20 @@ function gradRows(
     let j = 0;
     // f64x2 pairs for the arithmetic derivatives (softplus' needs an exp: scalar)
     if (act != 4) {
+      // f32 output: four at a time, one 16-byte store
+      if (out32) {
+        for (; j + 4 <= n; j += 4) {
+          const p = o + (<usize>j << 3);
+          const d0 = act == 0 ? v128.load(dy + p) : f64x2.mul(v128.load(dy + p), derivativeV(v128.load(y + p), act, slopeV));
+          const d1 = act == 0 ? v128.load(dy + p, 16) : f64x2.mul(v128.load(dy + p, 16), derivativeV(v128.load(y + p, 16), act, slopeV));
+          v128.store(dpre + (p >> 1), v128.shuffle<f32>(f32x4.demote_f64x2_zero(d0), f32x4.demote_f64x2_zero(d1), 0, 1, 4, 5));
+          if (db != 0) {
+            const q = db + (<usize>j << 3);
+            v128.store(q, f64x2.add(v128.load(q), d0));
+            v128.store(q, f64x2.add(v128.load(q, 16), d1), 16);
+          }
+        }
+      }
       for (; j + 2 <= n; j += 2) {
         const p = o + (<usize>j << 3);
         const d = act == 0 ? v128.load(dy + p) : f64x2.mul(v128.load(dy + p), derivativeV(v128.load(y + p), act, slopeV));
