@@ -73,8 +73,9 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
  * bias + activation run in f32 (SIMD f32x4) and y is stored as f64; the
  * backward runs its products in f32 and adds them to the f64 gradients.
  * Parameters, gradients and optimizer state stay f64 (master weights); the
- * result carries about 1e-7 relative rounding per product term (f32 epsilon
- * 6e-8) instead of 1e-16, for about twice the speed of dense-bound steps.
+ * result carries about 1e-7 relative rounding per product term (f32 unit
+ * roundoff 6e-8) instead of 1e-16. Dense layers run about 1.5-2x faster
+ * (bench/: VAE training steps 1.3x at D10 H50, 1.75x at D784 H256).
  */
 export type Precision = "f64" | "f32";
 
