@@ -30,10 +30,10 @@ function storePart(p: usize, acc: v128, n: i32, beta: f32): void {
   }
 }
 
-/** 4 rows x 8 columns of C = op(A) B (ld = row stride of B and C in bytes, ak = k stride of op(A)). */
+/** 4 rows x 8 columns of C = op(A) B (ldb, ldc: byte row strides of B and C; ak: k stride of op(A)). */
 export function outerTile8(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32,
 ): void {
   const z = f32x4.splat(0);
   let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
@@ -55,20 +55,20 @@ export function outerTile8(
     c30 = f32x4.add(c30, f32x4.mul(x, b0));
     c31 = f32x4.add(c31, f32x4.mul(x, b1));
     off += ak;
-    pb += ld;
+    pb += ldb;
   }
   storeVec(c, c00, beta);
   storeVec(c + 16, c01, beta);
   if (rows < 2) return;
-  c += ld;
+  c += ldc;
   storeVec(c, c10, beta);
   storeVec(c + 16, c11, beta);
   if (rows < 3) return;
-  c += ld;
+  c += ldc;
   storeVec(c, c20, beta);
   storeVec(c + 16, c21, beta);
   if (rows < 4) return;
-  c += ld;
+  c += ldc;
   storeVec(c, c30, beta);
   storeVec(c + 16, c31, beta);
 }
@@ -76,7 +76,7 @@ export function outerTile8(
 /** 4 rows x 4 columns of C; two k steps per iteration keep 8 accumulators busy (even + odd k). */
 export function outerTile4(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32,
 ): void {
   const z = f32x4.splat(0);
   let c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
@@ -85,7 +85,7 @@ export function outerTile4(
   let k = 0;
   for (; k + 2 <= K; k += 2) {
     const b0 = v128.load(pb);
-    const b1 = v128.load(pb + ld);
+    const b1 = v128.load(pb + ldb);
     const off1 = off + ak;
     c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
     d0 = f32x4.add(d0, f32x4.mul(v128.load32_splat(a0 + off1), b1));
@@ -96,7 +96,7 @@ export function outerTile4(
     c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
     d3 = f32x4.add(d3, f32x4.mul(v128.load32_splat(a3 + off1), b1));
     off = off1 + ak;
-    pb += ld << 1;
+    pb += ldb << 1;
   }
   if (k < K) {
     const b0 = v128.load(pb);
@@ -107,28 +107,28 @@ export function outerTile4(
   }
   storeVec(c, f32x4.add(c0, d0), beta);
   if (rows < 2) return;
-  storeVec(c + ld, f32x4.add(c1, d1), beta);
+  storeVec(c + ldc, f32x4.add(c1, d1), beta);
   if (rows < 3) return;
-  storeVec(c + 2 * ld, f32x4.add(c2, d2), beta);
+  storeVec(c + 2 * ldc, f32x4.add(c2, d2), beta);
   if (rows < 4) return;
-  storeVec(c + 3 * ld, f32x4.add(c3, d3), beta);
+  storeVec(c + 3 * ldc, f32x4.add(c3, d3), beta);
 }
 
 /** 4 rows x n (1..3) columns of C: outerTile4 on partial vectors (unused lanes are zero, never stored). */
 export function outerTilePart(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, n: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32,
 ): void {
-  if (n == 1) outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 1, beta);
-  else if (n == 2) outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 2, beta);
-  else outerTilePartN(a0, a1, a2, a3, ak, b, ld, K, c, rows, 3, beta);
+  if (n == 1) outerTilePartN(a0, a1, a2, a3, ak, b, ldb, K, c, ldc, rows, 1, beta);
+  else if (n == 2) outerTilePartN(a0, a1, a2, a3, ak, b, ldb, K, c, ldc, rows, 2, beta);
+  else outerTilePartN(a0, a1, a2, a3, ak, b, ldb, K, c, ldc, rows, 3, beta);
 }
 
 // @ts-ignore: decorator
 @inline
 function outerTilePartN(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, ld: usize, K: i32, c: usize, rows: i32, n: i32, beta: f32,
+  b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32,
 ): void {
   const z = f32x4.splat(0);
   let c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
@@ -137,7 +137,7 @@ function outerTilePartN(
   let k = 0;
   for (; k + 2 <= K; k += 2) {
     const b0 = loadPart(pb, n);
-    const b1 = loadPart(pb + ld, n);
+    const b1 = loadPart(pb + ldb, n);
     const off1 = off + ak;
     c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), b0));
     d0 = f32x4.add(d0, f32x4.mul(v128.load32_splat(a0 + off1), b1));
@@ -148,7 +148,7 @@ function outerTilePartN(
     c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), b0));
     d3 = f32x4.add(d3, f32x4.mul(v128.load32_splat(a3 + off1), b1));
     off = off1 + ak;
-    pb += ld << 1;
+    pb += ldb << 1;
   }
   if (k < K) {
     const b0 = loadPart(pb, n);
@@ -159,11 +159,11 @@ function outerTilePartN(
   }
   storePart(c, f32x4.add(c0, d0), n, beta);
   if (rows < 2) return;
-  storePart(c + ld, f32x4.add(c1, d1), n, beta);
+  storePart(c + ldc, f32x4.add(c1, d1), n, beta);
   if (rows < 3) return;
-  storePart(c + 2 * ld, f32x4.add(c2, d2), n, beta);
+  storePart(c + 2 * ldc, f32x4.add(c2, d2), n, beta);
   if (rows < 4) return;
-  storePart(c + 3 * ld, f32x4.add(c3, d3), n, beta);
+  storePart(c + 3 * ldc, f32x4.add(c3, d3), n, beta);
 }
 
 /**
@@ -249,17 +249,127 @@ export function dotTile(
   store2x2(c + 2 * ldc, ldc, hsum4(s20, s21, s30, s31), rows - 2, cols, beta);
 }
 
-/** dst = src^T, src [rows, cols], dst [cols, rows] (f32); 4x4 blocks keep both sides in cache lines. */
-export function transpose32(src: usize, dst: usize, rows: i32, cols: i32): void {
-  for (let i0 = 0; i0 < rows; i0 += 4) {
-    const i1 = min(i0 + 4, rows);
-    for (let j0 = 0; j0 < cols; j0 += 4) {
-      const j1 = min(j0 + 4, cols);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
-          store<f32>(dst + ((<usize>j * rows + i) << 2), load<f32>(src + ((<usize>i * cols + j) << 2)));
-        }
-      }
+/**
+ * 8 rows (a, a + lda, ...) x 1 column (b: a row of B^T) of C = dot products
+ * over k, with the lane order of dotTile; `rows` (1..8) rows are stored, the
+ * missing ones alias the last valid row.
+ */
+export function dotTile1(a: usize, lda: usize, b: usize, K: i32, c: usize, ldc: usize, rows: i32, beta: f32): void {
+  const a1 = rows > 1 ? a + lda : a;
+  const a2 = rows > 2 ? a1 + lda : a1;
+  const a3 = rows > 3 ? a2 + lda : a2;
+  const a4 = rows > 4 ? a3 + lda : a3;
+  const a5 = rows > 5 ? a4 + lda : a4;
+  const a6 = rows > 6 ? a5 + lda : a5;
+  const a7 = rows > 7 ? a6 + lda : a6;
+  const z = f32x4.splat(0);
+  let s0 = z, s1 = z, s2 = z, s3 = z, s4 = z, s5 = z, s6 = z, s7 = z;
+  let off: usize = 0;
+  let k = 0;
+  for (; k + 4 <= K; k += 4, off += 16) {
+    const y = v128.load(b + off);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + off), y));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + off), y));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + off), y));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + off), y));
+    s4 = f32x4.add(s4, f32x4.mul(v128.load(a4 + off), y));
+    s5 = f32x4.add(s5, f32x4.mul(v128.load(a5 + off), y));
+    s6 = f32x4.add(s6, f32x4.mul(v128.load(a6 + off), y));
+    s7 = f32x4.add(s7, f32x4.mul(v128.load(a7 + off), y));
+  }
+  if (k < K) {
+    const n = K - k;
+    const y = loadPart(b + off, n);
+    s0 = f32x4.add(s0, f32x4.mul(loadPart(a + off, n), y));
+    s1 = f32x4.add(s1, f32x4.mul(loadPart(a1 + off, n), y));
+    s2 = f32x4.add(s2, f32x4.mul(loadPart(a2 + off, n), y));
+    s3 = f32x4.add(s3, f32x4.mul(loadPart(a3 + off, n), y));
+    s4 = f32x4.add(s4, f32x4.mul(loadPart(a4 + off, n), y));
+    s5 = f32x4.add(s5, f32x4.mul(loadPart(a5 + off, n), y));
+    s6 = f32x4.add(s6, f32x4.mul(loadPart(a6 + off, n), y));
+    s7 = f32x4.add(s7, f32x4.mul(loadPart(a7 + off, n), y));
+  }
+  storeColumn(c, ldc, hsum4(s0, s1, s2, s3), rows, beta);
+  storeColumn(c + (ldc << 2), ldc, hsum4(s4, s5, s6, s7), rows - 4, beta);
+}
+
+/** Up to 4 f32 at p: r >= 4 a full vector, r <= 0 zeros, else the first r (never reads past them). */
+// @ts-ignore: decorator
+@inline
+function loadRows(p: usize, r: i32): v128 {
+  return r >= 4 ? v128.load(p) : r <= 0 ? f32x4.splat(0) : loadPart(p, r);
+}
+
+/** Stores the first r (up to 4) lanes of beta*C + acc at p, p + ld, p + 2 ld, p + 3 ld (one column of C). */
+// @ts-ignore: decorator
+@inline
+function storeColumn(p: usize, ld: usize, acc: v128, r: i32, beta: f32): void {
+  if (r <= 0) return;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 0) : f32x4.extract_lane(acc, 0) + beta * load<f32>(p));
+  if (r <= 1) return;
+  p += ld;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 1) : f32x4.extract_lane(acc, 1) + beta * load<f32>(p));
+  if (r <= 2) return;
+  p += ld;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 2) : f32x4.extract_lane(acc, 2) + beta * load<f32>(p));
+  if (r <= 3) return;
+  p += ld;
+  store<f32>(p, beta == 0 ? f32x4.extract_lane(acc, 3) : f32x4.extract_lane(acc, 3) + beta * load<f32>(p));
+}
+
+/**
+ * TN with n (1..4) columns: 8 rows of C in the lanes of two vectors per
+ * column, C(i..i+7, j) += A(k, i..i+7) * B(k, j), one accumulator per element
+ * summed in k order; `rows` (1..8) rows of A/C exist (no reads past them).
+ */
+export function narrowTileTN(a: usize, lda: usize, b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32): void {
+  if (n == 1) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 1, beta);
+  else if (n == 2) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 2, beta);
+  else if (n == 3) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 3, beta);
+  else narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 4, beta);
+}
+
+// @ts-ignore: decorator
+@inline
+function narrowTileN(a: usize, lda: usize, b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32): void {
+  const z = f32x4.splat(0);
+  let u0 = z, v0 = z, u1 = z, v1 = z, u2 = z, v2 = z, u3 = z, v3 = z;
+  let pa = a, pb = b;
+  for (let k = 0; k < K; k++, pa += lda, pb += ldb) {
+    const lo = rows >= 8 ? v128.load(pa) : loadRows(pa, rows);
+    const hi = rows >= 8 ? v128.load(pa, 16) : loadRows(pa + 16, rows - 4);
+    let y = v128.load32_splat(pb);
+    u0 = f32x4.add(u0, f32x4.mul(lo, y));
+    v0 = f32x4.add(v0, f32x4.mul(hi, y));
+    if (n > 1) {
+      y = v128.load32_splat(pb + 4);
+      u1 = f32x4.add(u1, f32x4.mul(lo, y));
+      v1 = f32x4.add(v1, f32x4.mul(hi, y));
     }
+    if (n > 2) {
+      y = v128.load32_splat(pb + 8);
+      u2 = f32x4.add(u2, f32x4.mul(lo, y));
+      v2 = f32x4.add(v2, f32x4.mul(hi, y));
+    }
+    if (n > 3) {
+      y = v128.load32_splat(pb + 12);
+      u3 = f32x4.add(u3, f32x4.mul(lo, y));
+      v3 = f32x4.add(v3, f32x4.mul(hi, y));
+    }
+  }
+  const c4 = c + (ldc << 2);
+  storeColumn(c, ldc, u0, rows, beta);
+  storeColumn(c4, ldc, v0, rows - 4, beta);
+  if (n > 1) {
+    storeColumn(c + 4, ldc, u1, rows, beta);
+    storeColumn(c4 + 4, ldc, v1, rows - 4, beta);
+  }
+  if (n > 2) {
+    storeColumn(c + 8, ldc, u2, rows, beta);
+    storeColumn(c4 + 8, ldc, v2, rows - 4, beta);
+  }
+  if (n > 3) {
+    storeColumn(c + 12, ldc, u3, rows, beta);
+    storeColumn(c4 + 12, ldc, v3, rows - 4, beta);
   }
 }

@@ -4,80 +4,84 @@
 // micro-kernels with 8 vector accumulators; the k loop stays rolled.
 //
 // Tile families (assembly/gemm32-tiles.ts):
-// - outer-product tiles (NN, TN): 4 rows x 8 columns (two f32x4 per row),
-//   per k two vectors of B and four broadcast entries of op(A); column tails
-//   of 4 and 1..3 columns (partial vectors). op(A)(i, k) is read through byte
-//   strides (ai, ak): NN has (4K, 4), TN has (4, 4M) and packs each 4 x KC
-//   panel of op(A) into gemmPanel() first (one sequential stream).
-// - dot-product tiles (NT, and NN with N < 4 on B^T in the panel): 4 rows x
-//   2 columns accumulated over k in vector lanes, summed horizontally.
+// - outer-product tiles (NN, TN, NT): 4 rows x 8 columns (two f32x4 per
+//   row), per k two vectors of op(B) and four broadcast entries of op(A);
+//   column tails of 4 and 1..3 columns (partial vectors). op(A)(i, k) is read
+//   through byte strides (ai, ak): NN/NT have (4K, 4), TN has (4, 4M) and
+//   copies each 4 x KC panel of op(A) into gemmPanel() first. op(B) is read
+//   in place (NN/TN below K, N = 256) or from blocks packed into the panel as
+//   column strips (assembly/gemm32-pack.ts; NT always: the packing is the
+//   transpose of B, so NT needs no caller scratch).
+// - narrow N <= 4: dot-product tiles (4 rows x 2 columns, 8 x 1 for an odd
+//   last column) accumulating over k in vector lanes, for NT on B and for NN
+//   on B^T in the panel; TN keeps 8 rows of C in the lanes instead.
 // Row tails reuse the 4-row tiles with the missing rows aliased to the last
 // valid one (computed, not stored).
 //
-// Determinism: each output element's summation order depends only on K, N
-// (and for NT on whether scratch is given), never on M or on the row block,
-// so a call on rows [r0, r1) with r0 % 4 == 0 gives bit-identical rows to
-// the full call. No FMA. beta == 0 never reads C (C may hold NaN).
+// Determinism: each output element's summation order depends only on K and
+// N, never on M or on the row block, so a call on rows [r0, r1) of A/C with
+// r0 % 4 == 0 gives rows bit-identical to the full call. No FMA.
+// beta == 0 never reads C (C may hold NaN).
 
 import { gemmPanel, GEMM_PANEL_BYTES } from "./scratch";
-import { outerTile8, outerTile4, outerTilePart, dotTile, transpose32 } from "./gemm32-tiles";
+import { outerTile8, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN } from "./gemm32-tiles";
+import { packB, transpose32 } from "./gemm32-pack";
 
-/** Below this depth a dot-product tile is mostly horizontal sums: transpose B and run outer products. */
-const NT_MIN_DOT_K: i32 = 32;
-/** NN with fewer than 4 columns runs dot tiles on B^T (in the panel) from this depth on. */
+/** NN and NT with N <= 4 run dot tiles from this depth on (below: outer tiles, partial vectors). */
 const NARROW_DOT_K: i32 = 16;
 /** f32 elements of the per-instance panel. */
 const PANEL_F32: i32 = GEMM_PANEL_BYTES >> 2;
+/** NN and TN pack B when both K and N reach this (below, B rows are read in place; measured gains are small). */
+const PACK_MIN: i32 = 256;
 
-// One KC x NC block of B (256 KB) stays in L2 while every row block of A
-// passes over it; the 4 x KC panel of op(A) (4 KB) fits the gemm panel.
+// One KC x NC block of unpacked B (256 KB) stays in L2 while every row block
+// of A passes over it; packed blocks are KC x (panel capacity / KC).
 const KC: i32 = 256;
 const NC: i32 = 256;
 
-/** f32 count of the scratch gemm32NT uses for depth K and N rows of B (0: none; small B^T go to the panel). */
+/** f32 count of the scratch gemm32NT uses for depth K and N rows of B: always 0 (B^T is packed in the panel). */
 export function gemm32NTScratchSize(K: i32, N: i32): i32 {
-  return K < NT_MIN_DOT_K && K * N > PANEL_F32 ? K * N : 0;
+  return 0;
 }
 
 /** C = beta*C + A B, A [M,K], B [K,N] (f32). */
 export function gemm32NN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
-  if (N < 4 && K >= NARROW_DOT_K && K * N <= PANEL_F32) {
+  if (N <= 4 && K >= NARROW_DOT_K && K * N <= PANEL_F32) {
     // narrow N: outer tiles would waste most lanes; dot tiles on B^T use all
     const bt = gemmPanel();
     transpose32(b, bt, K, N);
     dotProduct(a, bt, c, M, K, N, beta);
     return;
   }
-  outerProduct(a, <usize>K << 2, 4, b, c, M, K, N, beta);
+  outerProduct(a, <usize>K << 2, 4, b, <usize>N << 2, 4, c, M, K, N, beta, K >= PACK_MIN && N >= PACK_MIN);
 }
 
 /** C = beta*C + A^T B, A [K,M], B [K,N] (f32). */
 export function gemm32TN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
-  outerProduct(a, 4, <usize>M << 2, b, c, M, K, N, beta);
+  if (N <= 4) {
+    // narrow N: rows of C in the lanes (A^T rows i..i+7 are contiguous in A)
+    const lda = <usize>M << 2, ldb = <usize>N << 2;
+    for (let i = 0; i < M; i += 8) narrowTileTN(a + (<usize>i << 2), lda, b, ldb, K, c + <usize>i * ldb, ldb, min(8, M - i), N, beta);
+    return;
+  }
+  outerProduct(a, 4, <usize>M << 2, b, <usize>N << 2, 4, c, M, K, N, beta, K >= PACK_MIN && N >= PACK_MIN);
 }
 
 /**
- * C = beta*C + A B^T, A [M,K], B [N,K] (f32). Shallow products (K < 32) run
- * as NN on B^T, written to the panel when K*N fits, else to scratch
- * (gemm32NTScratchSize(K, N) f32); scratch = 0 then falls back to dot tiles.
+ * C = beta*C + A B^T, A [M,K], B [N,K] (f32): outer-product tiles on blocks
+ * of B^T transposed into the panel; dot tiles on B as is when N <= 4.
+ * scratch is unused (gemm32NTScratchSize is 0), kept for the f64 signature.
  */
 export function gemm32NT(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32, scratch: usize): void {
-  if (K < NT_MIN_DOT_K) {
-    const fits = K * N <= PANEL_F32;
-    if (fits || scratch != 0) {
-      const bt = fits ? gemmPanel() : scratch;
-      transpose32(b, bt, N, K);
-      outerProduct(a, <usize>K << 2, 4, bt, c, M, K, N, beta);
-      return;
-    }
-  }
-  dotProduct(a, b, c, M, K, N, beta);
+  if (N <= 4 && K >= NARROW_DOT_K) dotProduct(a, b, c, M, K, N, beta);
+  else outerProduct(a, <usize>K << 2, 4, b, 4, <usize>K << 2, c, M, K, N, beta, true);
 }
 
-/** C = beta*C + A Bt^T with A [M,K] and Bt [N,K] both contiguous in k: 4 x 2 dot tiles. */
+/** C = beta*C + A Bt^T with A [M,K] and Bt [N,K] both contiguous in k: 4 x 2 dot tiles, an odd last column in 8 x 1 tiles. */
 function dotProduct(a: usize, bt: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
   const lda = <usize>K << 2;
   const ldc = <usize>N << 2;
+  const even = N & ~1;
   for (let i = 0; i < M; i += 4) {
     const rows = min(4, M - i);
     const a0 = a + <usize>i * lda;
@@ -85,52 +89,84 @@ function dotProduct(a: usize, bt: usize, c: usize, M: i32, K: i32, N: i32, beta:
     const a2 = rows > 2 ? a1 + lda : a1;
     const a3 = rows > 3 ? a2 + lda : a2;
     const c0 = c + <usize>i * ldc;
-    let j = 0;
-    for (; j + 2 <= N; j += 2) {
+    for (let j = 0; j < even; j += 2) {
       const b0 = bt + <usize>j * lda;
       dotTile(a0, a1, a2, a3, b0, b0 + lda, K, c0 + (<usize>j << 2), ldc, rows, 2, beta);
     }
-    if (j < N) {
-      const b0 = bt + <usize>j * lda;
-      dotTile(a0, a1, a2, a3, b0, b0, K, c0 + (<usize>j << 2), ldc, rows, 1, beta);
-    }
+  }
+  if (even < N) {
+    const b0 = bt + <usize>even * lda;
+    for (let i = 0; i < M; i += 8) dotTile1(a + <usize>i * lda, lda, b0, K, c + <usize>i * ldc + (<usize>even << 2), ldc, min(8, M - i), beta);
   }
 }
 
-/** C = beta*C + op(A) B with op(A)(i, k) at a + i*ai + k*ak (byte strides), blocked over k and n. */
-function outerProduct(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
-  const ld = <usize>N << 2;
+/** Bytes of the panel holding the packed 4 x KC panel of op(A) (TN); packed B blocks follow it. */
+const A_PANEL_BYTES: i32 = KC * 16;
+/** f32 capacity of the packed B block. */
+const B_PANEL_F32: i32 = (GEMM_PANEL_BYTES - A_PANEL_BYTES) >> 2;
+
+/**
+ * C = beta*C + op(A) op(B) with op(A)(i, k) at a + i*ai + k*ak and op(B)(k, j)
+ * at b + k*bk + j*bj (byte strides), blocked over k (KC) and n. packed:
+ * copy each block of op(B) into the panel as column strips (packB) first;
+ * otherwise op(B) must have contiguous rows (bj = 4).
+ */
+function outerProduct(
+  a: usize, ai: usize, ak: usize, b: usize, bk: usize, bj: usize,
+  c: usize, M: i32, K: i32, N: i32, beta: f32, packed: bool,
+): void {
+  const ldc = <usize>N << 2;
+  if (K <= 0) {
+    // empty sum: C = beta*C
+    for (let e = 0, n = M * N; e < n; e++) {
+      const p = c + (<usize>e << 2);
+      store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+    }
+    return;
+  }
+  const bPanel = gemmPanel() + A_PANEL_BYTES;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
-    for (let j0 = 0; j0 < N; j0 += NC) {
-      const nc = min(NC, N - j0);
-      const bk = b + <usize>k0 * ld + (<usize>j0 << 2);
-      outerBlock(a + <usize>k0 * ak, ai, ak, bk, c + (<usize>j0 << 2), M, kc, nc, ld, k0 == 0 ? beta : <f32>1);
+    const ncMax = packed ? (B_PANEL_F32 / kc) & ~7 : NC;
+    const blockBeta = k0 == 0 ? beta : <f32>1;
+    for (let j0 = 0; j0 < N; j0 += ncMax) {
+      const nc = min(ncMax, N - j0);
+      const bBlock = b + <usize>k0 * bk + <usize>j0 * bj;
+      if (packed) packB(bBlock, bk, bj, bPanel, kc, nc);
+      outerBlock(a + <usize>k0 * ak, ai, ak, packed ? bPanel : bBlock, packed ? 0 : bk, c + (<usize>j0 << 2), ldc, M, kc, nc, blockBeta);
     }
   }
 }
 
-/** One block of outerProduct: N columns of B and C, both with row stride ld bytes. */
-function outerBlock(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ld: usize, beta: f32): void {
+/** One block of outerProduct: N columns of op(B) (ldb: row stride, 0 = packed strips) and C (row stride ldc). */
+function outerBlock(
+  a: usize, ai: usize, ak: usize, b: usize, ldb: usize,
+  c: usize, ldc: usize, M: i32, K: i32, N: i32, beta: f32,
+): void {
   for (let i = 0; i < M; i += 4) {
     const rows = min(4, M - i);
     const a0 = a + <usize>i * ai;
     const a1 = rows > 1 ? a0 + ai : a0;
     const a2 = rows > 2 ? a1 + ai : a1;
     const a3 = rows > 3 ? a2 + ai : a2;
-    const c0 = c + <usize>i * ld;
+    const c0 = c + <usize>i * ldc;
     if (ak != 4 && N >= 16) {
       // strided op(A) (TN): pack the 4 x K panel once, then run the tiles on it
+      // (TN rows i..i+3 of op(A) are 4 contiguous floats of each row of A)
       const panel = gemmPanel();
-      for (let k = 0, src: usize = 0, dst = panel; k < K; k++, src += ak, dst += 16) {
-        store<f32>(dst, load<f32>(a0 + src));
-        store<f32>(dst, load<f32>(a1 + src), 4);
-        store<f32>(dst, load<f32>(a2 + src), 8);
-        store<f32>(dst, load<f32>(a3 + src), 12);
+      if (rows == 4) {
+        for (let k = 0, src = a0, dst = panel; k < K; k++, src += ak, dst += 16) v128.store(dst, v128.load(src));
+      } else {
+        for (let k = 0, src: usize = 0, dst = panel; k < K; k++, src += ak, dst += 16) {
+          store<f32>(dst, load<f32>(a0 + src));
+          store<f32>(dst, load<f32>(a1 + src), 4);
+          store<f32>(dst, load<f32>(a2 + src), 8);
+          store<f32>(dst, load<f32>(a3 + src), 12);
+        }
       }
-      outerRow(panel, panel + 4, panel + 8, panel + 12, 16, b, c0, K, N, ld, rows, beta);
+      outerRow(panel, panel + 4, panel + 8, panel + 12, 16, b, ldb, c0, ldc, K, N, rows, beta);
     } else {
-      outerRow(a0, a1, a2, a3, ak, b, c0, K, N, ld, rows, beta);
+      outerRow(a0, a1, a2, a3, ak, b, ldb, c0, ldc, K, N, rows, beta);
     }
   }
 }
@@ -140,15 +176,23 @@ function outerBlock(a: usize, ai: usize, ak: usize, b: usize, c: usize, M: i32, 
 @inline
 function outerRow(
   a0: usize, a1: usize, a2: usize, a3: usize, ak: usize,
-  b: usize, c0: usize, K: i32, N: i32, ld: usize, rows: i32, beta: f32,
+  b: usize, ldb: usize, c0: usize, ldc: usize, K: i32, N: i32, rows: i32, beta: f32,
 ): void {
+  // packed strips (ldb = 0): the strip of column j starts at j*K floats, row stride = its width
+  const stripK = <usize>K << 2;
   let j = 0;
   for (; j + 8 <= N; j += 8) {
-    outerTile8(a0, a1, a2, a3, ak, b + (<usize>j << 2), ld, K, c0 + (<usize>j << 2), rows, beta);
+    const bj = ldb == 0 ? b + <usize>j * stripK : b + (<usize>j << 2);
+    outerTile8(a0, a1, a2, a3, ak, bj, ldb == 0 ? 32 : ldb, K, c0 + (<usize>j << 2), ldc, rows, beta);
   }
   if (j + 4 <= N) {
-    outerTile4(a0, a1, a2, a3, ak, b + (<usize>j << 2), ld, K, c0 + (<usize>j << 2), rows, beta);
+    const bj = ldb == 0 ? b + <usize>j * stripK : b + (<usize>j << 2);
+    outerTile4(a0, a1, a2, a3, ak, bj, ldb == 0 ? 16 : ldb, K, c0 + (<usize>j << 2), ldc, rows, beta);
     j += 4;
   }
-  if (j < N) outerTilePart(a0, a1, a2, a3, ak, b + (<usize>j << 2), ld, K, c0 + (<usize>j << 2), rows, N - j, beta);
+  if (j < N) {
+    const n = N - j;
+    const bj = ldb == 0 ? b + <usize>j * stripK : b + (<usize>j << 2);
+    outerTilePart(a0, a1, a2, a3, ak, bj, ldb == 0 ? <usize>n << 2 : ldb, K, c0 + (<usize>j << 2), ldc, rows, n, beta);
+  }
 }

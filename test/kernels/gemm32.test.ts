@@ -77,6 +77,7 @@ const SHAPES: [number, number, number][] = [
   [1, 1, 1], [5, 7, 3], [13, 1, 9], [100, 10, 50], [128, 256, 16], [128, 256, 2], [128, 2, 256], [128, 16, 256],
   [6, 300, 10], [5, 7, 261], [3, 270, 259], [9, 520, 11], [10, 20, 1000], [7, 40, 3],
   [128, 256, 784], [128, 32, 256], [128, 784, 16], [100, 50, 10], [100, 4, 50], [100, 50, 2],
+  [13, 100, 4], [7, 300, 3], [21, 5, 1], [128, 256, 4],
   [784, 128, 24], [256, 128, 32], [16, 128, 256], [10, 100, 50], [50, 100, 4], [2, 100, 50], [50, 100, 10],
 ];
 const CASES: [Variant, boolean][] = [["NN", false], ["NT", false], ["NT", true], ["TN", false]];
@@ -95,6 +96,10 @@ describe.each(CASES)("gemm32%s (scratch %s)", (v, withScratch) => {
     if (withScratch) expect(rt.k.gemm32NTScratchSize(K, N)).toBeLessThanOrEqual(20000);
     expect(check(v, M, K, N, 0, scratch)).toBeNull();
     expect(check(v, M, K, N, 1, scratch)).toBeNull();
+  });
+  it.each([[3, 0, 5], [9, 0, 2], [4, 0, 17]])("writes beta*C for an empty sum: M=%i K=%i N=%i", (M, K, N) => {
+    expect(check(v, M, K, N, 0, scratch)).toBeNull();
+    expect(check(v, M, K, N, 0.5, scratch)).toBeNull();
   });
   it("accumulates with beta 1: two half-depth products add up to the full one", () => {
     const [M, K, N] = [9, 40, 11];
@@ -116,7 +121,7 @@ describe.each(CASES)("gemm32%s (scratch %s)", (v, withScratch) => {
 describe("gemm32 row splits", () => {
   // a call on rows [r0, r1) of A and C (r0 % 4 == 0) must reproduce those rows of the full call bit for bit
   const scratch = rt.alloc(20000 * 4);
-  const SPLIT_SHAPES: [number, number, number][] = [[13, 7, 11], [30, 300, 2], [30, 20, 3], [21, 40, 19], [17, 260, 270], [24, 20, 1000], [12, 50, 10]];
+  const SPLIT_SHAPES: [number, number, number][] = [[13, 7, 11], [30, 300, 2], [30, 40, 4], [29, 100, 1], [30, 20, 3], [21, 40, 19], [17, 260, 270], [24, 20, 1000], [12, 50, 10]];
   it.each(["NN", "NT"] as const)("gemm32%s: row blocks give bit-identical rows", (v) => {
     for (const [M, K, N] of SPLIT_SHAPES)
       for (const beta of [0, 1]) {
@@ -134,9 +139,12 @@ describe("gemm32 row splits", () => {
 });
 
 describe("gemm32NTScratchSize", () => {
-  it("asks for B^T only for shallow products that do not fit the panel", () => {
-    expect(rt.k.gemm32NTScratchSize(256, 784)).toBe(0);
-    expect(rt.k.gemm32NTScratchSize(16, 256)).toBe(0);
-    expect(rt.k.gemm32NTScratchSize(20, 1000)).toBe(20000);
+  it("is 0: B^T blocks are packed in the per-instance panel, scratch is ignored", () => {
+    for (const [K, N] of [[256, 784], [16, 256], [20, 1000], [2, 50]]) expect(rt.k.gemm32NTScratchSize(K, N)).toBe(0);
+    const [M, K, N] = [9, 20, 1000];
+    const a = randoms(M * K), b = randoms(N * K), c = randoms(M * N);
+    const scratch = rt.alloc(K * N * 4);
+    const with_ = run("NT", a, b, c, M, K, N, 1, scratch), without = run("NT", a, b, c, M, K, N, 1, 0);
+    expect(with_.every((x, e) => Object.is(x, without[e]))).toBe(true);
   });
 });
