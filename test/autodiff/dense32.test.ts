@@ -12,6 +12,8 @@ import {
   clearTape,
   dense,
   detach,
+  noGrad,
+  runtime,
   scale,
   startRecording,
   stopRecording,
@@ -172,6 +174,27 @@ describe("dense, precision f32", () => {
     expect(x.grad).toBeNull();
     expect(W.grad!.toArray()).toEqual([1, 2]);
     clearTape();
+  });
+
+  it("keeps the f32 copies of x and W in the arena only when a backward is recorded", () => {
+    const rt = runtime();
+    rt.arena.reset();
+    const x = Tensor.from(layer(4, 5, 6).x, [4, 5], "persistent");
+    const W = Tensor.from(layer(4, 5, 6).W, [5, 6], "persistent");
+    const used = () => rt.arena.used;
+    const start = used();
+    noGrad(() => dense(x, W, null, "tanh", SLOPE, F32));
+    expect(used() - start).toBe(4 * 6 * 8); // y only
+    W.requiresGrad = true;
+    startRecording();
+    const mid = used();
+    dense(x, W, null, "tanh", SLOPE, F32);
+    stopRecording();
+    clearTape();
+    const keepBytes = Math.ceil((4 * rt.k.dense32KeepSize(4, 5, 6)) / 16) * 16; // 16-byte aligned
+    expect(used() - mid).toBe(4 * 6 * 8 + keepBytes); // y, then x32 and W32
+    x.dispose();
+    W.dispose();
   });
 
   it("is deterministic: the same inputs give the same numbers", () => {

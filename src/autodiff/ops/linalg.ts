@@ -1,6 +1,6 @@
 import { assertShape, DomainError, UnknownNameError } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
-import { gradOf, record } from "../tape.js";
+import { gradOf, needsGrad, record } from "../tape.js";
 
 /** Activations fused into `dense` (derivatives are taken from the layer's output). */
 export type Activation = "identity" | "tanh" | "relu" | "leakyRelu" | "softplus" | "sigmoid";
@@ -132,18 +132,21 @@ export function dense(
   });
 }
 
-/** dense with precision "f32" (arguments checked): f32 copies of x and W stay in the arena for the backward. */
+/** dense with precision "f32" (arguments checked): f32 copies of x and W stay in the arena for the backward, if one is recorded. */
 function dense32(x: Tensor, W: Tensor, b: Tensor | null, act: number, slope: number): Tensor {
   const [B, nIn] = x.shape;
   const nOut = W.shape[1];
   const rt = x.rt;
   const k = rt.k;
   const y = Tensor.empty([B, nOut], "arena", rt);
+  const beforeKeep = rt.arena.mark();
   const keep = rt.arena.alloc(k.dense32KeepSize(B, nIn, nOut) * 4);
-  const mark = rt.arena.mark();
+  const afterKeep = rt.arena.mark();
   const scratch = rt.arena.alloc(k.dense32ForwardScratchSize(B, nIn, nOut) * 4);
   k.dense32Forward(x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope, keep, scratch);
-  rt.arena.restore(mark);
+  const backwardNeeded = needsGrad(x, W, b);
+  rt.arena.restore(backwardNeeded ? afterKeep : beforeKeep);
+  if (!backwardNeeded) return y;
   return record(y, [x, W, b], (gy) => {
     const dx = x.requiresGrad ? gradOf(x).ptr : 0;
     const dW = W.requiresGrad ? gradOf(W).ptr : 0;
