@@ -318,15 +318,59 @@ function storeColumn(p: usize, ld: usize, acc: v128, r: i32, beta: f32): void {
 }
 
 /**
- * TN with n (1..4) columns: 8 rows of C in the lanes of two vectors per
- * column, C(i..i+7, j) += A(k, i..i+7) * B(k, j), one accumulator per element
- * summed in k order; `rows` (1..8) rows of A/C exist (no reads past them).
+ * TN with n (1..4) columns: rows of C in vector lanes, C(i, j) += A(k, i) *
+ * B(k, j), one accumulator per element summed in k order. 16 rows per tile
+ * for n <= 2, else 8 (8 accumulators); `rows` (1..16 or 1..8) rows of A/C
+ * exist (no reads past them).
  */
 export function narrowTileTN(a: usize, lda: usize, b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32): void {
-  if (n == 1) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 1, beta);
-  else if (n == 2) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 2, beta);
+  if (n == 1) narrowTile16N(a, lda, b, ldb, K, c, ldc, rows, 1, beta);
+  else if (n == 2) narrowTile16N(a, lda, b, ldb, K, c, ldc, rows, 2, beta);
   else if (n == 3) narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 3, beta);
   else narrowTileN(a, lda, b, ldb, K, c, ldc, rows, 4, beta);
+}
+
+/** Rows per narrowTileTN tile for n columns. */
+export function narrowTileRows(n: i32): i32 {
+  return n <= 2 ? 16 : 8;
+}
+
+// @ts-ignore: decorator
+@inline
+function narrowTile16N(a: usize, lda: usize, b: usize, ldb: usize, K: i32, c: usize, ldc: usize, rows: i32, n: i32, beta: f32): void {
+  const z = f32x4.splat(0);
+  let u0 = z, u1 = z, u2 = z, u3 = z, w0 = z, w1 = z, w2 = z, w3 = z;
+  let pa = a, pb = b;
+  for (let k = 0; k < K; k++, pa += lda, pb += ldb) {
+    const full = rows >= 16;
+    const x0 = full ? v128.load(pa) : loadRows(pa, rows);
+    const x1 = full ? v128.load(pa, 16) : loadRows(pa + 16, rows - 4);
+    const x2 = full ? v128.load(pa, 32) : loadRows(pa + 32, rows - 8);
+    const x3 = full ? v128.load(pa, 48) : loadRows(pa + 48, rows - 12);
+    const y = v128.load32_splat(pb);
+    u0 = f32x4.add(u0, f32x4.mul(x0, y));
+    u1 = f32x4.add(u1, f32x4.mul(x1, y));
+    u2 = f32x4.add(u2, f32x4.mul(x2, y));
+    u3 = f32x4.add(u3, f32x4.mul(x3, y));
+    if (n > 1) {
+      const y1 = v128.load32_splat(pb + 4);
+      w0 = f32x4.add(w0, f32x4.mul(x0, y1));
+      w1 = f32x4.add(w1, f32x4.mul(x1, y1));
+      w2 = f32x4.add(w2, f32x4.mul(x2, y1));
+      w3 = f32x4.add(w3, f32x4.mul(x3, y1));
+    }
+  }
+  const l4 = ldc << 2;
+  storeColumn(c, ldc, u0, rows, beta);
+  storeColumn(c + l4, ldc, u1, rows - 4, beta);
+  storeColumn(c + 2 * l4, ldc, u2, rows - 8, beta);
+  storeColumn(c + 3 * l4, ldc, u3, rows - 12, beta);
+  if (n > 1) {
+    storeColumn(c + 4, ldc, w0, rows, beta);
+    storeColumn(c + l4 + 4, ldc, w1, rows - 4, beta);
+    storeColumn(c + 2 * l4 + 4, ldc, w2, rows - 8, beta);
+    storeColumn(c + 3 * l4 + 4, ldc, w3, rows - 12, beta);
+  }
 }
 
 // @ts-ignore: decorator

@@ -14,7 +14,7 @@
 //   transpose of B, so NT needs no caller scratch).
 // - narrow N <= 4: dot-product tiles (4 rows x 2 columns, 8 x 1 for an odd
 //   last column) accumulating over k in vector lanes, for NT on B and for NN
-//   on B^T in the panel; TN keeps 8 rows of C in the lanes instead.
+//   on B^T in the panel; TN keeps 8 or 16 rows of C in the lanes instead.
 // Row tails reuse the 4-row tiles with the missing rows aliased to the last
 // valid one (computed, not stored).
 //
@@ -24,7 +24,7 @@
 // beta == 0 never reads C (C may hold NaN).
 
 import { gemmPanel, GEMM_PANEL_BYTES } from "./scratch";
-import { outerTile8, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN } from "./gemm32-tiles";
+import { outerTile8, outerTile4, outerTilePart, dotTile, dotTile1, narrowTileTN, narrowTileRows } from "./gemm32-tiles";
 import { packB, transpose32 } from "./gemm32-pack";
 
 /** NN and NT with N <= 4 run dot tiles from this depth on (below: outer tiles, partial vectors). */
@@ -60,8 +60,8 @@ export function gemm32NN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
 export function gemm32TN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
   if (N <= 4) {
     // narrow N: rows of C in the lanes (A^T rows i..i+7 are contiguous in A)
-    const lda = <usize>M << 2, ldb = <usize>N << 2;
-    for (let i = 0; i < M; i += 8) narrowTileTN(a + (<usize>i << 2), lda, b, ldb, K, c + <usize>i * ldb, ldb, min(8, M - i), N, beta);
+    const lda = <usize>M << 2, ldb = <usize>N << 2, step = narrowTileRows(N);
+    for (let i = 0; i < M; i += step) narrowTileTN(a + (<usize>i << 2), lda, b, ldb, K, c + <usize>i * ldb, ldb, min(step, M - i), N, beta);
     return;
   }
   outerProduct(a, 4, <usize>M << 2, b, <usize>N << 2, 4, c, M, K, N, beta, K >= PACK_MIN && N >= PACK_MIN);
