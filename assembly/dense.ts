@@ -1,7 +1,6 @@
 // Dense layer y = act(x W + b) and its backward, built on the gemm kernels.
-// Activation codes: 0 identity, 1 tanh, 2 relu, 3 leakyRelu(slope),
-// 4 softplus, 5 sigmoid. Derivatives are taken from the output y (the
-// pre-activation is never stored), which needs slope >= 0 for leakyRelu.
+// Activation codes and derivative convention: assembly/activation.ts.
+import { activation, preActivationGrad } from "./activation";
 import { gemmNN, gemmNT, gemmTN } from "./gemm";
 import { sigmoidV, tanhV } from "./simdmath";
 
@@ -39,8 +38,8 @@ export function denseBackward(
 }
 
 // The per-activation loops below are one inlined body instantiated with a
-// constant act, so the switch in activation()/derivative() folds away and
-// the inner loops carry no branch on act (or on b / db) per element.
+// constant act, so the switch in activation() folds away and the inner loops
+// carry no branch on act (or on b) per element.
 
 /** y[r, j] = act(y[r, j] + b[j]) over `rows` rows of width n. */
 function biasActivate(y: usize, b: usize, rows: i32, n: i32, act: i32, slope: f64): void {
@@ -111,116 +110,6 @@ function activateRowsV(y: usize, b: usize, rows: i32, n: i32, act: i32): void {
   }
 }
 
-/**
- * dpre = dy * act'(y) (written unless act is identity, where dpre aliases dy); db += colsum(dpre) if db != 0.
- * Exported for split backward passes (src/core/parallel.ts): dpre and db once, then the gemms per thread.
- */
-export function preActivationGrad(
-  y: usize, dy: usize, dpre: usize, db: usize, B: i32, n: i32, act: i32, slope: f64,
-): void {
-  if (db == 0) {
-    switch (act) {
-      case 1: gradRows(y, dy, dpre, 0, B, n, 1, slope); break;
-      case 2: gradRows(y, dy, dpre, 0, B, n, 2, slope); break;
-      case 3: gradRows(y, dy, dpre, 0, B, n, 3, slope); break;
-      case 4: gradRows(y, dy, dpre, 0, B, n, 4, slope); break;
-      case 5: gradRows(y, dy, dpre, 0, B, n, 5, slope); break;
-    }
-    return;
-  }
-  switch (act) {
-    case 0: gradRows(y, dy, dpre, db, B, n, 0, slope); break;
-    case 1: gradRows(y, dy, dpre, db, B, n, 1, slope); break;
-    case 2: gradRows(y, dy, dpre, db, B, n, 2, slope); break;
-    case 3: gradRows(y, dy, dpre, db, B, n, 3, slope); break;
-    case 4: gradRows(y, dy, dpre, db, B, n, 4, slope); break;
-    case 5: gradRows(y, dy, dpre, db, B, n, 5, slope); break;
-  }
-}
-
-// @ts-ignore: decorator
-@inline
-function gradRows(y: usize, dy: usize, dpre: usize, db: usize, B: i32, n: i32, act: i32, slope: f64): void {
-  const bytes = (<usize>B * n) << 3;
-  const w = <usize>n << 3;
-  const slopeV = f64x2.splat(slope);
-  for (let o: usize = 0; o < bytes; o += w) {
-    let j = 0;
-    // f64x2 pairs for the arithmetic derivatives (softplus' needs an exp: scalar)
-    if (act != 4) {
-      for (; j + 2 <= n; j += 2) {
-        const p = o + (<usize>j << 3);
-        const d = act == 0 ? v128.load(dy + p) : f64x2.mul(v128.load(dy + p), derivativeV(v128.load(y + p), act, slopeV));
-        if (act != 0) v128.store(dpre + p, d);
-        if (db != 0) {
-          const q = db + (<usize>j << 3);
-          v128.store(q, f64x2.add(v128.load(q), d));
-        }
-      }
-    }
-    for (; j < n; j++) {
-      const p = o + (<usize>j << 3);
-      const d = act == 0 ? load<f64>(dy + p) : load<f64>(dy + p) * derivative(load<f64>(y + p), act, slope);
-      if (act != 0) store<f64>(dpre + p, d);
-      if (db != 0) {
-        const q = db + (<usize>j << 3);
-        store<f64>(q, load<f64>(q) + d);
-      }
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline
-function activation(z: f64, act: i32, slope: f64): f64 {
-  // tanh (1) and sigmoid (5) take the SIMD path in activateRowsV
-  switch (act) {
-    case 2:
-      return z > 0 ? z : 0;
-    case 3:
-      return z > 0 ? z : slope * z;
-    case 4: // log(1 + e^z) without overflow
-      return max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-    default:
-      return z;
-  }
-}
-
-/** derivative() on f64x2 lanes for act 0, 1, 2, 3, 5. */
-// @ts-ignore: decorator
-@inline
-function derivativeV(y: v128, act: i32, slope: v128): v128 {
-  const one = f64x2.splat(1.0);
-  switch (act) {
-    case 1:
-      return f64x2.sub(one, f64x2.mul(y, y));
-    case 2:
-      return v128.and(one, f64x2.gt(y, f64x2.splat(0.0)));
-    case 3:
-      return v128.bitselect(one, slope, f64x2.gt(y, f64x2.splat(0.0)));
-    case 5:
-      return f64x2.mul(y, f64x2.sub(one, y));
-    default:
-      return one;
-  }
-}
-
-/** act'(z) written with y = act(z). */
-// @ts-ignore: decorator
-@inline
-function derivative(y: f64, act: i32, slope: f64): f64 {
-  switch (act) {
-    case 1:
-      return 1 - y * y;
-    case 2:
-      return y > 0 ? 1 : 0;
-    case 3:
-      return y > 0 ? 1 : slope;
-    case 4: // sigmoid(z) = 1 - e^-y since e^-y = 1 / (1 + e^z); expm1 only where 1 - e^-y cancels
-      return y < 0.5 ? -Math.expm1(-y) : 1 - Math.exp(-y);
-    case 5:
-      return y * (1 - y);
-    default:
-      return 1;
-  }
-}
+// The pre-activation pass alone, as a kernel export: split backward passes
+// (src/core/parallel.ts) run it once, then the gemms on several threads.
+export { preActivationGrad } from "./activation";

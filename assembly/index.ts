@@ -17,3 +17,4 @@ export * from "./scratch";
 export * from "./convert";
 export * from "./gemm32";
 export * from "./unary32";
+export * from "./dense32";

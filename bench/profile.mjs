@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Where does a training step spend its time? `node bench/profile.mjs [small|mnist|avi] [steps]`
+// Where does a training step spend its time? `node bench/profile.mjs [small|mnist|avi] [steps] [--f32]`
 // (after `npm run build`). Times the step (process CPU time), then records the
 // wrappers that time every kernel call and prints microseconds per step per
 // kernel; "JS (ops, tape, closures)" is the plain step minus the kernels'
@@ -9,14 +9,16 @@ import { vaeStep } from "./lib/amortvi.mjs";
 import { aviStep } from "./lib/workloads.mjs";
 
 const av = await import("../dist/index.js");
-const which = process.argv[2] ?? "small";
+const args = process.argv.slice(2).filter((a) => a !== "--f32");
+const precision = process.argv.includes("--f32") ? "f32" : "f64"; // the VAE nets' dense layers
+const which = args[0] ?? "small";
 const SIZES = { small: { d: 10, h: 50, z: 2, b: 100 }, mnist: { d: 784, h: 256, z: 16, b: 128 }, avi: { n: 10000, m: 100, k: 32 } };
 const sizes = SIZES[which];
 if (!sizes) throw new Error(`usage: node bench/profile.mjs [${Object.keys(SIZES).join("|")}] [steps]`);
-const steps = Number(process.argv[3] ?? { small: 5000, mnist: 200, avi: 5 }[which]);
+const steps = Number(args[1] ?? { small: 5000, mnist: 200, avi: 5 }[which]);
 
 const rt = av.runtime();
-const step = which === "avi" ? aviStep(av, sizes) : vaeStep(av, sizes);
+const step = which === "avi" ? aviStep(av, sizes) : vaeStep(av, sizes, precision);
 // process CPU time, not wall time: the machine is shared, and a descheduled
 // process should not be charged for the wait
 const timeSteps = (n) => {
@@ -57,14 +59,16 @@ for (const [name, args] of recorded) {
     const t = process.cpuUsage(t0);
     best = Math.min(best, (t.user + t.system) / reps);
   }
-  const label = name.startsWith("dense") ? (name === "denseForward" ? `${name} ${args[4]}x${args[5]}x${args[6]} act${args[7]}` : `${name} ${args[7]}x${args[8]}x${args[9]} act${args[10]}`) : name;
+  // shape and activation arguments: (.., B, nIn, nOut, act, ..) at 4 (forward), 7 (denseBackward), 6 (dense32Backward)
+  const at = { denseForward: 4, dense32Forward: 4, denseBackward: 7, dense32Backward: 6 }[name];
+  const label = at === undefined ? name : `${name} ${args[at]}x${args[at + 1]}x${args[at + 2]} act${args[at + 3]}`;
   spent.set(label, (spent.get(label) ?? 0) + best);
   calls.set(label, (calls.get(label) ?? 0) + 1);
 }
 
 const rows = [...spent.entries()].map(([name, us]) => [name, us, calls.get(name)]).sort((a, b) => b[1] - a[1]);
 const kernelTotal = rows.reduce((s, r) => s + r[1], 0);
-console.log(`${which} ${JSON.stringify(sizes)}: step ${plain[2].toFixed(1)} us CPU (median of 5 x ${steps}; best ${plain[0].toFixed(1)})`);
+console.log(`${which} ${JSON.stringify(sizes)}${which === "avi" ? "" : ` ${precision}`}: step ${plain[2].toFixed(1)} us CPU (median of 5 x ${steps}; best ${plain[0].toFixed(1)})`);
 console.log(`${"kernel (replayed, best of 3)".padEnd(40)} ${"us/step".padStart(8)} ${"calls".padStart(6)}`);
 for (const [name, us, n] of rows) console.log(`${name.padEnd(40)} ${us.toFixed(1).padStart(8)} ${String(n).padStart(6)}`);
 console.log(`${"kernels total".padEnd(40)} ${kernelTotal.toFixed(1).padStart(8)}`);

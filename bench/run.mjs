@@ -4,7 +4,9 @@
 // cpu backends) and, when installed, PyTorch; prints a table and writes
 // bench/results/<timestamp>.json. Each (scenario, JS implementation) runs in a
 // fresh Node process so JIT state and Wasm memory peaks do not leak between
-// them. Options: --no-torch, --no-tfjs-cpu, --best (table shows the best
+// them. "amortvi-f32" is amortvi with MLPs of precision "f32" (VAE and
+// scaling scenarios; its own table rows). Options: --no-torch, --no-tfjs-cpu,
+// --no-f32 (skip amortvi-f32), --best (table shows the best
 // round instead of the median; both are in the JSON); --report FILE re-prints
 // a saved run (median and best-round tables); --repeat N runs every
 // implementation N times in alternation and keeps each one's best run.
@@ -15,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
 import { SCENARIOS, findScenario, selectScenarios } from "./lib/scenarios.mjs";
 import { aviAmortvi, memoryAmortvi, qpFitAmortvi, scalingPointAmortvi } from "./lib/workloads.mjs";
-import { JS_IMPLS, THREADS, THREADS_IMPL, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
+import { F32_IMPL, JS_IMPLS, THREADS, THREADS_IMPL, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
 import { TORCH_COLUMNS, findTorchPython, runTorch } from "./lib/torch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -25,15 +27,15 @@ async function child(name, impl) {
   const s = findScenario(name);
   let result;
   try {
-    if (impl === "amortvi") {
+    if (impl === "amortvi" || impl === F32_IMPL) {
       const av = await import("../dist/index.js");
       const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
-      result = run(av, s);
+      result = run(av, s, impl === F32_IMPL ? "f32" : "f64");
     } else if (impl === THREADS_IMPL) {
       // the opt-in threaded runtime (ADR 0006) as the default runtime of this process
       const av = await import("../dist/index.js");
       await av.initThreads(THREADS);
-      result = { gemm: gemmAmortvi, vae: vaeAmortvi }[s.kind](av, s, { threads: THREADS });
+      result = { gemm: gemmAmortvi, vae: vaeAmortvi }[s.kind](av, s, "f64", THREADS);
     } else {
       const { loadTfjs, gemmTfjs, vaeTfjs } = await import("./lib/tfjs.mjs");
       const tf = await loadTfjs(impl.replace("tfjs-", ""));
@@ -56,12 +58,14 @@ function runChild(name, impl) {
 
 const TFJS_KINDS = ["gemm", "vae"];
 const TORCH_KINDS = ["gemm", "vae", "qp", "avi"];
+/** Scenario kinds each JS implementation other than amortvi runs (amortvi runs all). */
+const IMPL_KINDS = { [F32_IMPL]: ["vae", "scaling"], "tfjs-wasm": TFJS_KINDS, "tfjs-cpu": TFJS_KINDS };
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);
-const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--best", "--repeat"];
+const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--no-f32", "--best", "--repeat"];
 
 /** Runs every implementation on each scenario; progress goes to stderr. */
 function measureAll(scenarios, flags, repeat) {
-  const impls = JS_IMPLS.filter((i) => !(flags.has("--no-tfjs-cpu") && i === "tfjs-cpu"));
+  const impls = JS_IMPLS.filter((i) => !(flags.has("--no-tfjs-cpu") && i === "tfjs-cpu") && !(flags.has("--no-f32") && i === F32_IMPL));
   const torchPy = flags.has("--no-torch") ? null : findTorchPython();
   const measured = [];
   for (const s of scenarios) {
@@ -72,7 +76,7 @@ function measureAll(scenarios, flags, repeat) {
     // does not land on one column only
     for (let r = 0; r < repeat; r++) {
       for (const impl of impls) {
-        if (impl !== "amortvi" && !TFJS_KINDS.includes(s.kind)) continue; // no tfjs peer for the whole-run workloads
+        if (IMPL_KINDS[impl] && !IMPL_KINDS[impl].includes(s.kind)) continue; // e.g. no tfjs peer for the whole-run workloads
         if (impl === THREADS_IMPL && !s.threads) continue; // threads only where a split can pay (the large products)
         keepBest(results, impl, runChild(s.name, impl));
         console.error(`${s.name} ${impl}: ${short(results[impl])} ${s.unit}`);
@@ -127,6 +131,7 @@ function report(all, stat) {
   const blas = measured.map((s) => s.torchMeta?.oneThread?.blas).find(Boolean);
   if (blas) console.log(`\ntorch BLAS: ${blas}${blas.includes("openblas") ? "" : "  (reference BLAS: install libopenblas0-pthread for a fair torch figure)"}`);
   console.log("\namortvi computes in f64; tfjs in f32 (its only float type); torch in f32 unless the column says f64.");
+  if (measured.some((s) => s.results[F32_IMPL])) console.log('Rows "f32 compute": amortvi with MLP precision "f32" (f32 products and activations, f64 parameters, gradients and tensors).');
   const repeat = Math.max(...measured.map((s) => s.repeat ?? 1));
   const runs = repeat > 1 ? `, best of ${repeat} alternated runs of each implementation` : "";
   console.log(`torch-Nt uses all cores; every other column is one thread. Rates are ${stat === "max" ? "best" : "median"} of timed rounds after warm-up${runs}.`);

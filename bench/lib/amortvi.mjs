@@ -1,7 +1,9 @@
 // The amortvi side of each scenario, written against the PUBLIC API of the
 // built package (the module object `av` is passed in by run.mjs, which imports
-// ../dist/index.js). Everything is f64. When an export the scenario needs is
-// not there yet, the result is {status: "n/a", reason} instead of a number.
+// ../dist/index.js). Everything is f64, except the "amortvi-f32" runs: the
+// same VAE step with MLPs of precision "f32" (f32 products and activations,
+// f64 storage). When an export the scenario needs is not there yet, the
+// result is {status: "n/a", reason} instead of a number.
 import { measure, scaleRates } from "./measure.mjs";
 import { flopOf } from "./scenarios.mjs";
 
@@ -14,7 +16,7 @@ function missing(av, names) {
  * GFLOP/s of the raw kernel rt.k.gemmNN(a, b, c, M, K, N, beta = 0) (C = A B) on persistent buffers, checked against plain JS first;
  * with threads, the row split parallelGemmNN over the threaded default runtime.
  */
-export function gemmAmortvi(av, s, { threads = 1 } = {}) {
+export function gemmAmortvi(av, s, _precision = "f64", threads = 1) {
   const gone = missing(av, threads > 1 ? ["runtime", "Rng", "parallelGemmNN"] : ["runtime", "Rng"]);
   if (gone) return gone;
   const rt = av.runtime();
@@ -50,11 +52,18 @@ function maxGemmError(f, a, b, c, m, k, n) {
 
 const VAE_API = ["runtime", "Rng", "Tensor", "MLP", "Adam", "valueAndGrad", "sliceCols", "normalRsample", "normalLogProb", "normalKL", "sub", "mean"];
 
-/** One VAE training step (definition: bench/peers/vae_step.py) built from MLP, normalRsample, normalLogProb, normalKL, Adam; returns step() -> loss. */
-export function vaeStep(av, { d, h, z, b: batch }) {
+/** Reason the built package cannot run MLPs in `precision`, or null ("f64" always runs). */
+export function precisionMissing(av, precision) {
+  if (precision === "f64" || av.PRECISIONS?.includes(precision)) return null;
+  return { status: "n/a", reason: `MLP precision "${precision}" not available yet` };
+}
+
+/** One VAE training step (definition: bench/peers/vae_step.py) built from MLP, normalRsample, normalLogProb, normalKL, Adam; returns step() -> loss. precision: the MLPs' (f64 or f32). */
+export function vaeStep(av, { d, h, z, b: batch }, precision = "f64") {
   const rng = new av.Rng(1);
-  const enc = new av.MLP([d, h, 2 * z], { activation: "tanh", outputActivation: "identity", rng: rng.fork(1) });
-  const dec = new av.MLP([z, h, d], { activation: "tanh", outputActivation: "identity", rng: rng.fork(2) });
+  const nets = { activation: "tanh", outputActivation: "identity", ...(precision === "f64" ? {} : { precision }) };
+  const enc = new av.MLP([d, h, 2 * z], { ...nets, rng: rng.fork(1) });
+  const dec = new av.MLP([z, h, d], { ...nets, rng: rng.fork(2) });
   const opt = new av.Adam([enc, dec], { lr: 1e-3 }); // step() also zeroes the gradients
   const x = rng.uniform([batch, d], "persistent");
   const zero = av.Tensor.scalar(0, "persistent");
@@ -74,13 +83,13 @@ export function vaeStep(av, { d, h, z, b: batch }) {
   };
 }
 
-/** Steps/s of the VAE training step; memoryBytes is the Wasm memory after the run (the peak: it only grows). threads: checks the default runtime has them. */
-export function vaeAmortvi(av, s, { threads = 1 } = {}) {
-  const gone = missing(av, VAE_API);
+/** Steps/s of the VAE training step; memoryBytes is the Wasm memory after the run (the peak: it only grows). threads > 1: checks the default runtime has them. */
+export function vaeAmortvi(av, s, precision = "f64", threads = 1) {
+  const gone = missing(av, VAE_API) ?? precisionMissing(av, precision);
   if (gone) return gone;
   const rt = av.runtime();
   if (threads > 1 && rt.threads?.size !== threads) return { status: "error", reason: `runtime has ${rt.threads?.size ?? 1} threads, expected ${threads}` };
-  const step = vaeStep(av, s);
+  const step = vaeStep(av, s, precision);
   const first = step();
   const stats = measure(step);
   return { ...stats, memoryBytes: rt.memoryBytes, lossFirst: first, lossAfter: step(), ...(rt.threads ? { threadJobs: rt.threads.jobs } : {}) };

@@ -1,10 +1,14 @@
 // Plain-text table of the results: one row per workload, one column per
 // implementation, then amortvi's ratio to each peer and its peak Wasm memory.
+// A workload measured with amortvi-f32 too gets a second row ("f32 compute")
+// whose amortvi cell and ratios are amortvi-f32's.
 
+/** amortvi with MLP precision "f32" (results key and child implementation name). */
+export const F32_IMPL = "amortvi-f32";
 /** amortvi with initThreads(THREADS) (ADR 0006); shown as an extra row "<workload> [amortvi 2 threads]" with its own ratios. */
 export const THREADS = 2;
 export const THREADS_IMPL = `amortvi-${THREADS}t`;
-export const JS_IMPLS = ["amortvi", THREADS_IMPL, "tfjs-wasm", "tfjs-cpu"];
+export const JS_IMPLS = ["amortvi", F32_IMPL, THREADS_IMPL, "tfjs-wasm", "tfjs-cpu"];
 export const PEER_COLUMNS = ["tfjs-wasm", "tfjs-cpu", "torch-1t", "torch-1t-f64", "torch-Nt"];
 const RATIO_PEERS = ["tfjs-wasm", "tfjs-cpu", "torch-1t", "torch-1t-f64"];
 
@@ -26,13 +30,14 @@ export function tableRows(scenarios, stat = "median") {
   const rows = [head];
   for (const s of scenarios) {
     const r = s.results;
-    for (const impl of ["amortvi", THREADS_IMPL]) {
-      if (impl !== "amortvi" && !r[impl]) continue;
-      const av = r[impl]?.[stat];
+    const row = (label, mine) => {
+      const av = mine?.[stat];
       const ratios = RATIO_PEERS.map((p) => (av && r[p]?.[stat] ? `${(av / r[p][stat]).toFixed(2)}x` : "-"));
-      const label = `${s.label ?? s.name}${impl === "amortvi" ? "" : ` [amortvi ${THREADS} threads]`}`;
-      rows.push([label, s.unit, cell(r[impl], stat), ...PEER_COLUMNS.map((p) => cell(r[p], stat)), ...ratios, mib(r[impl]?.memoryBytes)]);
-    }
+      return [label, s.unit, cell(mine, stat), ...PEER_COLUMNS.map((p) => cell(r[p], stat)), ...ratios, mib(mine?.memoryBytes)];
+    };
+    rows.push(row(s.label ?? s.name, r.amortvi));
+    if (r[F32_IMPL]) rows.push(row(`${s.label ?? s.name}, f32 compute`, r[F32_IMPL]));
+    if (r[THREADS_IMPL]) rows.push(row(`${s.label ?? s.name} [amortvi ${THREADS} threads]`, r[THREADS_IMPL]));
   }
   return rows;
 }
@@ -50,17 +55,19 @@ export function formatTable(rows) {
  * there; above 1 = fixed per-step overhead dominates) and the peak memory.
  */
 export function scalingRows(points, stat = "median") {
-  const rows = [["axis", "B", "H", "us/step", "x prev", "us/(B*H) vs largest", "av peak mem"]];
-  for (const axis of ["B", "H"]) {
-    const pts = points.filter((p) => p.axis === axis && p.results.amortvi?.[stat]);
-    if (!pts.length) continue;
-    const us = (p) => 1e6 / p.results.amortvi[stat];
-    const last = pts[pts.length - 1];
-    const unit = us(last) / (last.b * last.h);
-    pts.forEach((p, i) => {
-      const prev = i ? `${(us(p) / us(pts[i - 1])).toFixed(2)}x` : "-";
-      rows.push([axis, String(p.b), String(p.h), fmt(us(p)), prev, (us(p) / (p.b * p.h) / unit).toFixed(2), mib(p.results.amortvi.memoryBytes)]);
-    });
+  const rows = [["axis", "compute", "B", "H", "us/step", "x prev", "us/(B*H) vs largest", "av peak mem"]];
+  for (const [impl, compute] of [["amortvi", "f64"], [F32_IMPL, "f32"]]) {
+    for (const axis of ["B", "H"]) {
+      const pts = points.filter((p) => p.axis === axis && p.results[impl]?.[stat]);
+      if (!pts.length) continue;
+      const us = (p) => 1e6 / p.results[impl][stat];
+      const last = pts[pts.length - 1];
+      const unit = us(last) / (last.b * last.h);
+      pts.forEach((p, i) => {
+        const prev = i ? `${(us(p) / us(pts[i - 1])).toFixed(2)}x` : "-";
+        rows.push([axis, compute, String(p.b), String(p.h), fmt(us(p)), prev, (us(p) / (p.b * p.h) / unit).toFixed(2), mib(p.results[impl].memoryBytes)]);
+      });
+    }
   }
   return rows;
 }

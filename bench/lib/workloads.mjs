@@ -2,7 +2,7 @@
 // the note-1 qp fit, the avi-nonlinear-sized step, memory over 100,000 VAE
 // steps and the VAE scaling table. Definitions shared with the PyTorch peers
 // bench/peers/qp_fit.py and bench/peers/avi_step.py.
-import { vaeStep } from "./amortvi.mjs";
+import { precisionMissing, vaeStep } from "./amortvi.mjs";
 import { measure } from "./measure.mjs";
 
 /**
@@ -108,9 +108,11 @@ export function memoryAmortvi(av, s) {
   return { median: rate, min: rate, max: rate, rounds: 1, wallSeconds: seconds, before, after, grew, memoryBytes: rt.memoryBytes };
 }
 
-/** Step time (us, median) of the VAE step as batch and width double; one process per point keeps memory peaks apart. */
-export function scalingPointAmortvi(av, s) {
-  const step = vaeStep(av, s);
+/** Step time (us, median) of the VAE step as batch and width double (MLPs in `precision`); one process per point keeps memory peaks apart. */
+export function scalingPointAmortvi(av, s, precision = "f64") {
+  const gone = precisionMissing(av, precision);
+  if (gone) return gone;
+  const step = vaeStep(av, s, precision);
   step();
   const stats = measure(step, { warmupMs: 500, roundMs: 150, rounds: 5, maxMs: 3000 });
   return { ...stats, usPerStep: 1e6 / stats.median, memoryBytes: av.runtime().memoryBytes };

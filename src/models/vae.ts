@@ -1,6 +1,7 @@
 import { normalLogProb, normalRsample } from "../autodiff/ops/gaussian.js";
 import { add } from "../autodiff/ops/binary.js";
 import { repeatRows, sliceCols } from "../autodiff/ops/shape.js";
+import { checkPrecision, type Precision } from "../autodiff/ops/linalg.js";
 import { isRecording } from "../autodiff/tape.js";
 import { DomainError, ShapeError, assertInteger, describeShape } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
@@ -33,6 +34,8 @@ export interface VAEOptions {
   initLogSigma?: number;
   /** Seed or generator for the initialization (decoder first, then encoder). Default 0. */
   rng?: Rng | number;
+  /** Arithmetic of both MLPs' dense layers (see Precision; parameters stay f64). Default "f64". */
+  precision?: Precision;
 }
 
 /**
@@ -68,17 +71,18 @@ export class VAE implements Model {
     assertInteger("latentDim", latentDim, 1);
     assertInteger("hidden", hidden, 1);
     if (!Number.isFinite(initLogSigma)) throw new DomainError("initLogSigma", "a finite number", String(initLogSigma));
+    const precision = checkPrecision("precision", options.precision ?? "f64");
     const rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
     this.obsDim = obsDim;
     this.latentDim = latentDim;
     this.hidden = hidden;
     this.latents = [{ name: "z", scope: "local", dim: latentDim, support: { kind: "real" } }];
     const dec = new ParamSpecs();
-    this.decoderNet = new MLP([latentDim, hidden, hidden, obsDim], { specs: dec.scope("decoder"), activation: "tanh" });
+    this.decoderNet = new MLP([latentDim, hidden, hidden, obsDim], { specs: dec.scope("decoder"), activation: "tanh", precision });
     this.logSigma = dec.add("logSigma", [obsDim], constant(initLogSigma));
     this.decoderParams = dec.build(rng.fork(0));
     const enc = new ParamSpecs();
-    this.encoderNet = new MLP([obsDim, hidden, hidden, 2 * latentDim], { specs: enc.scope("encoder"), activation: "tanh" });
+    this.encoderNet = new MLP([obsDim, hidden, hidden, 2 * latentDim], { specs: enc.scope("encoder"), activation: "tanh", precision });
     this.encoderParams = enc.build(rng.fork(1));
     this.encoder = new GaussianEncoder(this);
     this.zero = Tensor.zeros([1], "persistent");

@@ -1,4 +1,4 @@
-import type { Activation } from "../autodiff/ops/linalg.js";
+import { checkPrecision, type Activation, type Precision } from "../autodiff/ops/linalg.js";
 import { DomainError, UnknownNameError, assertInteger } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Init, InitName } from "./init.js";
@@ -18,6 +18,12 @@ export interface MLPOptions extends ParamPlacement {
   init?: Init | InitName;
   /** Negative slope of leakyRelu. Default: 0.01. */
   slope?: number;
+  /**
+   * Arithmetic of every layer: "f64", or "f32" (f32 products and activations,
+   * f64 parameters, gradients and outputs; about 1e-7 relative rounding per
+   * layer; see Precision). Default: "f64".
+   */
+  precision?: Precision;
 }
 
 function checkActivation(argument: string, a: Activation): Activation {
@@ -34,6 +40,7 @@ export class MLP implements Module {
   readonly activation: Activation;
   readonly outputActivation: Activation;
   readonly slope: number;
+  readonly precision: Precision;
   private readonly specs: ParamSpecs;
 
   constructor(
@@ -48,10 +55,12 @@ export class MLP implements Module {
     this.outputActivation = checkActivation("outputActivation", options.outputActivation ?? "identity");
     this.slope = options.slope ?? 0.01;
     if (!Number.isFinite(this.slope)) throw new DomainError("slope", "a finite number", String(this.slope));
+    const precision = checkPrecision("precision", options.precision ?? "f64");
+    this.precision = precision;
     const rectified = this.activation === "relu" || this.activation === "leakyRelu";
     const init = options.init ?? (rectified ? "heNormal" : "glorotUniform");
     const { specs, result } = placeParams(options, (s) =>
-      sizes.slice(1).map((nOut, l) => new Linear(sizes[l], nOut, { specs: s.scope(String(l)), init })),
+      sizes.slice(1).map((nOut, l) => new Linear(sizes[l], nOut, { specs: s.scope(String(l)), init, precision })),
     );
     this.specs = specs;
     this.layers = result;

@@ -32,6 +32,9 @@ const computation = `async (m) => {
   if (typeof m.dense === "function") {
     const input = rng.normal([5, 7]), W = rng.normal([7, 3]), b = rng.normal([3]);
     out.dense = Array.from(m.dense(input, W, b, "tanh").toArray());
+    // the f32 compute path: f32x4 gemm, tanh and conversions
+    out.dense32 = Array.from(m.dense(input, W, b, "tanh", 0.01, { precision: "f32" }).toArray());
+    out.sigmoid32 = Array.from(m.dense(rng.normal([9, 13]), rng.normal([13, 6]), null, "sigmoid", 0.01, { precision: "f32" }).toArray());
   }
   return out;
 }`;

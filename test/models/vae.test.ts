@@ -55,6 +55,25 @@ describe("VAE", () => {
     expect(passes[0]).toEqual(["encoder", 2, false]);
   });
 
+  test("precision f32: same parameters as f64, log-joint within f32 rounding, both MLPs in f32; bad name is a typed error", () => {
+    const a = new VAE({ obsDim: 3, latentDim: 2, hidden: 8, rng: 4 });
+    const b = new VAE({ obsDim: 3, latentDim: 2, hidden: 8, rng: 4, precision: "f32" });
+    expect(b.decoderParams.values.toArray()).toEqual(a.decoderParams.values.toArray());
+    expect(b.encoderNet.precision).toBe("f32");
+    expect(b.decoderNet.precision).toBe("f32");
+    noGrad(() => {
+      const z = Tensor.from([[0.5, -1], [2, 0.1]]);
+      const x = Tensor.from([[1, 2, 3], [0, -1, 0.5]]);
+      const la = a.logJoint({ z }, { obs: x }).toArray();
+      const lb = b.logJoint({ z }, { obs: x }).toArray();
+      lb.forEach((v, i) => {
+        expect(Math.abs(v - la[i])).toBeLessThan(1e-5 * (1 + Math.abs(la[i])));
+        expect(v).not.toBe(la[i]); // really computed in f32
+      });
+    });
+    expect(() => new VAE({ obsDim: 2, precision: "f16" as never })).toThrow(/precision/);
+  });
+
   test("bad input: typed errors naming the argument", () => {
     expect(() => new VAE({ obsDim: 0 })).toThrow(DomainError);
     expect(() => new VAE({ obsDim: 2, latentDim: 1.5 })).toThrow(/latentDim/);

@@ -1,7 +1,7 @@
 import { assertShape, DomainError, UnknownNameError } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
 import { parallelDenseBackward, parallelDenseForward, parallelGemmNN, parallelGemmNT, parallelGemmTN } from "../../core/parallel.js";
-import { gradOf, record } from "../tape.js";
+import { gradOf, needsGrad, record } from "../tape.js";
 
 /** Activations fused into `dense` (derivatives are taken from the layer's output). */
 export type Activation = "identity" | "tanh" | "relu" | "leakyRelu" | "softplus" | "sigmoid";
@@ -74,13 +74,48 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
   });
 }
 
-/** y = act(x W + b), x [B,in], W [in,out], b [out] or null; one fused kernel call each way. */
+/**
+ * Arithmetic of a dense layer. "f64": everything in f64. "f32" (mixed
+ * precision): x, W and b are rounded to f32 copies, the product x W and the
+ * bias + activation run in f32 (SIMD f32x4) and y is stored as f64; the
+ * backward runs its products in f32 and adds them to the f64 gradients.
+ * Parameters, gradients and optimizer state stay f64 (master weights); the
+ * result carries about 1e-7 relative rounding per product term (f32 unit
+ * roundoff 6e-8) instead of 1e-16; magnitudes above 3.4e38 overflow to
+ * infinity and those below 1.2e-38 lose digits. Dense layers run about
+ * 1.5-2x faster (bench/: VAE training steps 1.3x at D10 H50, 1.9x at D784 H256).
+ */
+export type Precision = "f64" | "f32";
+
+/** The precisions `dense`, Linear and MLP accept. */
+export const PRECISIONS: readonly Precision[] = Object.freeze(["f64", "f32"]);
+
+export interface DenseOptions {
+  /** Arithmetic of the product and activation (see Precision). Default: "f64". */
+  precision?: Precision;
+}
+
+/** Throws UnknownNameError naming `argument` unless `p` is a Precision; returns it. */
+export function checkPrecision(argument: string, p: unknown): Precision {
+  if (!PRECISIONS.includes(p as Precision)) {
+    throw new UnknownNameError(argument, `one of ${PRECISIONS.map((n) => `"${n}"`).join(", ")}`, JSON.stringify(p) ?? String(p));
+  }
+  return p as Precision;
+}
+
+/**
+ * y = act(x W + b), x [B,in], W [in,out], b [out] or null; one fused kernel
+ * call each way. precision "f32": y = f64(act_f32(f32(x) f32(W) + f32(b))),
+ * dx += f32(dpre) f32(W)^T, dW += f32(x)^T f32(dpre), db += colsum(dpre) with
+ * dpre = dy * act'(y) (see Precision).
+ */
 export function dense(
   x: Tensor,
   W: Tensor,
   b: Tensor | null,
   activation: Activation = "identity",
   slope = 0.01,
+  { precision = "f64" }: DenseOptions = {},
 ): Tensor {
   assertShape("x", x.shape, [-1, -1]);
   const [B, nIn] = x.shape;
@@ -91,6 +126,7 @@ export function dense(
   if (act === activationCode.leakyRelu && !(slope >= 0 && Number.isFinite(slope))) {
     throw new DomainError("slope", "a finite value >= 0", String(slope));
   }
+  if (checkPrecision("precision", precision) === "f32") return dense32(x, W, b, act, slope);
   const rt = x.rt;
   const y = Tensor.empty([B, nOut], "arena", rt);
   // threads (opt-in, src/core/parallel.ts): a row split when rt has a pool and the layer is large
@@ -105,6 +141,30 @@ export function dense(
     // dpre [B, nOut], then room for gemmNT's transposed W
     const scratch = rt.arena.alloc((B * nOut + rt.k.gemmNTScratchSize(nOut, nIn)) * 8);
     rt.k.denseBackward(x.ptr, W.ptr, y.ptr, gy.ptr, dx, dW, db, B, nIn, nOut, act, slope, scratch);
+  });
+}
+
+/** dense with precision "f32" (arguments checked): f32 copies of x and W stay in the arena for the backward, if one is recorded. */
+function dense32(x: Tensor, W: Tensor, b: Tensor | null, act: number, slope: number): Tensor {
+  const [B, nIn] = x.shape;
+  const nOut = W.shape[1];
+  const rt = x.rt;
+  const k = rt.k;
+  const y = Tensor.empty([B, nOut], "arena", rt);
+  const beforeKeep = rt.arena.mark();
+  const keep = rt.arena.alloc(k.dense32KeepSize(B, nIn, nOut) * 4);
+  const afterKeep = rt.arena.mark();
+  const scratch = rt.arena.alloc(k.dense32ForwardScratchSize(B, nIn, nOut) * 4);
+  k.dense32Forward(x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope, keep, scratch);
+  const backwardNeeded = needsGrad(x, W, b);
+  rt.arena.restore(backwardNeeded ? afterKeep : beforeKeep);
+  if (!backwardNeeded) return y;
+  return record(y, [x, W, b], (gy) => {
+    const dx = x.requiresGrad ? gradOf(x).ptr : 0;
+    const dW = W.requiresGrad ? gradOf(W).ptr : 0;
+    const db = b && b.requiresGrad ? gradOf(b).ptr : 0;
+    const scratch = rt.arena.alloc(k.dense32BackwardScratchSize(B, nIn, nOut) * 4);
+    k.dense32Backward(keep, y.ptr, gy.ptr, dx, dW, db, B, nIn, nOut, act, slope, scratch);
   });
 }
 
