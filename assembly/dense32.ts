@@ -31,9 +31,19 @@ export function dense32KeepSize(B: i32, nIn: i32, nOut: i32): i32 {
   return <i32>(up4(<i64>B * nIn) + <i64>nIn * nOut);
 }
 
-/** f32 count of dense32Forward's scratch: b32 [nOut], then one block of f32 outputs. */
+/** f32 index of W32 in `keep` (after x32 [B,nIn], rounded up to 16 bytes). */
+export function dense32KeepWeightOffset(B: i32, nIn: i32): i32 {
+  return <i32>up4(<i64>B * nIn);
+}
+
+/** f32 count of dense32Forward's scratch: b32 [nOut], then dense32ForwardRows' scratch. */
 export function dense32ForwardScratchSize(B: i32, nIn: i32, nOut: i32): i32 {
-  return <i32>(up4(nOut) + <i64>blockRows(B, nIn, nOut) * nOut);
+  return <i32>(up4(nOut) + <i64>dense32ForwardRowsScratchSize(B, nIn, nOut));
+}
+
+/** f32 count of dense32ForwardRows' scratch: one block of f32 outputs. */
+export function dense32ForwardRowsScratchSize(B: i32, nIn: i32, nOut: i32): i32 {
+  return <i32>(<i64>blockRows(B, nIn, nOut) * nOut);
 }
 
 /** f32 count of dense32Backward's scratch: dpre32 [B,nOut], a gemm result, gemm32NT's scratch. */
@@ -57,12 +67,24 @@ export function dense32Forward(
   f64ToF32(W, W32, nIn * nOut);
   const b32 = b != 0 ? scratch : 0;
   if (b != 0) f64ToF32(b, b32, nOut);
-  const y32 = scratch + (<usize>up4(nOut) << 2);
+  dense32ForwardRows(x32, W32, b32, y, B, nIn, nOut, act, slope, scratch + (<usize>up4(nOut) << 2));
+}
+
+/**
+ * The product and store of dense32Forward on converted inputs: y =
+ * f64(act(x32 W32 + b32)), x32 [B,nIn], W32 [nIn,nOut], b32 [nOut] (0: no
+ * bias) f32, y [B,nOut] f64; scratch: dense32ForwardRowsScratchSize f32.
+ * Each row of y depends only on its row of x32 (a thread split calls it on
+ * row ranges with their own scratch).
+ */
+export function dense32ForwardRows(
+  x32: usize, W32: usize, b32: usize, y: usize, B: i32, nIn: i32, nOut: i32, act: i32, slope: f64, scratch: usize,
+): void {
   const rowsPerBlock = blockRows(B, nIn, nOut);
   for (let r = 0; r < B; r += rowsPerBlock) {
     const rows = min(rowsPerBlock, B - r);
-    gemm32NN(x32 + ((<usize>r * nIn) << 2), W32, y32, rows, nIn, nOut, 0);
-    biasActivateStore(y32, b32, y + ((<usize>r * nOut) << 3), rows, nOut, act, slope);
+    gemm32NN(x32 + ((<usize>r * nIn) << 2), W32, scratch, rows, nIn, nOut, 0);
+    biasActivateStore(scratch, b32, y + ((<usize>r * nOut) << 3), rows, nOut, act, slope);
   }
 }
 
@@ -158,3 +180,6 @@ function activationV4(z: v128, act: i32, slope: v128): v128 {
       return z;
   }
 }
+
+// exported for the thread split of src/core/parallel.ts (dpre once on the main thread)
+export { preActivationGrad32 } from "./activation";

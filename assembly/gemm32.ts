@@ -69,13 +69,23 @@ export function gemm32NN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, b
 
 /** C = beta*C + A^T B, A [K,M], B [K,N] (f32). */
 export function gemm32TN(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
+  gemm32TNStrided(a, M, b, c, M, K, N, beta);
+}
+
+/**
+ * gemm32TN on M columns of a wider A: A(k, i) at a + 4*(k*lda + i), lda >= M
+ * (a column block of A^T B, e.g. rows r0..r1 of dW = x^T dpre for a thread
+ * split: a + 4*r0). Rows of C are bit-identical to the full product's.
+ */
+export function gemm32TNStrided(a: usize, lda: i32, b: usize, c: usize, M: i32, K: i32, N: i32, beta: f32): void {
+  const ak = <usize>lda << 2;
   if (N <= 4) {
     // narrow N: rows of C in the lanes (A^T rows i..i+7 are contiguous in A)
-    const lda = <usize>M << 2, ldb = <usize>N << 2, step = narrowTileRows(N);
-    for (let i = 0; i < M; i += step) narrowTileTN(a + (<usize>i << 2), lda, b, ldb, K, c + <usize>i * ldb, ldb, min(step, M - i), N, beta);
+    const ldb = <usize>N << 2, step = narrowTileRows(N);
+    for (let i = 0; i < M; i += step) narrowTileTN(a + (<usize>i << 2), ak, b, ldb, K, c + <usize>i * ldb, ldb, min(step, M - i), N, beta);
     return;
   }
-  outerProduct(a, 4, <usize>M << 2, b, <usize>N << 2, 4, c, M, K, N, beta, packs(M, K, N));
+  outerProduct(a, 4, ak, b, <usize>N << 2, 4, c, M, K, N, beta, packs(M, K, N));
 }
 
 /**

@@ -6,6 +6,8 @@ export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
 export { Rng } from "./core/rng.js";
 export * from "./core/threads.js";
 export {
+  parallelDense32Backward,
+  parallelDense32Forward,
   parallelDenseBackward,
   parallelDenseForward,
   parallelGemmNN,

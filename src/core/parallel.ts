@@ -9,6 +9,9 @@ import type { Runtime } from "./runtime.js";
 import type { KernelCall, ThreadPool } from "./threads.js";
 
 const F64 = 8;
+const F32 = 4;
+/** bytes rounded up to a multiple of 16 (SIMD-aligned scratch parts). */
+const aligned = (bytes: number) => Math.ceil(bytes / 16) * 16;
 const ROW_MULTIPLE = 4; // the gemm micro-kernel tiles are 4 rows high
 /** Chunks per thread: threads claim chunks, so one the OS delays leaves its share to the others; 32-row chunks of a 784x256 product cost no extra W traffic. */
 const CHUNKS_PER_THREAD = 2;
@@ -89,6 +92,73 @@ export function parallelGemmNT(rt: Runtime, a: number, b: number, c: number, M: 
 /** gemmTN (C = beta C + A^T B, A [K,M], B [K,N]) split over the M rows of C (column blocks of A). */
 export function parallelGemmTN(rt: Runtime, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): boolean {
   return parallelRows(rt, M * K * N, M, (r0, r1) => gemmTNRows(a, b, c, M, K, N, beta, r0, r1));
+}
+
+/**
+ * dense32Forward split (keep: dense32KeepSize f32, filled as the kernel
+ * does): W -> W32 and b -> b32 once on this thread, then per row range x ->
+ * x32 (into keep) and dense32ForwardRows with its own scratch.
+ */
+export function parallelDense32Forward(
+  rt: Runtime, x: number, W: number, b: number, y: number, B: number, nIn: number, nOut: number, act: number, slope: number, keep: number,
+): boolean {
+  const pool = poolFor(rt, B * nIn * nOut, B);
+  if (!pool) return false;
+  const k = rt.k;
+  const W32 = keep + k.dense32KeepWeightOffset(B, nIn) * F32;
+  k.f64ToF32(W, W32, nIn * nOut);
+  const b32 = b === 0 ? 0 : rt.arena.alloc(aligned(nOut * F32));
+  if (b !== 0) k.f64ToF32(b, b32, nOut);
+  const splits = rowSplits(B, pool.size * CHUNKS_PER_THREAD);
+  const scratch = aligned(Math.max(...splits.map(([r0, r1]) => k.dense32ForwardRowsScratchSize(r1 - r0, nIn, nOut))) * F32);
+  const base = rt.arena.alloc(scratch * splits.length);
+  pool.run(splits.map(([r0, r1], t): KernelCall[] => {
+    const x32 = keep + r0 * nIn * F32;
+    return [
+      ["f64ToF32", x + r0 * nIn * F64, x32, (r1 - r0) * nIn],
+      ["dense32ForwardRows", x32, W32, b32, y + r0 * nOut * F64, r1 - r0, nIn, nOut, act, slope, base + t * scratch],
+    ];
+  }));
+  return true;
+}
+
+/**
+ * dense32Backward split (keep as filled by dense32Forward or
+ * parallelDense32Forward): dpre32 = f32(dy act'(y)) and db += colsum once on
+ * this thread, then in one fork / join dx += dpre32 W32^T over rows of dx and
+ * dW += x32^T dpre32 over rows of dW (f32 products into arena buffers, added
+ * to the f64 gradients per range). Zero pointers skip a gradient.
+ */
+export function parallelDense32Backward(
+  rt: Runtime, keep: number, y: number, dy: number, dx: number, dW: number, db: number,
+  B: number, nIn: number, nOut: number, act: number, slope: number,
+): boolean {
+  if (dx === 0 && dW === 0) return false; // db only: one pass, nothing to split
+  const pool = poolFor(rt, B * nIn * nOut, Math.min(B, nIn));
+  if (!pool) return false;
+  const k = rt.k;
+  const dpre = rt.arena.alloc(aligned(B * nOut * F32));
+  k.preActivationGrad32(y, dy, dpre, db, B, nOut, act, slope);
+  const W32 = keep + k.dense32KeepWeightOffset(B, nIn) * F32;
+  const chunks: KernelCall[][] = [];
+  if (dx !== 0) {
+    const t = rt.arena.alloc(aligned(B * nIn * F32));
+    const ntSize = aligned(k.gemm32NTScratchSize(nOut, nIn) * F32); // 0 today (B^T goes to the panel); one per chunk otherwise
+    const nt = ntSize === 0 ? 0 : rt.arena.alloc(ntSize * pool.size * CHUNKS_PER_THREAD);
+    chunks.push(...perPart(pool, B, (r0, r1, c): KernelCall[] => [
+      ["gemm32NT", dpre + r0 * nOut * F32, W32, t + r0 * nIn * F32, r1 - r0, nOut, nIn, 0, nt === 0 ? 0 : nt + c * ntSize],
+      ["addF32ToF64", t + r0 * nIn * F32, dx + r0 * nIn * F64, (r1 - r0) * nIn],
+    ]));
+  }
+  if (dW !== 0) {
+    const t = rt.arena.alloc(aligned(nIn * nOut * F32));
+    chunks.push(...perPart(pool, nIn, (r0, r1): KernelCall[] => [
+      ["gemm32TNStrided", keep + r0 * F32, nIn, dpre, t + r0 * nOut * F32, r1 - r0, B, nOut, 0],
+      ["addF32ToF64", t + r0 * nOut * F32, dW + r0 * nOut * F64, (r1 - r0) * nOut],
+    ]));
+  }
+  pool.run(chunks);
+  return true;
 }
 
 function gemmNTCalls(rt: Runtime, pool: ThreadPool, a: number, b: number, c: number, M: number, K: number, N: number, beta: number): KernelCall[][] {

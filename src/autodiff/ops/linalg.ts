@@ -1,6 +1,14 @@
 import { assertShape, DomainError, UnknownNameError } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
-import { parallelDenseBackward, parallelDenseForward, parallelGemmNN, parallelGemmNT, parallelGemmTN } from "../../core/parallel.js";
+import {
+  parallelDense32Backward,
+  parallelDense32Forward,
+  parallelDenseBackward,
+  parallelDenseForward,
+  parallelGemmNN,
+  parallelGemmNT,
+  parallelGemmTN,
+} from "../../core/parallel.js";
 import { gradOf, needsGrad, record } from "../tape.js";
 
 /** Activations fused into `dense` (derivatives are taken from the layer's output). */
@@ -154,8 +162,10 @@ function dense32(x: Tensor, W: Tensor, b: Tensor | null, act: number, slope: num
   const beforeKeep = rt.arena.mark();
   const keep = rt.arena.alloc(k.dense32KeepSize(B, nIn, nOut) * 4);
   const afterKeep = rt.arena.mark();
-  const scratch = rt.arena.alloc(k.dense32ForwardScratchSize(B, nIn, nOut) * 4);
-  k.dense32Forward(x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope, keep, scratch);
+  if (!parallelDense32Forward(rt, x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope, keep)) {
+    const scratch = rt.arena.alloc(k.dense32ForwardScratchSize(B, nIn, nOut) * 4);
+    k.dense32Forward(x.ptr, W.ptr, b ? b.ptr : 0, y.ptr, B, nIn, nOut, act, slope, keep, scratch);
+  }
   const backwardNeeded = needsGrad(x, W, b);
   rt.arena.restore(backwardNeeded ? afterKeep : beforeKeep);
   if (!backwardNeeded) return y;
@@ -163,6 +173,7 @@ function dense32(x: Tensor, W: Tensor, b: Tensor | null, act: number, slope: num
     const dx = x.requiresGrad ? gradOf(x).ptr : 0;
     const dW = W.requiresGrad ? gradOf(W).ptr : 0;
     const db = b && b.requiresGrad ? gradOf(b).ptr : 0;
+    if (parallelDense32Backward(rt, keep, y.ptr, gy.ptr, dx, dW, db, B, nIn, nOut, act, slope)) return;
     const scratch = rt.arena.alloc(k.dense32BackwardScratchSize(B, nIn, nOut) * 4);
     k.dense32Backward(keep, y.ptr, gy.ptr, dx, dW, db, B, nIn, nOut, act, slope, scratch);
   });
