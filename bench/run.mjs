@@ -5,8 +5,9 @@
 // bench/results/<timestamp>.json. Each (scenario, JS implementation) runs in a
 // fresh Node process so JIT state and Wasm memory peaks do not leak between
 // them. "amortvi-f32" is amortvi with MLPs of precision "f32" (VAE and
-// scaling scenarios; its own table rows). Options: --no-torch, --no-tfjs-cpu,
-// --no-f32 (skip amortvi-f32), --best (table shows the best
+// scaling scenarios; its own table rows); "amortvi-2t" and "amortvi-f32-2t"
+// run f64 / f32 on initThreads(2) (scenarios marked threads). Options:
+// --no-torch, --no-tfjs-cpu, --no-f32 (skip amortvi-f32 and amortvi-f32-2t), --best (table shows the best
 // round instead of the median; both are in the JSON); --report FILE re-prints
 // a saved run (median and best-round tables); --repeat N runs every
 // implementation N times in alternation and keeps each one's best run.
@@ -17,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
 import { SCENARIOS, findScenario, selectScenarios } from "./lib/scenarios.mjs";
 import { aviAmortvi, memoryAmortvi, qpFitAmortvi, scalingPointAmortvi } from "./lib/workloads.mjs";
-import { F32_IMPL, JS_IMPLS, THREADS, THREADS_IMPL, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
+import { F32_IMPL, JS_IMPLS, THREADS, THREADS_F32_IMPL, THREADS_IMPL, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
 import { TORCH_COLUMNS, findTorchPython, runTorch } from "./lib/torch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -31,11 +32,11 @@ async function child(name, impl) {
       const av = await import("../dist/index.js");
       const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
       result = run(av, s, impl === F32_IMPL ? "f32" : "f64");
-    } else if (impl === THREADS_IMPL) {
+    } else if (impl === THREADS_IMPL || impl === THREADS_F32_IMPL) {
       // the opt-in threaded runtime (ADR 0006) as the default runtime of this process
       const av = await import("../dist/index.js");
       await av.initThreads(THREADS);
-      result = { gemm: gemmAmortvi, vae: vaeAmortvi }[s.kind](av, s, "f64", THREADS);
+      result = { gemm: gemmAmortvi, vae: vaeAmortvi }[s.kind](av, s, impl === THREADS_F32_IMPL ? "f32" : "f64", THREADS);
     } else {
       const { loadTfjs, gemmTfjs, vaeTfjs } = await import("./lib/tfjs.mjs");
       const tf = await loadTfjs(impl.replace("tfjs-", ""));
@@ -59,13 +60,13 @@ function runChild(name, impl) {
 const TFJS_KINDS = ["gemm", "vae"];
 const TORCH_KINDS = ["gemm", "vae", "qp", "avi"];
 /** Scenario kinds each JS implementation other than amortvi runs (amortvi runs all). */
-const IMPL_KINDS = { [F32_IMPL]: ["vae", "scaling"], "tfjs-wasm": TFJS_KINDS, "tfjs-cpu": TFJS_KINDS };
+const IMPL_KINDS = { [F32_IMPL]: ["vae", "scaling"], [THREADS_F32_IMPL]: ["vae"], "tfjs-wasm": TFJS_KINDS, "tfjs-cpu": TFJS_KINDS };
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);
 const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--no-f32", "--best", "--repeat"];
 
 /** Runs every implementation on each scenario; progress goes to stderr. */
 function measureAll(scenarios, flags, repeat) {
-  const impls = JS_IMPLS.filter((i) => !(flags.has("--no-tfjs-cpu") && i === "tfjs-cpu") && !(flags.has("--no-f32") && i === F32_IMPL));
+  const impls = JS_IMPLS.filter((i) => !(flags.has("--no-tfjs-cpu") && i === "tfjs-cpu") && !(flags.has("--no-f32") && (i === F32_IMPL || i === THREADS_F32_IMPL)));
   const torchPy = flags.has("--no-torch") ? null : findTorchPython();
   const measured = [];
   for (const s of scenarios) {
@@ -77,7 +78,7 @@ function measureAll(scenarios, flags, repeat) {
     for (let r = 0; r < repeat; r++) {
       for (const impl of impls) {
         if (IMPL_KINDS[impl] && !IMPL_KINDS[impl].includes(s.kind)) continue; // e.g. no tfjs peer for the whole-run workloads
-        if (impl === THREADS_IMPL && !s.threads) continue; // threads only where a split can pay (the large products)
+        if ((impl === THREADS_IMPL || impl === THREADS_F32_IMPL) && !s.threads) continue; // threads only where a split can pay (the large products)
         keepBest(results, impl, runChild(s.name, impl));
         console.error(`${s.name} ${impl}: ${short(results[impl])} ${s.unit}`);
       }

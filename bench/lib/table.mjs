@@ -8,7 +8,9 @@ export const F32_IMPL = "amortvi-f32";
 /** amortvi with initThreads(THREADS) (ADR 0006); shown as an extra row "<workload> [amortvi 2 threads]" with its own ratios. */
 export const THREADS = 2;
 export const THREADS_IMPL = `amortvi-${THREADS}t`;
-export const JS_IMPLS = ["amortvi", F32_IMPL, THREADS_IMPL, "tfjs-wasm", "tfjs-cpu"];
+/** amortvi-f32 on initThreads(THREADS): the f32 dense layers split too; row "<workload>, f32 compute [amortvi 2 threads]". */
+export const THREADS_F32_IMPL = `amortvi-f32-${THREADS}t`;
+export const JS_IMPLS = ["amortvi", F32_IMPL, THREADS_IMPL, THREADS_F32_IMPL, "tfjs-wasm", "tfjs-cpu"];
 export const PEER_COLUMNS = ["tfjs-wasm", "tfjs-cpu", "torch-1t", "torch-1t-f64", "torch-Nt"];
 const RATIO_PEERS = ["tfjs-wasm", "tfjs-cpu", "torch-1t", "torch-1t-f64"];
 
@@ -38,6 +40,7 @@ export function tableRows(scenarios, stat = "median") {
     rows.push(row(s.label ?? s.name, r.amortvi));
     if (r[F32_IMPL]) rows.push(row(`${s.label ?? s.name}, f32 compute`, r[F32_IMPL]));
     if (r[THREADS_IMPL]) rows.push(row(`${s.label ?? s.name} [amortvi ${THREADS} threads]`, r[THREADS_IMPL]));
+    if (r[THREADS_F32_IMPL]) rows.push(row(`${s.label ?? s.name}, f32 compute [amortvi ${THREADS} threads]`, r[THREADS_F32_IMPL]));
   }
   return rows;
 }
