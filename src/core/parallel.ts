@@ -143,10 +143,9 @@ export function parallelDense32Backward(
   const chunks: KernelCall[][] = [];
   if (dx !== 0) {
     const t = rt.arena.alloc(aligned(B * nIn * F32));
-    const ntSize = aligned(k.gemm32NTScratchSize(nOut, nIn) * F32); // 0 today (B^T goes to the panel); one per chunk otherwise
-    const nt = ntSize === 0 ? 0 : rt.arena.alloc(ntSize * pool.size * CHUNKS_PER_THREAD);
-    chunks.push(...perPart(pool, B, (r0, r1, c): KernelCall[] => [
-      ["gemm32NT", dpre + r0 * nOut * F32, W32, t + r0 * nIn * F32, r1 - r0, nOut, nIn, 0, nt === 0 ? 0 : nt + c * ntSize],
+    // no scratch: gemm32NT packs B^T into the calling thread's own panel (gemm32NTScratchSize is 0)
+    chunks.push(...perPart(pool, B, (r0, r1): KernelCall[] => [
+      ["gemm32NT", dpre + r0 * nOut * F32, W32, t + r0 * nIn * F32, r1 - r0, nOut, nIn, 0, 0],
       ["addF32ToF64", t + r0 * nIn * F32, dx + r0 * nIn * F64, (r1 - r0) * nIn],
     ]));
   }
