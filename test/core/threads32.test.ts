@@ -63,11 +63,11 @@ describe("f32 dense on the threaded runtime (2 threads)", () => {
     { B: 128, nIn: 784, nOut: 256, act: "tanh", bias: true, dx: false }, // the MNIST encoder layer (x is data)
     { B: 128, nIn: 256, nOut: 784, act: "identity", bias: true }, // the MNIST decoder output
     { B: 128, nIn: 256, nOut: 32, act: "identity", bias: true }, // encoder head
-    { B: 128, nIn: 16, nOut: 256, act: "tanh", bias: true }, // decoder input: 4-row dW ranges
-    { B: 100, nIn: 784, nOut: 256, act: "relu", bias: true }, // 28-row ranges: below gemm32's packing threshold (M >= 32)
+    { B: 128, nIn: 16, nOut: 256, act: "tanh", bias: true }, // decoder input: 8-row dW ranges
+    { B: 60, nIn: 784, nOut: 256, act: "relu", bias: true }, // rows 32..60: below gemm32's packing threshold (M >= 32), all 60 above
     { B: 130, nIn: 300, nOut: 270, act: "sigmoid", bias: false }, // odd sizes, B not a multiple of 4, no bias, 2 k blocks
     { B: 130, nIn: 37, nOut: 50, act: "relu", bias: true },
-    { B: 9, nIn: 6, nOut: 3, act: "softplus", bias: true }, // narrow: dot tiles, narrow TN tiles
+    { B: 9, nIn: 6, nOut: 3, act: "softplus", bias: true }, // narrow: dot tiles, narrow TN tiles, 4-row and 2-row dW ranges
     { B: 33, nIn: 21, nOut: 41, act: "leakyRelu", bias: true },
     { B: 64, nIn: 5, nOut: 2, act: "leakyRelu", bias: false },
     { B: 21, nIn: 18, nOut: 4, act: "sigmoid", bias: true }, // NN narrow (N <= 4, K >= 16): B^T in each thread's panel
