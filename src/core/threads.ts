@@ -301,7 +301,7 @@ function threadOptions({ threads, maxMemoryBytes = DEFAULT_MAX_MEMORY, minWork =
 
 /**
  * A Runtime on a shared WebAssembly.Memory with `threads - 1` worker threads
- * (Node only). Dense layers and matmuls above `minWork` multiply-adds are
+ * (Node only). Dense layers (f64 and f32) and matmuls above `minWork` multiply-adds are
  * split across the threads with results identical to one thread's. Call
  * `rt.threads?.terminate()` when done (idle workers do not keep Node alive).
  */
