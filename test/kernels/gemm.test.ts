@@ -72,6 +72,12 @@ describe.each(VARIANTS)("%s (scratch %s)", (name, tA, tB, withScratch) => {
     [6, 300, 10],
     [5, 7, 261],
     [3, 270, 259],
+    // narrow NN (N <= 4, K >= 32) runs as dot tiles on B^T in the panel, up to K*N = 8192
+    [7, 33, 2],
+    [9, 100, 3],
+    [5, 40, 4],
+    [4, 2048, 4],
+    [3, 2049, 4],
   ])("matches a triple loop on shapes over one k or n block: M=%i K=%i N=%i", (M, K, N) => {
     const a = randoms(M * K), b = randoms(K * N), c = randoms(M * N);
     const pa = put(a), pb = put(b), pc = put(c);
