@@ -4,7 +4,8 @@
 // gradient. Parameters broadcast by flat index modulo their size (a mean [D]
 // against x [B, D], a scalar [1] against anything), walked with wrapping
 // counters instead of `%`. The common layouts (each parameter a scalar, one
-// row or the full array) take the f64x2 paths of normal-rows.ts; other
+// row or the full array; for the KL, each a scalar or the full array) take the
+// f64x2 paths of normal-rows.ts and normal-kl.ts; other
 // broadcasts the scalar loops below.
 
 const HALF_LOG_2PI: f64 = 0.9189385332046727;
@@ -13,6 +14,7 @@ import { at, put, addAt } from "./access";
 import {
   normalLogProbBackwardRows, normalLogProbRows, normalRsampleBackwardRows, normalRsampleRows, rowLayout, rsampleCols,
 } from "./normal-rows";
+import { klFlatLayout, normalKLBackwardFlat, normalKLFlat } from "./normal-kl";
 
 @inline function wrap(i: i32, n: i32): i32 {
   return i + 1 == n ? 0 : i + 1;
@@ -134,6 +136,10 @@ export function normalKLForward(
   mq: usize, lsq: usize, mp: usize, lsp: usize, out: usize, rows: i32, cols: i32,
   n0: i32, n1: i32, n2: i32, n3: i32,
 ): void {
+  if (klFlatLayout(n0, n1, n2, n3, rows * cols)) {
+    normalKLFlat(mq, lsq, mp, lsp, out, rows, cols, n0, n1, n2, n3);
+    return;
+  }
   let i0 = 0, i1 = 0, i2 = 0, i3 = 0;
   for (let b = 0; b < rows; b++) {
     let acc = 0.0;
@@ -153,6 +159,10 @@ export function normalKLBackward(
   dmq: usize, dlsq: usize, dmp: usize, dlsp: usize, rows: i32, cols: i32,
   n0: i32, n1: i32, n2: i32, n3: i32,
 ): void {
+  if (klFlatLayout(n0, n1, n2, n3, rows * cols)) {
+    normalKLBackwardFlat(mq, lsq, mp, lsp, gOut, dmq, dlsq, dmp, dlsp, rows, cols, n0, n1, n2, n3);
+    return;
+  }
   let i0 = 0, i1 = 0, i2 = 0, i3 = 0;
   for (let b = 0; b < rows; b++) {
     const g = at(gOut, b);

@@ -40,56 +40,93 @@ function philoxRounds(c0: u32, c1: u32, c2: u32, c3: u32, key0: u32, key1: u32):
   o0 = c0; o1 = c1; o2 = c2; o3 = c3;
 }
 
-// Four blocks at once: lane j of C0..C3 holds word 0..3 of block j. The
-// 32x32 -> 64 products come from i64x2.extmul_{low,high}_i32x4_u; their high
-// words are gathered with one shuffle, the low words are the plain i32x4.mul.
-// Same arithmetic, same bits as philoxRounds.
+// Eight blocks at once in two groups of four: lane j of a group's C0..C3
+// holds word 0..3 of its block j. The 32x32 -> 64 products come from
+// i64x2.extmul_{low,high}_i32x4_u; one shuffle gathers their high words and
+// one their low words. Same arithmetic, same bits as philoxRounds.
 let v0: v128 = i32x4.splat(0);
 let v1: v128 = i32x4.splat(0);
 let v2: v128 = i32x4.splat(0);
 let v3: v128 = i32x4.splat(0);
+let u0: v128 = i32x4.splat(0);
+let u1: v128 = i32x4.splat(0);
+let u2: v128 = i32x4.splat(0);
+let u3: v128 = i32x4.splat(0);
 
-/** high 32 bits of the four u32 products a * m. */
+/** Counter words (low, high) of blocks ctr .. ctr + 3 on four lanes. */
 // @ts-ignore: decorator
 @inline
-function mulHi4(a: v128, m: v128): v128 {
-  return v128.shuffle<u32>(i64x2.extmul_low_i32x4_u(a, m), i64x2.extmul_high_i32x4_u(a, m), 1, 3, 5, 7);
+function counterLo4(ctr: u64): v128 {
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>ctr), 1, <i32>(ctr + 1)), 2, <i32>(ctr + 2)), 3, <i32>(ctr + 3));
 }
 
-/** Ten Philox rounds on blocks ctr .. ctr + 3 (counter words c0 = low, c1 = high 32 bits); result in v0..v3. */
 // @ts-ignore: decorator
 @inline
-function philoxBlocks4(ctr: u64, key0: u32, key1: u32): void {
-  let c0 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>ctr), 1, <i32>(ctr + 1)), 2, <i32>(ctr + 2)), 3, <i32>(ctr + 3));
-  let c1 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>(ctr >> 32)), 1, <i32>((ctr + 1) >> 32)), 2, <i32>((ctr + 2) >> 32)), 3, <i32>((ctr + 3) >> 32));
-  let c2 = i32x4.splat(0);
-  let c3 = i32x4.splat(0);
+function counterHi4(ctr: u64): v128 {
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>(ctr >> 32)), 1, <i32>((ctr + 1) >> 32)), 2, <i32>((ctr + 2) >> 32)), 3, <i32>((ctr + 3) >> 32));
+}
+
+/**
+ * Ten Philox rounds on blocks ctr .. ctr + 7: two independent groups of four
+ * interleaved, because one group is bound by the latency of the multiply
+ * chain. Blocks ctr..ctr+3 end in v0..v3, ctr+4..ctr+7 in u0..u3.
+ */
+// @ts-ignore: decorator
+@inline
+function philoxBlocks8(ctr: u64, key0: u32, key1: u32): void {
+  let c0 = counterLo4(ctr), c1 = counterHi4(ctr), c2 = i32x4.splat(0), c3 = i32x4.splat(0);
+  let d0 = counterLo4(ctr + 4), d1 = counterHi4(ctr + 4), d2 = i32x4.splat(0), d3 = i32x4.splat(0);
   const m0 = i32x4.splat(<i32>M0);
   const m1 = i32x4.splat(<i32>M1);
   let k0 = key0;
   let k1 = key1;
   for (let r = 0; r < 10; r++) {
-    const n0 = v128.xor(v128.xor(mulHi4(c2, m1), c1), i32x4.splat(k0));
-    const n1 = i32x4.mul(c2, m1);
-    const n2 = v128.xor(v128.xor(mulHi4(c0, m0), c3), i32x4.splat(k1));
-    const n3 = i32x4.mul(c0, m0);
-    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
+    const kk0 = i32x4.splat(k0), kk1 = i32x4.splat(k1);
+    const pc2l = i64x2.extmul_low_i32x4_u(c2, m1), pc2h = i64x2.extmul_high_i32x4_u(c2, m1);
+    const pc0l = i64x2.extmul_low_i32x4_u(c0, m0), pc0h = i64x2.extmul_high_i32x4_u(c0, m0);
+    const pd2l = i64x2.extmul_low_i32x4_u(d2, m1), pd2h = i64x2.extmul_high_i32x4_u(d2, m1);
+    const pd0l = i64x2.extmul_low_i32x4_u(d0, m0), pd0h = i64x2.extmul_high_i32x4_u(d0, m0);
+    const n0 = v128.xor(v128.xor(v128.shuffle<u32>(pc2l, pc2h, 1, 3, 5, 7), c1), kk0);
+    const n2 = v128.xor(v128.xor(v128.shuffle<u32>(pc0l, pc0h, 1, 3, 5, 7), c3), kk1);
+    const e0 = v128.xor(v128.xor(v128.shuffle<u32>(pd2l, pd2h, 1, 3, 5, 7), d1), kk0);
+    const e2 = v128.xor(v128.xor(v128.shuffle<u32>(pd0l, pd0h, 1, 3, 5, 7), d3), kk1);
+    c1 = v128.shuffle<u32>(pc2l, pc2h, 0, 2, 4, 6);
+    c3 = v128.shuffle<u32>(pc0l, pc0h, 0, 2, 4, 6);
+    d1 = v128.shuffle<u32>(pd2l, pd2h, 0, 2, 4, 6);
+    d3 = v128.shuffle<u32>(pd0l, pd0h, 0, 2, 4, 6);
+    c0 = n0; c2 = n2; d0 = e0; d2 = e2;
     k0 += W0;
     k1 += W1;
   }
   v0 = c0; v1 = c1; v2 = c2; v3 = c3;
+  u0 = d0; u1 = d1; u2 = d2; u3 = d3;
+}
+
+/** The eight uniforms of four blocks (words w0..w3 on lanes) in block order: (w0, w1), (w2, w3) per block. */
+// @ts-ignore: decorator
+@inline
+function storeUnits4(p: usize, w0: v128, w1: v128, w2: v128, w3: v128): void {
+  const a01 = toUnitV(w0, w1, 0); // blocks 0, 1: first values
+  const b01 = toUnitV(w2, w3, 0); // blocks 0, 1: second values
+  const a23 = toUnitV(w0, w1, 2);
+  const b23 = toUnitV(w2, w3, 2);
+  v128.store(p, v128.shuffle<f64>(a01, b01, 0, 2));
+  v128.store(p, v128.shuffle<f64>(a01, b01, 1, 3), 16);
+  v128.store(p, v128.shuffle<f64>(a23, b23, 0, 2), 32);
+  v128.store(p, v128.shuffle<f64>(a23, b23, 1, 3), 48);
 }
 
 /** toUnit on two lanes: lanes (lane, lane + 1) of hi / lo words; lane = 0 or 2. */
 // @ts-ignore: decorator
 @inline
 function toUnitV(hi: v128, lo: v128, lane: i32): v128 {
+  // after the shifts both are < 2^27: the signed conversion (one cvtdq2pd) is exact
   const h = i32x4.shr_u(hi, 5);
   const l = i32x4.shr_u(lo, 6);
   const hs = lane == 0 ? h : v128.shuffle<u32>(h, h, 2, 3, 0, 1);
   const ls = lane == 0 ? l : v128.shuffle<u32>(l, l, 2, 3, 0, 1);
   return f64x2.mul(
-    f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(hs), f64x2.splat(67108864.0)), f64x2.convert_low_i32x4_u(ls)),
+    f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(hs), f64x2.splat(67108864.0)), f64x2.convert_low_i32x4_s(ls)),
     f64x2.splat(INV_2_53),
   );
 }
@@ -105,17 +142,11 @@ export function philoxUniform(out: usize, n: i32, key0: u32, key1: u32, ctr: f64
   let c = <u64>ctr;
   let i = 0;
   // four blocks, eight values: block j gives (w0, w1) and (w2, w3)
-  for (; i + 8 <= n; i += 8, c += 4) {
-    philoxBlocks4(c, key0, key1);
+  for (; i + 16 <= n; i += 16, c += 8) {
+    philoxBlocks8(c, key0, key1);
     const p = out + (<usize>i << 3);
-    const a01 = toUnitV(v0, v1, 0); // block 0, 1 first values
-    const b01 = toUnitV(v2, v3, 0); // block 0, 1 second values
-    const a23 = toUnitV(v0, v1, 2);
-    const b23 = toUnitV(v2, v3, 2);
-    v128.store(p, v128.shuffle<f64>(a01, b01, 0, 2));
-    v128.store(p, v128.shuffle<f64>(a01, b01, 1, 3), 16);
-    v128.store(p, v128.shuffle<f64>(a23, b23, 0, 2), 32);
-    v128.store(p, v128.shuffle<f64>(a23, b23, 1, 3), 48);
+    storeUnits4(p, v0, v1, v2, v3);
+    storeUnits4(p + 64, u0, u1, u2, u3);
   }
   for (; i < n; i += 2) {
     philoxBlock(c++, key0, key1);
@@ -165,11 +196,13 @@ export function philoxNormal(out: usize, n: i32, key0: u32, key1: u32, ctr: f64)
   let c = <u64>ctr;
   let i = 0;
   const one = f64x2.splat(1.0);
-  for (; i + 8 <= n; i += 8, c += 4) {
-    philoxBlocks4(c, key0, key1);
+  for (; i + 16 <= n; i += 16, c += 8) {
+    philoxBlocks8(c, key0, key1);
     const p = out + (<usize>i << 3);
     boxMuller2V(p, f64x2.sub(one, toUnitV(v0, v1, 0)), toUnitV(v2, v3, 0), 4);
     boxMuller2V(p + 32, f64x2.sub(one, toUnitV(v0, v1, 2)), toUnitV(v2, v3, 2), 4);
+    boxMuller2V(p + 64, f64x2.sub(one, toUnitV(u0, u1, 0)), toUnitV(u2, u3, 0), 4);
+    boxMuller2V(p + 96, f64x2.sub(one, toUnitV(u0, u1, 2)), toUnitV(u2, u3, 2), 4);
   }
   for (; i < n; i += 4) {
     philoxBlock(c++, key0, key1);

@@ -5,9 +5,10 @@
 // bench/results/<timestamp>.json. Each (scenario, JS implementation) runs in a
 // fresh Node process so JIT state and Wasm memory peaks do not leak between
 // them. "amortvi-f32" is amortvi with MLPs of precision "f32" (VAE and
-// scaling scenarios; its own table rows); "amortvi-2t" and "amortvi-f32-2t"
-// run f64 / f32 on initThreads(2) (scenarios marked threads). Options:
-// --no-torch, --no-tfjs-cpu, --no-f32 (skip amortvi-f32 and amortvi-f32-2t), --best (table shows the best
+// scaling scenarios) and the f32 gemm kernel (gemm scenarios); its own table
+// rows; "amortvi-2t" (f64) and "amortvi-f32-2t" (f32 nets) run on
+// initThreads(2) (scenarios marked threads). Options: --no-torch,
+// --no-tfjs-cpu, --no-f32 (skip amortvi-f32 and amortvi-f32-2t), --best (table shows the best
 // round instead of the median; both are in the JSON); --report FILE re-prints
 // a saved run (median and best-round tables); --repeat N runs every
 // implementation N times in alternation and keeps each one's best run.
@@ -60,7 +61,7 @@ function runChild(name, impl) {
 const TFJS_KINDS = ["gemm", "vae"];
 const TORCH_KINDS = ["gemm", "vae", "qp", "avi"];
 /** Scenario kinds each JS implementation other than amortvi runs (amortvi runs all). */
-const IMPL_KINDS = { [F32_IMPL]: ["vae", "scaling"], [THREADS_F32_IMPL]: ["vae"], "tfjs-wasm": TFJS_KINDS, "tfjs-cpu": TFJS_KINDS };
+const IMPL_KINDS = { [F32_IMPL]: ["gemm", "vae", "scaling"], [THREADS_F32_IMPL]: ["vae"], "tfjs-wasm": TFJS_KINDS, "tfjs-cpu": TFJS_KINDS };
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);
 const FLAGS = ["--no-torch", "--no-tfjs-cpu", "--no-f32", "--best", "--repeat"];
 
@@ -132,7 +133,7 @@ function report(all, stat) {
   const blas = measured.map((s) => s.torchMeta?.oneThread?.blas).find(Boolean);
   if (blas) console.log(`\ntorch BLAS: ${blas}${blas.includes("openblas") ? "" : "  (reference BLAS: install libopenblas0-pthread for a fair torch figure)"}`);
   console.log("\namortvi computes in f64; tfjs in f32 (its only float type); torch in f32 unless the column says f64.");
-  if (measured.some((s) => s.results[F32_IMPL])) console.log('Rows "f32 compute": amortvi with MLP precision "f32" (f32 products and activations, f64 parameters, gradients and tensors).');
+  if (measured.some((s) => s.results[F32_IMPL])) console.log('Rows "f32 compute": amortvi with MLP precision "f32" (f32 products and activations, f64 parameters, gradients and tensors); for gemm, the f32 kernel gemm32NN.');
   const repeat = Math.max(...measured.map((s) => s.repeat ?? 1));
   const runs = repeat > 1 ? `, best of ${repeat} alternated runs of each implementation` : "";
   console.log(`torch-Nt uses all cores; every other column is one thread. Rates are ${stat === "max" ? "best" : "median"} of timed rounds after warm-up${runs}.`);

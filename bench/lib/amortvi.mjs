@@ -16,7 +16,8 @@ function missing(av, names) {
  * GFLOP/s of the raw kernel rt.k.gemmNN(a, b, c, M, K, N, beta = 0) (C = A B) on persistent buffers, checked against plain JS first;
  * with threads, the row split parallelGemmNN over the threaded default runtime.
  */
-export function gemmAmortvi(av, s, _precision = "f64", threads = 1) {
+export function gemmAmortvi(av, s, precision = "f64", threads = 1) {
+  if (precision === "f32") return gemm32Amortvi(av, s);
   const gone = missing(av, threads > 1 ? ["runtime", "Rng", "parallelGemmNN"] : ["runtime", "Rng"]);
   if (gone) return gone;
   const rt = av.runtime();
@@ -35,6 +36,28 @@ export function gemmAmortvi(av, s, _precision = "f64", threads = 1) {
   const err = maxGemmError(rt.f64, a / 8, b / 8, c / 8, m, k, n);
   if (!(err < 1e-9)) return { status: "error", reason: `gemmNN(a, b, c, M, K, N, 0) differs from plain JS by ${err}` };
   const stats = measure(() => gemm(a, b, c, m, k, n, 0));
+  return { ...scaleRates(stats, flopOf(s) / 1e9), memoryBytes: rt.memoryBytes };
+}
+
+/** GFLOP/s of rt.k.gemm32NN (f32 C = A B) on persistent f32 buffers, checked against plain f64 JS first. */
+function gemm32Amortvi(av, s) {
+  const rt = av.runtime();
+  if (typeof rt.k.gemm32NN !== "function") return { status: "n/a", reason: "rt.k.gemm32NN not exported yet" };
+  const { m, k, n } = s;
+  const a = rt.alloc(m * k * 4);
+  const b = rt.alloc(k * n * 4);
+  const c = rt.alloc(m * n * 4);
+  const tmp = rt.alloc(Math.max(m * k, k * n) * 8);
+  const rng = new av.Rng(1);
+  for (const [p, size] of [[a, m * k], [b, k * n]]) {
+    rng.fillNormal(tmp, size);
+    rt.k.f64ToF32(tmp, p, size);
+  }
+  rt.k.gemm32NN(a, b, c, m, k, n, 0);
+  const f = new Float32Array(rt.f64.buffer);
+  const err = maxGemmError(f, a / 4, b / 4, c / 4, m, k, n);
+  if (!(err < 1e-4)) return { status: "error", reason: `gemm32NN(a, b, c, M, K, N, 0) differs from plain JS by ${err}` };
+  const stats = measure(() => rt.k.gemm32NN(a, b, c, m, k, n, 0));
   return { ...scaleRates(stats, flopOf(s) / 1e9), memoryBytes: rt.memoryBytes };
 }
 

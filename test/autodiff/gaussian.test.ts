@@ -104,6 +104,26 @@ describe("normalKL", () => {
     const s = { shape: [r, c] };
     expect(gradCheck((a, b, d, e) => normalKL(a, b, d, e), [s, s, s, s])).toBeLessThan(1e-6);
     expect(gradCheck((a, b, d, e) => normalKL(a, b, d, e), [s, { shape: [c] }, { shape: [1] }, { shape: [1, c] }])).toBeLessThan(1e-6);
+    // the f64x2 layout (each parameter a scalar or the full array): q against a scalar p, and the reverse
+    expect(gradCheck((a, b, d, e) => normalKL(a, b, d, e), [s, s, { shape: [1] }, { shape: [1] }])).toBeLessThan(1e-6);
+    expect(gradCheck((a, b, d, e) => normalKL(a, b, d, e), [{ shape: [1] }, { shape: [1] }, s, s])).toBeLessThan(1e-6);
+  });
+  it.each([[1, 1], [3, 5], [4, 2], [7, 9]])("every layout (scalar / row / full parameters) gives the closed form per element on [%i, %i]", (r, c) => {
+    const rng = (k: number) => Array.from({ length: k }, (_, i) => Math.sin(1.7 * i + r + c) * 1.5);
+    const full = (k: number) => Tensor.from(rng(r * c).map((v) => v * k), [r, c]);
+    const layouts: [string, () => Tensor][] = [["scalar", () => Tensor.from([0.3])], ["row", () => Tensor.from(rng(c).map((v) => -v / 2), [c])], ["full", () => full(0.7)]];
+    for (const [, mpOf] of layouts) {
+      for (const [, lpOf] of layouts) {
+        const mq = full(1), lq = full(-0.5), mp = mpOf(), lp = lpOf();
+        const got = normalKL(mq, lq, mp, lp).toArray();
+        const at = (t: Tensor, i: number) => t.toArray()[i % t.size];
+        for (let b = 0; b < r; b++) {
+          let want = 0;
+          for (let j = 0; j < c; j++) want += klRef(at(mq, b * c + j), at(lq, b * c + j), at(mp, b * c + j), at(lp, b * c + j));
+          expect(Math.abs(got[b] - want)).toBeLessThan(1e-12 * (1 + Math.abs(want)));
+        }
+      }
+    }
   });
   it("rejects a non-broadcastable argument by name", () => {
     expect(() => normalKL(Tensor.zeros([2, 3]), Tensor.zeros([2, 3]), Tensor.zeros([2]), Tensor.zeros([1]))).toThrow(/meanP/);

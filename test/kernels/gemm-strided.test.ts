@@ -1,26 +1,14 @@
 import { describe, it, expect } from "vitest";
 import { runtime } from "../../src/core/runtime.js";
+import { getF64, lcg, maxDiff, putF64 } from "../helpers/kernel-memory.js";
 
 // gemmTNStrided (a column block of A^T B, used by the thread splits of
 // src/core/parallel.ts) and the exported preActivationGrad, against plain loops.
 
 const rt = runtime();
-let seed = 777;
-function randoms(n: number): Float64Array {
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    v[i] = (seed / 2 ** 32) * 2 - 1;
-  }
-  return v;
-}
-function put(values: Float64Array): number {
-  const ptr = rt.alloc(Math.max(values.length, 1) * 8);
-  rt.f64.set(values, ptr / 8);
-  return ptr;
-}
-const get = (ptr: number, n: number) => rt.f64.slice(ptr / 8, ptr / 8 + n);
-const maxDiff = (x: ArrayLike<number>, y: ArrayLike<number>) => Array.from(x).reduce((d, v, i) => Math.max(d, Math.abs(v - y[i])), 0);
+const randoms = lcg(777).f64;
+const put = putF64;
+const get = getF64;
 
 describe("gemmTNStrided", () => {
   // A [K, lda]; the block uses columns i0 .. i0+M of A: C [M,N] = beta C + A[:, i0:i0+M]^T B

@@ -1,27 +1,13 @@
 import { describe, it, expect } from "vitest";
 import { runtime } from "../../src/core/runtime.js";
+import { getF64, lcg, maxDiff, putF64 } from "../helpers/kernel-memory.js";
 
 // Raw gemm / dense kernels against plain triple loops.
 
 const rt = runtime();
-let seed = 12345;
-/** Deterministic uniform(-1, 1) values (a small LCG: the kernels, not the RNG, are under test). */
-function randoms(n: number): Float64Array {
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    v[i] = (seed / 2 ** 32) * 2 - 1;
-  }
-  return v;
-}
-
-/** Copies values into fresh memory; returns the pointer. */
-function put(values: Float64Array): number {
-  const ptr = rt.alloc(Math.max(values.length, 1) * 8);
-  rt.f64.set(values, ptr / 8);
-  return ptr;
-}
-const get = (ptr: number, n: number) => rt.f64.slice(ptr / 8, ptr / 8 + n);
+const randoms = lcg(12345).f64;
+const put = putF64;
+const get = getF64;
 
 /** op(A)(i, k) op(B)(k, j) summed over k, plus beta*C. */
 function reference(a: Float64Array, b: Float64Array, c: Float64Array, M: number, K: number, N: number, beta: number, tA: boolean, tB: boolean) {
@@ -33,12 +19,6 @@ function reference(a: Float64Array, b: Float64Array, c: Float64Array, M: number,
       out[i * N + j] = s;
     }
   return out;
-}
-
-function maxDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d;
 }
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 17];
@@ -72,6 +52,12 @@ describe.each(VARIANTS)("%s (scratch %s)", (name, tA, tB, withScratch) => {
     [6, 300, 10],
     [5, 7, 261],
     [3, 270, 259],
+    // narrow NN (N <= 4, K >= 32) runs as dot tiles on B^T in the panel, up to K*N = 8192
+    [7, 33, 2],
+    [9, 100, 3],
+    [5, 40, 4],
+    [4, 2048, 4],
+    [3, 2049, 4],
   ])("matches a triple loop on shapes over one k or n block: M=%i K=%i N=%i", (M, K, N) => {
     const a = randoms(M * K), b = randoms(K * N), c = randoms(M * N);
     const pa = put(a), pb = put(b), pc = put(c);

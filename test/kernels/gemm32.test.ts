@@ -1,20 +1,12 @@
 import { describe, it, expect } from "vitest";
 import { runtime } from "../../src/core/runtime.js";
+import { lcg } from "../helpers/kernel-memory.js";
 
 // Raw f32 gemm kernels against a plain-TS f64 triple loop over the same
 // (f32-rounded) inputs: per element |C - ref| <= 1e-6 * (sum_k |a||b| + |beta c|).
 
 const rt = runtime();
-let seed = 98765;
-/** Deterministic uniform(-1, 1) values rounded to f32 (a small LCG: the kernels, not the RNG, are under test). */
-function randoms(n: number): Float32Array {
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    v[i] = (seed / 2 ** 32) * 2 - 1;
-  }
-  return v;
-}
+const randoms = lcg(98765).f32;
 
 const f32 = () => new Float32Array(rt.f64.buffer);
 /** Copies values into fresh memory; returns the pointer. */
