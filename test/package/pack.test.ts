@@ -72,6 +72,29 @@ describe("the packed amortvi package", () => {
     values.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 14));
   });
 
+  it("the installed package runs f32 layers on worker threads with the same bits as one thread", () => {
+    // a 128x784x256 tanh layer in f32 is above the split threshold; sum of y and of dW as the fingerprint
+    const body = (threads: boolean) => `import { Rng, Tensor, dense, initThreads, runtime, sum, valueAndGrad } from "amortvi";
+${threads ? "await initThreads(2);" : ""}
+const rng = new Rng(5);
+const x = rng.normal([128, 784], "persistent");
+const W = Tensor.from(Array.from(rng.normal([784, 256]).toArray(), (v) => v / 28), [784, 256], "persistent");
+W.requiresGrad = true;
+let y = 0;
+valueAndGrad(() => { const out = dense(x, W, null, "tanh", 0.01, { precision: "f32" }); y = out.toArray().reduce((s, v) => s + v, 0); return sum(out); });
+const dW = Array.from(W.grad.toArray()).reduce((s, v) => s + v, 0);
+console.log(JSON.stringify({ y, dW, jobs: runtime().threads?.jobs ?? 0 }));
+await runtime().threads?.terminate();`;
+    writeFileSync(join(project, "one.mjs"), body(false));
+    writeFileSync(join(project, "two.mjs"), body(true));
+    const one = JSON.parse(ok(process.execPath, ["one.mjs"], project));
+    const two = JSON.parse(ok(process.execPath, ["two.mjs"], project));
+    expect(two.jobs).toBeGreaterThan(0);
+    expect(two.y).toBe(one.y);
+    expect(two.dW).toBe(one.dW);
+    expect(Number.isFinite(one.y) && one.y !== 0).toBe(true);
+  });
+
   it("ships types that TypeScript resolves under nodenext (ESM and CJS)", () => {
     writeFileSync(join(project, "check.mts"), `import { Tensor, tanh } from "amortvi";\nconst y: Tensor = tanh(Tensor.from([1, 2], [2]));\nexport const n: number = y.size;\n`);
     writeFileSync(join(project, "check.cts"), `import amortvi = require("amortvi");\nexport const t: amortvi.Tensor = amortvi.tanh(amortvi.Tensor.from([1], [1]));\n`);
