@@ -6,6 +6,7 @@ export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
 export { Rng } from "./core/rng.js";
 export * from "./core/threads.js";
 export {
+  parallelAdamStep,
   parallelDense32Backward,
   parallelDense32Forward,
   parallelDenseBackward,

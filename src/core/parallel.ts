@@ -177,3 +177,17 @@ function gemmNTCalls(rt: Runtime, pool: ThreadPool, a: number, b: number, c: num
 function gemmTNRows(a: number, b: number, c: number, M: number, K: number, N: number, beta: number, r0: number, r1: number): KernelCall[] {
   return [["gemmTNStrided", a + r0 * F64, M, b, c + r0 * N * F64, r1 - r0, K, N, beta]];
 }
+
+/**
+ * adamStep (assembly/optim.ts; elementwise, grads zeroed) split over element
+ * ranges of one parameter buffer; `work` counts ~4 multiply-adds an element.
+ */
+export function parallelAdamStep(
+  rt: Runtime, params: number, grads: number, m: number, v: number, n: number,
+  lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, step: number,
+): boolean {
+  return parallelRows(rt, 4 * n, n, (r0, r1) => {
+    const o = r0 * F64;
+    return [["adamStep", params + o, grads + o, m + o, v + o, r1 - r0, lr, beta1, beta2, eps, weightDecay, decoupled, step]];
+  });
+}

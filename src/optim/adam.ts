@@ -1,3 +1,4 @@
+import { parallelAdamStep } from "../core/parallel.js";
 import type { ParamStore } from "../nn/param-store.js";
 import { Optimizer, assertNonNegative, assertUnitInterval, type OptimizerOptions, type Trainable } from "./optimizer.js";
 import { assertPositive } from "../core/errors.js";
@@ -34,7 +35,9 @@ export abstract class AdamBase extends Optimizer {
   }
 
   protected update(s: ParamStore, [m, v]: number[], lr: number, t: number): void {
-    s.rt.k.adamStep(s.values.ptr, s.grads.ptr, m, v, s.size, lr, this.beta1, this.beta2, this.eps, this.weightDecay, this.decoupled ? 1 : 0, t);
+    const args = [s.values.ptr, s.grads.ptr, m, v, s.size, lr, this.beta1, this.beta2, this.eps, this.weightDecay, this.decoupled ? 1 : 0, t] as const;
+    // a large store on a threaded runtime is split by element ranges (same bits; ADR 0006)
+    if (!parallelAdamStep(s.rt, ...args)) s.rt.k.adamStep(...args);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   dense,
   DomainError,
   matmul,
+  parallelAdamStep,
   parallelRows,
   Rng,
   rowSplits,
@@ -145,6 +146,26 @@ describe("threaded runtime (2 threads)", () => {
     const got = run(rt);
     expect(rt.threads!.jobs).toBe(jobs + 3);
     run(ref).forEach((want, i) => expect(firstBitDifference(got[i], want), `output ${i}`).toBe(-1));
+  });
+
+  it("Adam over element ranges: parameters, moments and zeroed gradients identical bit for bit", () => {
+    const n = 4099; // not a multiple of 4: the last range has the scalar tail
+    const run = (r: Runtime, split: boolean) => {
+      const rng = new Rng(11, r);
+      const [p, g, m, v] = [rng.normal([n], "persistent"), rng.normal([n], "persistent"), rng.normal([n], "persistent"), rng.uniform([n], "persistent")];
+      for (let t = 1; t <= 3; t++) {
+        const args = [p.ptr, g.ptr, m.ptr, v.ptr, n, 0.01, 0.9, 0.999, 1e-8, 0.1, t % 2, t] as const;
+        if (split) expect(parallelAdamStep(r, ...args)).toBe(true);
+        else r.k.adamStep(...args);
+        if (t < 3) rng.fillNormal(g.ptr, n);
+      }
+      return [bits(p), bits(g), bits(m), bits(v)];
+    };
+    const jobs = rt.threads!.jobs;
+    const got = run(rt, true);
+    expect(rt.threads!.jobs).toBe(jobs + 3);
+    run(ref, false).forEach((want, i) => expect(firstBitDifference(got[i], want), ["params", "grads", "m", "v"][i]).toBe(-1));
+    expect(parallelAdamStep(ref, 0, 0, 0, 0, n, 0.01, 0.9, 0.999, 1e-8, 0, 0, 1)).toBe(false); // no pool: caller runs the kernel
   });
 
   it("small products stay on one thread above minWork", () => {
