@@ -5,18 +5,7 @@ export { Runtime, Arena, init, runtime } from "./core/runtime.js";
 export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
 export { Rng } from "./core/rng.js";
 export * from "./core/threads.js";
-export {
-  parallelAdamStep,
-  parallelDense32Backward,
-  parallelDense32Forward,
-  parallelDenseBackward,
-  parallelDenseForward,
-  parallelGemmNN,
-  parallelGemmNT,
-  parallelGemmTN,
-  parallelRows,
-  rowSplits,
-} from "./core/parallel.js";
+export * from "./core/parallel.js";
 export {
   backward,
   clearTape,

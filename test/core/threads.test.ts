@@ -23,22 +23,12 @@ import {
   type Activation,
   type KernelCall,
 } from "../../src/index.js";
-import { compileKernels, imports, kernelBytes } from "../../src/core/runtime.js";
+import { compileKernels, kernelBytes } from "../../src/core/runtime.js";
+import { firstBitDifference } from "../helpers/kernel-memory.js";
+import { plainRuntime } from "../helpers/plain-runtime.js";
 import { definedMemoryLimits, sharedMemoryModuleBytes } from "../../src/core/shared-module.js";
 
-/** A fresh single-threaded runtime (the reference). */
-async function plainRuntime(): Promise<Runtime> {
-  return new Runtime(await WebAssembly.instantiate(await compileKernels(), imports()));
-}
 
-/** The first index where two arrays differ bit for bit (-0 vs 0 and NaN payloads count), or -1. */
-function firstBitDifference(a: Float64Array, b: Float64Array): number {
-  if (a.length !== b.length) return 0;
-  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
-  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
-  return -1;
-}
 
 const bits = (t: Tensor) => new Float64Array(t.toArray());
 

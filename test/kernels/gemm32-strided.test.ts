@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { runtime } from "../../src/core/runtime.js";
+import { firstBitDifference, getF32, lcg, putF32 } from "../helpers/kernel-memory.js";
 
 // gemm32TNStrided (a column block of A^T B, used by the f32 thread split of
 // src/core/parallel.ts) against plain loops, and the row-split invariance the
@@ -8,31 +9,9 @@ import { runtime } from "../../src/core/runtime.js";
 // fewer than 32 rows and so does not pack B while the full call does.
 
 const rt = runtime();
-let seed = 4242;
-/** Deterministic uniform(-1, 1) values rounded to f32. */
-function randoms(n: number): Float32Array {
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    v[i] = (seed / 2 ** 32) * 2 - 1;
-  }
-  return v;
-}
-const f32 = () => new Float32Array(rt.f64.buffer);
-function put(values: Float32Array): number {
-  const ptr = rt.alloc(Math.max(values.length, 1) * 4);
-  f32().set(values, ptr / 4);
-  return ptr;
-}
-const get = (ptr: number, n: number) => f32().slice(ptr / 4, ptr / 4 + n);
-/** The first index where two f32 arrays differ bit for bit, or -1. */
-function firstBitDifference(a: Float32Array, b: Float32Array): number {
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  if (x.length !== y.length) return 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
-  return -1;
-}
+const randoms = lcg(4242).f32;
+const put = putF32;
+const get = getF32;
 
 describe("gemm32TNStrided", () => {
   // A [K, lda]; the block uses columns i0 .. i0+M of A: C [M,N] = beta C + A[:, i0:i0+M]^T B

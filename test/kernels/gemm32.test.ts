@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { runtime } from "../../src/core/runtime.js";
-import { lcg } from "../helpers/kernel-memory.js";
+import { getF32, lcg, putF32 } from "../helpers/kernel-memory.js";
 
 // Raw f32 gemm kernels against a plain-TS f64 triple loop over the same
 // (f32-rounded) inputs: per element |C - ref| <= 1e-6 * (sum_k |a||b| + |beta c|).
@@ -8,14 +8,8 @@ import { lcg } from "../helpers/kernel-memory.js";
 const rt = runtime();
 const randoms = lcg(98765).f32;
 
-const f32 = () => new Float32Array(rt.f64.buffer);
-/** Copies values into fresh memory; returns the pointer. */
-function put(values: Float32Array): number {
-  const ptr = rt.alloc(Math.max(values.length, 1) * 4);
-  f32().set(values, ptr / 4);
-  return ptr;
-}
-const get = (ptr: number, n: number) => f32().slice(ptr / 4, ptr / 4 + n);
+const put = putF32;
+const get = getF32;
 const free = (ptr: number, n: number) => rt.release(ptr, Math.max(n, 1) * 4);
 
 type Variant = "NN" | "NT" | "TN";

@@ -1,14 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { DomainError, NonFiniteError, ShapeError } from "../../src/core/errors.js";
 import { getExperiment, quietContext } from "../../src/experiments/index.js";
-import { checkSettings, windowBound } from "../../src/experiments/avi/hmm.js";
+import { checkSettings, windowBound } from "../../src/experiments/avi/impossibility.js";
+import { gpSettings } from "../../src/experiments/avi/gp.js";
 import { hmmSettings } from "../../src/experiments/avi/hmm.js";
+import { GaussianProcessGrid } from "../../src/models/avi/gp.js";
 import { GaussianHmm } from "../../src/models/avi/hmm.js";
 import { Dataset, makeFamily, windowFeatures } from "../../src/infer/families/index.js";
 
-describe("avi-hmm --quick", () => {
+// The two "amortization is impossible" studies share their experiment code
+// (src/experiments/avi/impossibility.ts) and so their checks: a GP on a grid
+// and a Gaussian HMM, each with its own series length N.
+const STUDIES = [
+  { name: "avi-gp", settings: gpSettings, model: (N: number) => new GaussianProcessGrid({ N }), N: 30 },
+  { name: "avi-hmm", settings: hmmSettings, model: (N: number) => new GaussianHmm({ N }), N: 40 },
+];
+
+describe.each(STUDIES)("$name --quick", ({ name, settings: settingsOf, model: modelOf, N }) => {
   it("equal x_n, different optimal means; constant x, varying means; window A-VI keeps a positive gap", async () => {
-    const r = await getExperiment("avi-hmm").run({ quick: true, seed: 0, outDir: "." }, quietContext());
+    const r = await getExperiment(name).run({ quick: true, seed: 0, outDir: "." }, quietContext());
     const d = r.data as Record<string, any>;
     expect(Math.abs(d.equalInputs.meanI - d.equalInputs.meanJ)).toBeGreaterThan(0.01);
     expect(d.constantSeries.spread).toBeGreaterThan(0.1);
@@ -20,15 +30,15 @@ describe("avi-hmm --quick", () => {
   });
 
   it("rejects a window wider than the series, even widths, NaN data and a mismatched series length", () => {
-    const { settings } = hmmSettings({ quick: true });
-    expect(() => checkSettings({ ...settings, windows: [41] }, 40)).toThrow(DomainError);
+    const { settings } = settingsOf({ quick: true });
+    expect(() => checkSettings({ ...settings, windows: [N + 1] }, N)).toThrow(DomainError);
     expect(() => checkSettings({ ...settings, windows: [2] }, 40)).toThrow(DomainError);
-    const model = new GaussianHmm({ N: 40 });
-    expect(() => windowBound(model.posterior(new Array(40).fill(0)), 41)).toThrow(DomainError);
-    expect(() => model.posterior([...new Array(39).fill(0), NaN])).toThrow(NonFiniteError);
-    expect(() => model.posterior(new Array(39).fill(0))).toThrow(ShapeError);
+    const model = modelOf(N);
+    expect(() => windowBound(model.posterior(new Array(N).fill(0)), N + 1)).toThrow(DomainError);
+    expect(() => model.posterior([...new Array(N - 1).fill(0), NaN])).toThrow(NonFiniteError);
+    expect(() => model.posterior(new Array(N - 1).fill(0))).toThrow(ShapeError);
     expect(() => new Dataset([1, 2, NaN])).toThrow(NonFiniteError);
     const data = new Dataset(new Array(5).fill(0));
-    expect(() => makeFamily(new GaussianHmm({ N: 5 }), data, { kind: "avi", features: windowFeatures({ before: 3, after: 3 }) })).toThrow(DomainError);
+    expect(() => makeFamily(modelOf(5), data, { kind: "avi", features: windowFeatures({ before: 3, after: 3 }) })).toThrow(DomainError);
   });
 });
