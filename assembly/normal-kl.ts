@@ -4,21 +4,13 @@
 // fixed or learned p). The exps go through expV; a scalar parameter's
 // gradient is summed in a register; an odd last column takes a scalar step.
 import { addAt, at, put } from "./access";
+import { one, pair } from "./normal-rows";
 import { hsum } from "./scalar";
 import { expV } from "./simdmath";
 
 /** True when every parameter size is 1 or rows * cols. */
 @inline export function klFlatLayout(n0: i32, n1: i32, n2: i32, n3: i32, total: i32): bool {
   return (n0 == 1 || n0 == total) && (n1 == 1 || n1 == total) && (n2 == 1 || n2 == total) && (n3 == 1 || n3 == total);
-}
-
-/** Elements i, i+1 of a full parameter, or its scalar on both lanes. */
-@inline function pair(p: usize, i: i32, scalar: bool): v128 {
-  return scalar ? v128.load64_splat(p) : v128.load(p + (<usize>i << 3));
-}
-
-@inline function one(p: usize, i: i32, scalar: bool): f64 {
-  return scalar ? load<f64>(p) : at(p, i);
 }
 
 /** normalKLForward for klFlatLayout: out[b] = sum_j c - a + (e^(2(a-c)) + d^2 e^(-2c)) / 2 - 1/2. */

@@ -20,12 +20,13 @@ const HALF_LOG_2PI: f64 = 0.9189385332046727;
   return n == 1 || n == cols ? 0 : (<usize>b * cols) << 3; // else n is the full rows x cols
 }
 
-/** Elements j, j+1 of a row, or the scalar on both lanes. */
-@inline function pair(p: usize, j: i32, scalar: bool): v128 {
+/** Elements j, j+1 of a row (or of a flat array), or the scalar on both lanes. */
+@inline export function pair(p: usize, j: i32, scalar: bool): v128 {
   return scalar ? v128.load64_splat(p) : v128.load(p + (<usize>j << 3));
 }
 
-@inline function one(p: usize, j: i32, scalar: bool): f64 {
+/** Element j, or the scalar. */
+@inline export function one(p: usize, j: i32, scalar: bool): f64 {
   return scalar ? load<f64>(p) : at(p, j);
 }
 
