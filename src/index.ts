@@ -26,7 +26,7 @@ export * from "./autodiff/ops/linalg.js";
 export * from "./autodiff/ops/gaussian.js";
 export * from "./autodiff/ops/categorical.js";
 export * from "./autodiff/estimators.js";
-export * from "./dist/index.js";
+export * from "./distributions/index.js";
 export * from "./nn/index.js";
 export * from "./optim/index.js";
 export * from "./models/index.js";

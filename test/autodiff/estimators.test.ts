@@ -16,7 +16,7 @@ import {
   enumerateDiscrete,
 } from "../../src/index.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
-import { meanAndStdErr } from "../dist/quadrature.js";
+import { meanAndStdErr } from "../helpers/quadrature.js";
 
 const softmax = (row: number[]) => {
   const m = Math.max(...row);

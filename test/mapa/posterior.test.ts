@@ -3,7 +3,7 @@ import {
   DomainError, MapaPosterior, NonFiniteError, Rng, ShapeError, Tensor, VAE, fixedPosterior, iwaeLoss, syntheticDataset, truePosterior,
 } from "../../src/index.js";
 import { correlation } from "../../src/experiments/mapa/shared.js";
-import { grid, meanAndStdErr, simpson } from "../dist/quadrature.js";
+import { grid, meanAndStdErr, simpson } from "../helpers/quadrature.js";
 
 const spiral = syntheticDataset("spiral", 11, { nTrain: 400, nTest: 100 });
 const post = MapaPosterior.fit(spiral.train, 2, 1, new Rng(1));

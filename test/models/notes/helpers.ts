@@ -1,5 +1,5 @@
 import { Tensor, type Model } from "../../../src/index.js";
-import { grid, simpson } from "../../dist/quadrature.js";
+import { grid, simpson } from "../../helpers/quadrature.js";
 
 export const logPdf = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError, GaussianGaussianModel, Rng, Tensor } from "../../../src/index.js";
-import { simpson } from "../../dist/quadrature.js";
+import { simpson } from "../../helpers/quadrature.js";
 import { logJointOnGrid, logPdf, moments, quadraturePosterior } from "./helpers.js";
 
 describe("note-1 Gaussian-Gaussian model", () => {

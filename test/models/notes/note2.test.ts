@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError, GaussianMixtureModel, Rng, Tensor } from "../../../src/index.js";
-import { simpson } from "../../dist/quadrature.js";
+import { simpson } from "../../helpers/quadrature.js";
 import { logJointOnGrid, logPdf, moments, quadraturePosterior } from "./helpers.js";
 
 const lse = (v: number[]) => { const m = Math.max(...v); return m + Math.log(v.reduce((s, x) => s + Math.exp(x - m), 0)); };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiscreteContinuousModel, DomainError, Rng, Tensor } from "../../../src/index.js";
-import { simpson } from "../../dist/quadrature.js";
+import { simpson } from "../../helpers/quadrature.js";
 import { logJointOnGrid, logPdf, quadraturePosterior } from "./helpers.js";
 
 describe("note-3 discrete-then-continuous model", () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Tensor, Rng, DiagNormal, Normal, ShapeError, kl } from "../../src/index.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
-import { meanAndStdErr } from "./quadrature.js";
+import { meanAndStdErr } from "../helpers/quadrature.js";
 
 const logPdf = (x: number, m: number, ls: number) => -0.5 * ((x - m) / Math.exp(ls)) ** 2 - ls - 0.5 * Math.log(2 * Math.PI);
 

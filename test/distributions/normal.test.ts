@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Tensor, Rng, Normal, DomainError, ShapeError, startRecording, stopRecording, clearTape } from "../../src/index.js";
 import { gradCheck } from "../helpers/gradcheck.js";
-import { grid, meanAndStdErr, simpson } from "./quadrature.js";
+import { grid, meanAndStdErr, simpson } from "../helpers/quadrature.js";
 
 const logPdf = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Tensor, Normal, Categorical, Bernoulli, kl, DomainError } from "../../src/index.js";
 import { gradCheck } from "../helpers/gradcheck.js";
-import { grid, simpson } from "./quadrature.js";
+import { grid, simpson } from "../helpers/quadrature.js";
 
 describe("kl", () => {
   it("Normal-Normal matches integral q log(q/p) by quadrature", () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Tensor, Rng, MixtureOfNormals, DomainError, ShapeError } from "../../src/index.js";
 import { gradCheck } from "../helpers/gradcheck.js";
-import { grid, meanAndStdErr, simpson } from "./quadrature.js";
+import { grid, meanAndStdErr, simpson } from "../helpers/quadrature.js";
 
 const pdf = (x: number, m: number, s: number) => Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));
 
