@@ -1,6 +1,7 @@
 import type { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { bernoulliEntropy, bernoulliLogProb } from "../autodiff/ops/gaussian.js";
+import { boolean, type Support } from "./support.js";
 import { paramTensor, type Distribution, type ParamInput } from "./distribution.js";
 
 /**
@@ -10,6 +11,12 @@ import { paramTensor, type Distribution, type ParamInput } from "./distribution.
  */
 export class Bernoulli implements Distribution {
   readonly logits: Tensor;
+  readonly support: Support = boolean;
+  readonly reparameterized = false;
+  readonly eventShape: readonly number[] = [];
+  get batchShape(): readonly number[] {
+    return this.logits.shape;
+  }
 
   constructor(logits: ParamInput) {
     this.logits = paramTensor("logits", logits);

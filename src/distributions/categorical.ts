@@ -2,6 +2,7 @@ import { DomainError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { categoricalEntropy, categoricalLogProb, sampleCategorical } from "../autodiff/ops/categorical.js";
+import { categorical as categoricalSupport, type Support } from "./support.js";
 import { assertRank2, paramTensor, type Distribution, type ParamInput } from "./distribution.js";
 
 /** Indices as an Int32Array; a Tensor of values must hold integers. */
@@ -32,6 +33,15 @@ export class Categorical implements Distribution {
     assertRank2("logits", this.logits);
   }
 
+  readonly reparameterized = false;
+  readonly eventShape: readonly number[] = [];
+  get support(): Support {
+    return categoricalSupport(this.categories);
+  }
+  get batchShape(): readonly number[] {
+    return [this.logits.rows];
+  }
+
   get categories(): number {
     return this.logits.shape[1];
   }
@@ -42,7 +52,8 @@ export class Categorical implements Distribution {
   }
 
   /** Indices as a Tensor [B] of integer values (no gradient). */
-  sample(rng: Rng, n = this.logits.rows): Tensor {
+  sample(rng: Rng, shape: number | readonly number[] = this.logits.rows): Tensor {
+    const n = typeof shape === "number" ? shape : shape.reduce((a, b) => a * b, 1);
     return Tensor.from(this.sampleIndices(rng, n), [n], "arena", this.logits.rt);
   }
 

@@ -1,17 +1,32 @@
 import { DomainError, ShapeError, describeShape } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
+import type { Support } from "./support.js";
 
 /**
- * What every distribution offers (Pyro-style): `sample` draws without a
- * gradient, `rsample` (where a reparameterization exists) draws so that
- * gradients flow into the parameters, `logProb` returns one log-density per
- * batch entry ([B]; elementwise families: the value's shape), `entropy` where
- * a closed form exists.
+ * What every distribution offers (Pyro / torch.distributions style):
+ * - `support`: the values it takes (a model site's support is its distribution's);
+ * - `batchShape`, `eventShape`: a draw of the distribution's own shape is
+ *   [...batchShape, ...eventShape]; `logProb(value)` sums over the event
+ *   dims and returns one value per batch entry (elementwise families, such as
+ *   Normal, have eventShape [] so logProb keeps the value's shape);
+ * - `sample(rng, shape?)` draws without a gradient; `rsample` (when
+ *   `reparameterized`) draws as a differentiable function of the parameters.
+ *   `shape` is the full shape of the draw; the parameters broadcast by index
+ *   against it (a scalar, a row, or the full shape): a model plate asks for
+ *   [B, d] from a distribution with parameters [1] or [1, d];
+ * - `entropy` where it has a closed form (KL pairs are in kl.ts).
+ * Discrete distributions return integer-valued f64 tensors from sample and
+ * accept them in logProb.
  */
 export interface Distribution {
-  sample(rng: Rng): Tensor;
-  rsample?(rng: Rng): Tensor;
+  readonly support: Support;
+  readonly batchShape: readonly number[];
+  readonly eventShape: readonly number[];
+  /** True when rsample exists (pathwise gradients); false for discrete families. */
+  readonly reparameterized: boolean;
+  sample(rng: Rng, shape?: readonly number[]): Tensor;
+  rsample?(rng: Rng, shape?: readonly number[]): Tensor;
   logProb(value: Tensor): Tensor;
   entropy?(): Tensor;
 }

@@ -1,3 +1,4 @@
+import { real, type Support } from "./support.js";
 import { DomainError, ShapeError, describeShape } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
@@ -67,6 +68,13 @@ export class MixtureOfNormals implements Distribution {
     return new MixtureOfNormals({ logWeights, means, logStds });
   }
 
+  readonly support: Support = real;
+  readonly reparameterized = false;
+  readonly eventShape: readonly number[] = [];
+  get batchShape(): readonly number[] {
+    return [this.batchRows];
+  }
+
   get components(): number {
     return this.logWeights.shape[this.logWeights.rank - 1];
   }
@@ -82,7 +90,8 @@ export class MixtureOfNormals implements Distribution {
   }
 
   /** n draws (n = B for per-row parameters): k ~ Categorical(w), x = mu_k + sigma_k eps. No gradient. */
-  sample(rng: Rng, n = this.batchRows): Tensor {
+  sample(rng: Rng, shape: number | readonly number[] = this.batchRows): Tensor {
+    const n = typeof shape === "number" ? shape : shape.reduce((a, b) => a * b, 1);
     const rows = this.batchRows;
     if (rows > 1 && n !== rows) throw new ShapeError("n", `${rows} (rows of the mixture parameters)`, String(n));
     const K = this.components;

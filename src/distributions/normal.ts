@@ -5,6 +5,7 @@ import { normalEntropy, normalLogProb, normalRsample } from "../autodiff/ops/gau
 import { assertIndexBroadcast, largest } from "../autodiff/ops/broadcast-index.js";
 import { noGrad } from "../autodiff/tape.js";
 import { paramTensor, type Distribution, type ParamInput } from "./distribution.js";
+import { real, type Support } from "./support.js";
 
 /** log of positive std values as a constant (no gradient: use Normal.fromLogStd for a learnable scale); DomainError naming "std" otherwise. */
 function logOfStd(std: ParamInput): Tensor {
@@ -29,6 +30,8 @@ function isLogStd(std: ParamInput | { logStd: Tensor }): std is { logStd: Tensor
 abstract class NormalBase {
   readonly mean: Tensor;
   readonly logStd: Tensor;
+  readonly support: Support = real;
+  readonly reparameterized = true;
 
   constructor(mean: ParamInput, logStd: Tensor) {
     this.mean = paramTensor("mean", mean);
@@ -37,6 +40,9 @@ abstract class NormalBase {
     assertIndexBroadcast("mean", this.mean, target, "logStd");
     assertIndexBroadcast("logStd", this.logStd, target, "mean");
   }
+
+  abstract readonly batchShape: readonly number[];
+  abstract readonly eventShape: readonly number[];
 
   /** Shape of one draw: the larger of mean and logStd. */
   get shape(): readonly number[] {
@@ -60,6 +66,11 @@ abstract class NormalBase {
  * for a learnable scale use `Normal.fromLogStd(mean, logStd)`.
  */
 export class Normal extends NormalBase implements Distribution {
+  get batchShape(): readonly number[] {
+    return this.shape;
+  }
+  readonly eventShape: readonly number[] = [];
+
   constructor(mean: ParamInput, std: ParamInput | { logStd: Tensor }) {
     super(mean, isLogStd(std) ? std.logStd : logOfStd(std));
   }
@@ -85,6 +96,13 @@ export class Normal extends NormalBase implements Distribution {
  * logProb [B] = sum over dims of log N(value; mean, exp(logStd)^2).
  */
 export class DiagNormal extends NormalBase implements Distribution {
+  get batchShape(): readonly number[] {
+    return this.shape.slice(0, 1);
+  }
+  get eventShape(): readonly number[] {
+    return this.shape.slice(1);
+  }
+
   constructor(mean: Tensor, logStd: Tensor) {
     super(mean, logStd);
   }
