@@ -30,6 +30,7 @@ export * from "./distributions/index.js";
 export * from "./nn/index.js";
 export * from "./optim/index.js";
 export * from "./models/index.js";
+export * from "./model/index.js";
 export * from "./infer/index.js";
 export * from "./diagnostics/index.js";
 export * from "./train/index.js";

@@ -34,16 +34,35 @@ export interface Distribution {
 /** A number, a flat array, nested rows or a Tensor, as parameters are given. */
 export type ParamInput = number | readonly number[] | readonly (readonly number[])[] | Tensor;
 
+let transientDepth = 0;
+
+/**
+ * Runs fn with distributions' constant parameters allocated in the arena
+ * (the model language runs a model's function under it: distributions made
+ * inside a model run live as long as the run's other tensors, so a training
+ * step allocates no persistent memory).
+ */
+export function withTransientParams<T>(fn: () => T): T {
+  transientDepth++;
+  try {
+    return fn();
+  } finally {
+    transientDepth--;
+  }
+}
+
 /**
  * Tensor for a parameter: Tensors pass through (keeping their gradient);
- * numbers and arrays become persistent constants, so that a distribution
- * built once (a prior) outlives arena resets.
+ * numbers and arrays become constants: persistent, so that a distribution
+ * built once (a prior) outlives arena resets, except inside a model run
+ * (withTransientParams), where they go to the arena.
  */
 export function paramTensor(argument: string, value: ParamInput): Tensor {
   if (value instanceof Tensor) return value;
-  if (typeof value === "number") return Tensor.from([value], [1], "persistent", undefined, argument);
+  const lifetime = transientDepth > 0 ? "arena" : "persistent";
+  if (typeof value === "number") return Tensor.from([value], [1], lifetime, undefined, argument);
   if (value.length === 0) throw new DomainError(argument, "at least one value", "an empty array");
-  return Tensor.from(value, undefined, "persistent", undefined, argument);
+  return Tensor.from(value, undefined, lifetime, undefined, argument);
 }
 
 /** Throws ShapeError unless t is [B, K]. */
