@@ -5,3 +5,4 @@ export * from "./iwae.js";
 export * from "./rws.js";
 export * from "./guides/index.js";
 export * from "./families/index.js";
+export * from "./objectives/index.js";

@@ -19,7 +19,8 @@ import {
   DomainError,
   Dataset,
   makeFamily,
-  fitFamily,
+  fit,
+  elbo,
   valueAndGrad,
   noGrad,
   MLP,
@@ -167,7 +168,7 @@ describe("model language: fitted through the engine (F-VI and A-VI families)", (
 
   it("F-VI reaches the exact posterior means and sd 1/sqrt(17)", () => {
     const fam = makeFamily(engine, data, { kind: "fvi" });
-    fitFamily(engine, fam, data, { iterations: 3000, lr: 0.05, rng: new Rng(1), samples: 4, schedule: cosineDecay(3000, 0.01) });
+    fit({ model: linear, guide: fam, objective: elbo({ samples: 4 }), data, iterations: 3000, lr: 0.05, rng: new Rng(1), lrSchedule: cosineDecay(3000, 0.01) });
     const f = fam.localFactors(data.full()).z;
     const means = f.mean.toArray();
     const sds = f.logStd.toArray().map(Math.exp);
@@ -178,7 +179,7 @@ describe("model language: fitted through the engine (F-VI and A-VI families)", (
 
   it("A-VI (an MLP of x_n) closes the gap: its means are linear in x", () => {
     const fam = makeFamily(engine, data, { kind: "avi", seed: 3 });
-    fitFamily(engine, fam, data, { iterations: 3000, lr: 0.01, rng: new Rng(2), samples: 4, schedule: cosineDecay(3000, 0.01) });
+    fit({ model: linear, guide: fam, objective: elbo({ samples: 4 }), data, iterations: 3000, lr: 0.01, rng: new Rng(2), lrSchedule: cosineDecay(3000, 0.01) });
     const f = fam.localFactors(data.full()).z;
     const means = f.mean.toArray();
     const err = Math.max(...means.map((m, i) => Math.abs(m - (8 * (xs[i] - 1)) / 17)));
