@@ -1,13 +1,11 @@
 import { DomainError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
-import { valueAndGrad } from "../../autodiff/tape.js";
-import { RunningAverageBaseline } from "../../autodiff/estimators.js";
-import { Adam } from "../../optim/adam.js";
 import type { Schedule } from "../../optim/schedule.js";
 import type { Model } from "../../models/model.js";
 import type { Guide } from "../../infer/guide.js";
-import { qpLoss } from "../../infer/qp.js";
-import { pqLoss } from "../../infer/pq.js";
+import { elbo } from "../../infer/objectives/elbo.js";
+import { forwardKL } from "../../infer/objectives/forward-kl.js";
+import { fit } from "../../train/fit.js";
 import type { ProgressReporter } from "../types.js";
 import { logNormalDensity, type NormalMixture1D } from "../../models/notes/exact.js";
 
@@ -31,38 +29,29 @@ export interface TrainGuideOptions {
 }
 
 /**
- * Trains `guide` with Adam on fresh draws each iteration: qp uses y ~ p(y)
- * (from the joint, latents discarded), pq uses (x, y) ~ p(x, y). Returns the
- * mean loss over the last 10% of iterations.
+ * Trains `guide` with Adam on fresh draws each iteration (fit on
+ * simulations): qp uses y ~ p(y) (from the joint, latents discarded), pq uses
+ * (x, y) ~ p(x, y). Returns the mean loss over the last 10% of iterations.
  */
 export function trainGuide(opts: TrainGuideOptions): number {
   const { model, guide, loss, iterations, batchSize, rng, progress } = opts;
-  const opt = new Adam(guide.params, { lr: opts.lr, schedule: opts.schedule });
-  const baseline = new RunningAverageBaseline(0.9);
   if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
-  const sampleJoint = model.sampleJoint.bind(model);
+  const result = fit({
+    model,
+    guide,
+    objective: loss === "pq" ? forwardKL() : elbo({ scale: "datapoint", enumerate: loss === "qp-enum" }),
+    iterations,
+    batchSize,
+    lr: opts.lr,
+    lrSchedule: opts.schedule,
+    rng,
+    progress,
+    label: opts.label ?? loss,
+    onDivergence: "throw",
+    callbacks: opts.onStep ? [{ onStep: ({ step, loss: value }) => void opts.onStep!(step, value) }] : [],
+  });
   const tail = Math.max(1, Math.floor(iterations / 10));
-  const tick = Math.max(1, Math.floor(iterations / 100));
-  let tailSum = 0;
-  let last = 0;
-  progress?.start(iterations, opts.label ?? loss);
-  for (let t = 1; t <= iterations; t++) {
-    const value = valueAndGrad(() =>
-      loss === "pq"
-        ? pqLoss(model, guide, batchSize, rng)
-        : qpLoss(model, guide, sampleJoint(batchSize, rng).batch, rng, { baseline, enumerate: loss === "qp-enum" }),
-    );
-    opt.step();
-    opts.onStep?.(t, value);
-    if (t > iterations - tail) tailSum += value;
-    if (t % tick === 0 || t === iterations) {
-      progress?.tick(t - last, { loss: value });
-      last = t;
-    }
-  }
-  progress?.stop();
-  opt.dispose();
-  return tailSum / tail;
+  return result.losses.subarray(iterations - tail).reduce((a, b) => a + b, 0) / tail;
 }
 
 /** Total variation distance 0.5 sum_k |p_k - q_k|. */
