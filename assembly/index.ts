@@ -18,3 +18,4 @@ export * from "./convert";
 export * from "./gemm32";
 export * from "./unary32";
 export * from "./dense32";
+export * from "./bijectors";
