@@ -7,3 +7,4 @@ export { Trace } from "./trace.js";
 export type { SampleSite, ParamSite, Site, SiteInfo, Scope } from "./site.js";
 export { DuplicateSiteError, MissingObservationError, MissingValueError, SupportError } from "./site-errors.js";
 export { engineModel, type EngineModelOptions } from "./engine-model.js";
+export * from "./transforms/index.js";
