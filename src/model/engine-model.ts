@@ -3,7 +3,7 @@ import { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { isDiscrete } from "../distributions/support.js";
 import type { Batch, LatentSite, LatentValues, Model } from "../models/model.js";
-import type { ModelData, ProbModel } from "./model.js";
+import { ProbModel, type ModelData } from "./model.js";
 import type { Trace } from "./trace.js";
 
 /** How a model's data maps onto the engine's Batch (obs [B, D], context [B, C]). */
@@ -90,4 +90,23 @@ export function engineModel(model: ProbModel, options: EngineModelOptions = {}):
     };
   }
   return engine;
+}
+
+const engines = new WeakMap<ProbModel, Model>();
+
+/**
+ * The engine's view of `model`: a model written in the language is adapted
+ * once (engineModel with default options, cached); an engine Model passes
+ * through. Every public function that takes a model accepts both.
+ */
+export function asEngineModel(model: Model | ProbModel): Model {
+  if (!(model instanceof ProbModel)) {
+    if (!model || typeof model !== "object" || typeof (model as Model).logJoint !== "function") {
+      throw new DomainError("model", "a model (defineModel(...)) or an engine Model", String(model));
+    }
+    return model;
+  }
+  let e = engines.get(model);
+  if (!e) engines.set(model, (e = engineModel(model)));
+  return e;
 }

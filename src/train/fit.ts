@@ -5,7 +5,7 @@ import type { Guide } from "../infer/guide.js";
 import type { Dataset } from "../infer/families/dataset.js";
 import { Minibatcher } from "../infer/families/dataset.js";
 import type { Objective, ObjectiveContext } from "../infer/objectives/objective.js";
-import { engineModel } from "../model/engine-model.js";
+import { asEngineModel } from "../model/engine-model.js";
 import { ProbModel } from "../model/model.js";
 import type { Batch, Model } from "../models/model.js";
 import type { ParamStore } from "../nn/param-store.js";
@@ -98,7 +98,7 @@ export function fit(options: FitOptions): FitResult {
   if (!guide || !Array.isArray(guide.params)) throw new DomainError("guide", "a Guide (with params)", String(guide));
   if (!objective || typeof objective.loss !== "function") throw new DomainError("objective", "an Objective (elbo(), iwaeBound(), forwardKL(), ...)", String(objective));
   const prob = options.model instanceof ProbModel ? options.model : null;
-  const model: Model = prob ? engineModel(prob) : options.model as Model;
+  const model: Model = asEngineModel(options.model);
   const lr = options.lr ?? 1e-3;
   assertPositive("lr", lr);
   const rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
@@ -106,7 +106,7 @@ export function fit(options: FitOptions): FitResult {
   if (B === undefined) throw new DomainError("batchSize", "the rows per pass (required when training on simulations)", "undefined");
   assertInteger("batchSize", B, 1);
   if (!data && !model.sampleJoint) throw new DomainError("data", "a data set, or a model that draws from its joint (simulations)", "neither");
-  if (data && "N" in guide && typeof guide.N === "number" && guide.N !== data.N) {
+  if (data && "N" in guide && typeof guide.N === "number" && guide.N > 0 && guide.N !== data.N) {
     throw new DomainError("data", `the data set the guide was built on (N = ${guide.N})`, `N = ${data.N}`);
   }
 
