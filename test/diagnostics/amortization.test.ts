@@ -4,7 +4,7 @@ import {
   amortizationGap, convergenceIterations, evaluateNegElbo, finalValue, iterationsToWithin, meanFieldGaussianKL, windowedMean,
 } from "../../src/diagnostics/amortization.js";
 import { Dataset, makeFamily, fitFamily, polynomialNet } from "../../src/infer/families/index.js";
-import { LinearModel } from "../../src/models/avi/linear.js";
+import { LinearModel } from "../../src/experiments/avi/models/linear.js";
 
 describe("convergence diagnostics", () => {
   it("finalValue and windowedMean average the last window", () => {

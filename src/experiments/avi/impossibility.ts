@@ -7,7 +7,7 @@ import { runtime } from "../../core/runtime.js";
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autodiff/tape.js";
 import { Dataset, fitFamily, makeFamily, mlpNet, windowFeatures, type Family } from "../../infer/families/index.js";
-import type { GaussianPosterior } from "../../models/avi/linear-gaussian.js";
+import type { GaussianPosterior } from "./models/linear-gaussian-posterior.js";
 import type { Model } from "../../models/model.js";
 import { lineChart } from "../../report/plots.js";
 import { cosineDecay } from "../../optim/schedule.js";

@@ -5,11 +5,11 @@ import { RunningAverageBaseline } from "../../autodiff/estimators.js";
 import { Adam } from "../../optim/adam.js";
 import type { Schedule } from "../../optim/schedule.js";
 import type { Model } from "../../models/model.js";
-import type { Guide } from "../../infer/guide.js";
+import type { Guide } from "../../models/guide.js";
 import { qpLoss } from "../../infer/qp.js";
 import { pqLoss } from "../../infer/pq.js";
 import type { ProgressReporter } from "../types.js";
-import { logNormalDensity, type NormalMixture1D } from "../../models/notes/exact.js";
+import { logNormalDensity, type NormalMixture1D } from "./models/normal-mixture-1d.js";
 
 /** Which objective trains the guide: reverse KL (qp, ELBO), forward KL (pq), or qp with the discrete site summed out. */
 export type NoteLoss = "qp" | "pq" | "qp-enum";

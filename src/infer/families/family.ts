@@ -9,7 +9,7 @@ import { globalSites, localSites, type Batch, type LatentSite, type LatentValues
 import { constant } from "../../nn/init.js";
 import { ParamSpecs, type Param } from "../../nn/module.js";
 import type { ParamStore } from "../../nn/param-store.js";
-import type { Guide, GuideSample } from "../guide.js";
+import type { Guide, GuideSample } from "../../models/guide.js";
 import type { Dataset } from "./dataset.js";
 import { observationFeatures, type FeatureMap } from "./features.js";
 import { expandRows, mlpNet, type InferenceFn, type InferenceNet, type NormalFactor } from "./nets.js";

@@ -4,7 +4,7 @@ import {
   Dataset, Minibatcher, makeFamily, mlpNet, polynomialNet, windowFeatures, customFeatures, negativeElbo, fitFamily,
 } from "../../../src/infer/families/index.js";
 import { qpLoss } from "../../../src/infer/qp.js";
-import { LinearModel } from "../../../src/models/avi/linear.js";
+import { LinearModel } from "../../../src/experiments/avi/models/linear.js";
 import type { Model } from "../../../src/models/model.js";
 
 const model = new LinearModel({ theta: 1 });
