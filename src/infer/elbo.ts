@@ -6,7 +6,7 @@ import { assertInteger } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Batch, Model } from "../models/model.js";
-import type { Guide, GuideSample } from "./guide.js";
+import type { Guide, GuideSample } from "../models/guide.js";
 
 export interface ElboOptions {
   /** Monte Carlo samples M per step. Default: 1. */

@@ -1,4 +1,4 @@
-export * from "./guide.js";
+export * from "../models/guide.js";
 export * from "./qp.js";
 export * from "./pq.js";
 export * from "./iwae.js";

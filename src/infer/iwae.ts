@@ -7,7 +7,7 @@ import { reshape } from "../autodiff/ops/shape.js";
 import { detach, neg } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
 import type { Batch, Model } from "../models/model.js";
-import type { Proposal } from "./guide.js";
+import type { Proposal } from "../models/guide.js";
 import { drawParticles } from "./particles.js";
 
 export { repeatBatch, drawParticles, sampleParticles, type Particles } from "./particles.js";

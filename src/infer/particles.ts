@@ -7,7 +7,7 @@ import type { Tensor } from "../core/tensor.js";
 import { sub } from "../autodiff/ops/binary.js";
 import { repeatRows, reshape } from "../autodiff/ops/shape.js";
 import { globalSites, type Batch, type Model } from "../models/model.js";
-import type { GuideSample, Proposal } from "./guide.js";
+import type { GuideSample, Proposal } from "../models/guide.js";
 
 /** The batch with every datapoint repeated K times in a row: row b * K + j is datapoint b (repeatRows layout). */
 export function repeatBatch(batch: Batch, K: number): Batch {

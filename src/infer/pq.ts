@@ -4,7 +4,7 @@ import type { Tensor } from "../core/tensor.js";
 import { neg } from "../autodiff/ops/unary.js";
 import { mean } from "../autodiff/ops/reduce.js";
 import type { Model } from "../models/model.js";
-import type { Guide } from "./guide.js";
+import type { Guide } from "../models/guide.js";
 
 /**
  * pq loss (forward KL; inference compilation, Le et al. 2017; the sleep-phi

@@ -6,7 +6,7 @@ import { detach, neg } from "../autodiff/ops/unary.js";
 import { sub } from "../autodiff/ops/binary.js";
 import { mean } from "../autodiff/ops/reduce.js";
 import type { Batch, Model } from "../models/model.js";
-import type { Guide } from "./guide.js";
+import type { Guide } from "../models/guide.js";
 
 export interface QpOptions {
   /** Baseline for the score-function part (discrete sites); updated with each batch's mean cost. */

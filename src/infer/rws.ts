@@ -7,7 +7,7 @@ import { reshape } from "../autodiff/ops/shape.js";
 import { scale } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
 import type { Batch, Model } from "../models/model.js";
-import type { Guide } from "./guide.js";
+import type { Guide } from "../models/guide.js";
 import { drawParticles } from "./particles.js";
 import { pqLoss } from "./pq.js";
 

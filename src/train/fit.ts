@@ -1,7 +1,7 @@
 import { valueAndGrad } from "../autodiff/tape.js";
 import { DomainError, TrainingDivergedError, assertInteger, assertPositive } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import type { Guide } from "../infer/guide.js";
+import type { Guide } from "../models/guide.js";
 import type { Dataset } from "../infer/families/dataset.js";
 import { Minibatcher } from "../infer/families/dataset.js";
 import type { Objective, ObjectiveContext } from "../infer/objectives/objective.js";

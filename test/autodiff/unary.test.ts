@@ -1,8 +1,26 @@
 import { describe, it, expect } from "vitest";
 import {
-  Tensor, NonFiniteError, tanh, neg, exp, log, square, sqrt, sigmoid, softplus, relu, leakyRelu, scale, shift, detach,
-  add, mul, sum, startRecording, stopRecording, backward, clearTape,
+  Tensor,
+  NonFiniteError,
+  tanh,
+  neg,
+  exp,
+  log,
+  square,
+  sqrt,
+  sigmoid,
+  softplus,
+  relu,
+  leakyRelu,
+  scale,
+  shift,
+  detach,
+  add,
+  mul,
+  sum,
+  backward,
 } from "../../src/index.js";
+import { startRecording, stopRecording, clearTape } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
 const sigmoidRef = (v: number) => 1 / (1 + Math.exp(-v));

@@ -6,7 +6,7 @@ import {
 import { Dataset, makeFamily, polynomialNet } from "../../src/infer/families/index.js";
 import { fit } from "../../src/train/fit.js";
 import { elbo } from "../../src/infer/objectives/elbo.js";
-import { LinearModel } from "../../src/models/avi/linear.js";
+import { LinearModel } from "../../src/experiments/avi/models/linear.js";
 
 describe("convergence diagnostics", () => {
   it("finalValue and windowedMean average the last window", () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { Tensor, Rng, Normal, DomainError, ShapeError, startRecording, stopRecording, clearTape } from "../../src/index.js";
+import { Tensor, Rng, Normal, DomainError, ShapeError } from "../../src/index.js";
+import { startRecording, stopRecording, clearTape } from "../../src/low-level.js";
 import { gradCheck } from "../helpers/gradcheck.js";
 import { grid, meanAndStdErr, simpson } from "../helpers/quadrature.js";
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
 import { Tensor } from "../../src/core/tensor.js";
 import { valueAndGrad } from "../../src/autodiff/tape.js";
-import type { Guide } from "../../src/infer/guide.js";
+import type { Guide } from "../../src/models/guide.js";
 import { elboEstimate, iwaeLogLikelihood, iwaeLoss } from "../../src/infer/iwae.js";
 import { qpLoss } from "../../src/infer/qp.js";
 import { rwsLoss } from "../../src/infer/rws.js";

@@ -7,7 +7,7 @@ import { normalLogProb, normalRsample } from "../../src/autodiff/ops/gaussian.js
 import { shift, scale } from "../../src/autodiff/ops/unary.js";
 import { elboEstimate, iwaeLogLikelihood, iwaeLoss, repeatBatch } from "../../src/infer/iwae.js";
 import { qpLoss } from "../../src/infer/qp.js";
-import type { Guide } from "../../src/infer/guide.js";
+import type { Guide } from "../../src/models/guide.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
 import { GaussianMlpGuide, note1Like, note2Like } from "../helpers/notes-models.js";
 

@@ -1,4 +1,4 @@
-import { GaussianProcessGrid } from "../../models/avi/gp.js";
+import { GaussianProcessGrid } from "./models/gaussian-process.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { impossibilitySettings, runImpossibility, type ImpossibilitySettings } from "./impossibility.js";

@@ -1,4 +1,4 @@
-import { GaussianHmm } from "../../models/avi/hmm.js";
+import { GaussianHmm } from "./models/gaussian-hmm.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { impossibilitySettings, runImpossibility, type ImpossibilitySettings } from "./impossibility.js";

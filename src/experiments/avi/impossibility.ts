@@ -9,7 +9,7 @@ import { noGrad } from "../../autodiff/tape.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { fit } from "../../train/fit.js";
 import { Dataset, makeFamily, mlpNet, windowFeatures, type Family } from "../../infer/families/index.js";
-import type { GaussianPosterior } from "../../models/avi/linear-gaussian.js";
+import type { GaussianPosterior } from "./models/linear-gaussian-posterior.js";
 import type { Model } from "../../models/model.js";
 import { lineChart } from "../../report/plots.js";
 import { cosineDecay } from "../../optim/schedule.js";

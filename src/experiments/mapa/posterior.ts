@@ -12,10 +12,10 @@
 import { Rng } from "../../core/rng.js";
 import { runtime } from "../../core/runtime.js";
 import { Tensor } from "../../core/tensor.js";
-import { latentGrid, syntheticDataset, truePosterior, SYNTHETIC_NAMES, type SyntheticDataset, type SyntheticName } from "../../data/synthetic.js";
+import { latentGrid, syntheticDataset, truePosterior, SYNTHETIC_NAMES, type SyntheticDataset, type SyntheticName } from "./datasets.js";
 import { encoderMoments } from "../../diagnostics/vae.js";
-import { spearman } from "../../mapa/codes.js";
-import { MapaPosterior } from "../../mapa/posterior.js";
+import { spearman } from "../../infer/mapa/codes.js";
+import { MapaPosterior } from "../../infer/mapa/posterior.js";
 import { VAE } from "../../models/vae.js";
 import { train } from "../../train/loop.js";
 import { joint } from "../../train/schedules/joint.js";

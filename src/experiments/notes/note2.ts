@@ -1,7 +1,7 @@
 import { Rng } from "../../core/rng.js";
 import { cosineDecay } from "../../optim/schedule.js";
-import { GaussianMixtureModel } from "../../models/notes/note2.js";
-import { linspace, NormalMixture1D } from "../../models/notes/exact.js";
+import { GaussianMixtureModel } from "./models/mixture-prior.js";
+import { linspace, NormalMixture1D } from "./models/normal-mixture-1d.js";
 import { MlpNormalGuide } from "../../infer/guides/mlp.js";
 import { densityGrid, lineChart, type DensityPanel, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";

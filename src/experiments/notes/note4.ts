@@ -4,8 +4,8 @@
 // reference of the posterior at five test observations.
 import { Rng } from "../../core/rng.js";
 import { categoricalMarginal, gather, gaussianKde, importanceFromPrior, systematicResample } from "../../diagnostics/importance.js";
-import { Note4Guide, type Note4GuideOutputs } from "../../infer/guides/note4.js";
-import { Note4Model, note4PriorDensityX } from "../../models/notes/note4.js";
+import { Note4Guide, type Note4GuideOutputs } from "./open-universe-guide.js";
+import { Note4Model, note4PriorDensityX } from "./models/open-universe.js";
 import { cosineDecay } from "../../optim/schedule.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { forwardKL } from "../../infer/objectives/forward-kl.js";

@@ -2,12 +2,12 @@ import { DomainError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import type { Schedule } from "../../optim/schedule.js";
 import type { Model } from "../../models/model.js";
-import type { Guide } from "../../infer/guide.js";
+import type { Guide } from "../../models/guide.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { forwardKL } from "../../infer/objectives/forward-kl.js";
 import { fit } from "../../train/fit.js";
 import type { ProgressReporter } from "../types.js";
-import { logNormalDensity, type NormalMixture1D } from "../../models/notes/exact.js";
+import { logNormalDensity, type NormalMixture1D } from "./models/normal-mixture-1d.js";
 
 /** Which objective trains the guide: reverse KL (qp, ELBO), forward KL (pq), or qp with the discrete site summed out. */
 export type NoteLoss = "qp" | "pq" | "qp-enum";

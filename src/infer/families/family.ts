@@ -15,7 +15,7 @@ import { transformTo } from "../../model/transforms/transform-to.js";
 import type { Bijector } from "../../model/transforms/bijector.js";
 import { sub } from "../../autodiff/ops/binary.js";
 import type { ParamStore } from "../../nn/param-store.js";
-import type { Guide, GuideSample } from "../guide.js";
+import type { Guide, GuideSample } from "../../models/guide.js";
 import type { Dataset } from "./dataset.js";
 import { observationFeatures, type FeatureMap } from "./features.js";
 import { expandRows, mlpNet, type InferenceFn, type InferenceNet, type NormalFactor } from "./nets.js";

@@ -1,7 +1,7 @@
 import type { Rng } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
 import type { Batch, Model } from "../../models/model.js";
-import type { Guide } from "../guide.js";
+import type { Guide } from "../../models/guide.js";
 
 /**
  * What an objective sees during one training pass. `batch()` draws the pass's

@@ -6,7 +6,7 @@ import {
 import { qpLoss } from "../../../src/infer/qp.js";
 import { fit } from "../../../src/train/fit.js";
 import { elbo } from "../../../src/infer/objectives/elbo.js";
-import { LinearModel } from "../../../src/models/avi/linear.js";
+import { LinearModel } from "../../../src/experiments/avi/models/linear.js";
 import type { Model } from "../../../src/models/model.js";
 
 const model = new LinearModel({ theta: 1 });
