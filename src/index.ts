@@ -136,11 +136,11 @@ export {
   type ObjectiveContext,
   type ElboObjectiveOptions,
 } from "./infer/objectives/index.js";
-export { negativeElbo, type ElboOptions } from "./infer/elbo.js";
-export { elboEstimate, iwaeLogLikelihood, iwaeLoss, type IwaeOptions } from "./infer/iwae.js";
-export { qpLoss, type QpOptions } from "./infer/qp.js";
-export { pqLoss } from "./infer/pq.js";
-export { rwsLoss, wakePhiLoss, type RwsOptions, type WakePhiOptions } from "./infer/rws.js";
+export { negativeElbo, type ElboOptions } from "./infer/objectives/elbo.js";
+export { elboEstimate, iwaeLogLikelihood, iwaeLoss, type IwaeOptions } from "./infer/objectives/importance-weighted.js";
+export { qpLoss, type QpOptions } from "./infer/objectives/elbo.js";
+export { pqLoss } from "./infer/objectives/forward-kl.js";
+export { rwsLoss, wakePhiLoss, type RwsOptions, type WakePhiOptions } from "./infer/objectives/wake-sleep.js";
 export { NormalGuide, type NormalHead } from "./infer/guides/normal.js";
 export { AffineNormalGuide, type AffineNormalGuideOptions } from "./infer/guides/affine.js";
 export { MlpNormalGuide, type MlpNormalGuideOptions } from "./infer/guides/mlp.js";

@@ -1,5 +1,5 @@
 // K importance particles per datapoint, shared by the multi-sample objectives
-// (iwae.ts, rws.ts): the batch is repeated so that one guide call draws all
+// (objectives/importance-weighted.ts, objectives/wake-sleep.ts): the batch is repeated so that one guide call draws all
 // B * K particles, and the log weights come back as [B, K].
 import { DomainError, assertInteger } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";

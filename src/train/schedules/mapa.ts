@@ -1,7 +1,7 @@
 import { valueAndGrad } from "../../autodiff/tape.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import type { Batch } from "../../models/model.js";
-import { iwaeLoss } from "../../infer/iwae.js";
+import { iwaeLoss } from "../../infer/objectives/importance-weighted.js";
 import type { FixedPosterior } from "../../models/guide.js";
 import type { Strategy, TrainState } from "./types.js";
 

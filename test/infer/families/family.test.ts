@@ -3,7 +3,7 @@ import { Rng, Tensor, DomainError, ShapeError, NonFiniteError, UnknownNameError,
 import {
   Dataset, Minibatcher, makeFamily, mlpNet, polynomialNet, windowFeatures, customFeatures, negativeElbo,
 } from "../../../src/infer/families/index.js";
-import { qpLoss } from "../../../src/infer/qp.js";
+import { qpLoss } from "../../../src/infer/objectives/elbo.js";
 import { fit } from "../../../src/train/fit.js";
 import { elbo } from "../../../src/infer/objectives/elbo.js";
 import { LinearModel } from "../../../src/experiments/avi/models/linear.js";

@@ -9,10 +9,10 @@ import { valueAndGrad, noGrad } from "../../../../src/autodiff/tape.js";
 import { runtime } from "../../../../src/core/runtime.js";
 import { Note4Model, note4PriorDensityX } from "../../../../src/experiments/notes/models/open-universe.js";
 import { Note4Guide } from "../../../../src/experiments/notes/open-universe-guide.js";
-import { qpLoss } from "../../../../src/infer/qp.js";
-import { pqLoss } from "../../../../src/infer/pq.js";
-import { iwaeLoss } from "../../../../src/infer/iwae.js";
-import { rwsLoss } from "../../../../src/infer/rws.js";
+import { qpLoss } from "../../../../src/infer/objectives/elbo.js";
+import { pqLoss } from "../../../../src/infer/objectives/forward-kl.js";
+import { iwaeLoss } from "../../../../src/infer/objectives/importance-weighted.js";
+import { rwsLoss } from "../../../../src/infer/objectives/wake-sleep.js";
 import { RunningAverageBaseline } from "../../../../src/autodiff/estimators.js";
 
 const logN = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
