@@ -18,3 +18,8 @@ export * from "./convert";
 export * from "./gemm32";
 export * from "./unary32";
 export * from "./dense32";
+export * from "./special";
+export * from "./densities";
+export * from "./triangular";
+export * from "./support";
+export * from "./variates";
