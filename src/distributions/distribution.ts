@@ -5,7 +5,7 @@ import { Tensor, shapeSize } from "../core/tensor.js";
 import { add } from "../autodiff/ops/binary.js";
 import { reshape } from "../autodiff/ops/shape.js";
 import { assertIndexBroadcast, assertShapeBroadcast, largest } from "../autodiff/ops/broadcast-index.js";
-import { describeSupport, type Support } from "./support.js";
+import type { Support } from "./support.js";
 
 /**
  * What every distribution offers (Pyro / torch.distributions style):
@@ -139,9 +139,26 @@ export function assertInSupport(value: Tensor, support: Support, { closed = fals
       break;
     }
   }
-  if (bad >= 0) {
-    const want = support.kind === "simplex" ? `rows on the simplex (entries in (0, 1] summing to 1 within ${SIMPLEX_TOLERANCE})` : `values in ${closed && support.kind === "boolean" ? "[0, 1]" : describeSupport(support)}`;
-    throw new DomainError("value", want, `${value.view()[bad]} at index ${bad}`);
+  if (bad >= 0) throw new DomainError("value", describeValues(support, closed), `${value.view()[bad]} at index ${bad}`);
+}
+
+/** "values > 0", "values in (0, 1)", "integers in [0, 3)", ... as assertInSupport checks them. */
+function describeValues(s: Support, closed: boolean): string {
+  switch (s.kind) {
+    case "real":
+      return "finite values";
+    case "positive":
+      return "values > 0";
+    case "interval":
+      return closed ? `values in [${s.low}, ${s.high}]` : `values in (${s.low}, ${s.high})`;
+    case "boolean":
+      return closed ? "values in [0, 1]" : "values 0 or 1";
+    case "count":
+      return "integers >= 0";
+    case "categorical":
+      return `integers in [0, ${s.K})`;
+    case "simplex":
+      return `rows on the simplex (entries in (0, 1] summing to 1 within ${SIMPLEX_TOLERANCE})`;
   }
 }
 

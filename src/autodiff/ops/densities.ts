@@ -2,7 +2,7 @@
 // Poisson, StudentT, Laplace, Uniform): one forward and one backward call of
 // assembly/densities.ts each, elementwise (the value's shape), parameters
 // broadcast by index against the value (a scalar, a row or the full shape).
-// A value outside the support is a DomainError naming x, not a NaN.
+// A value outside the support is a DomainError naming the value, not a NaN.
 import { DomainError } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
 import { gradOf, record } from "../tape.js";
@@ -24,7 +24,7 @@ function gradPtr(t: Tensor | undefined): number {
 
 /** log p(x; params) elementwise; `discrete`: no gradient w.r.t. x. */
 function scalarDensity(family: keyof typeof FAMILIES, x: Tensor, params: readonly [string, Tensor][], discrete = false): Tensor {
-  for (const [name, p] of params) assertIndexBroadcast(name, p, x, "x");
+  for (const [name, p] of params) assertIndexBroadcast(name, p, x, "value");
   const [p1, p2, p3] = [0, 1, 2].map((i) => params[i]?.[1]);
   // absent parameters read p1 (never used by that family's formula) and get no gradient
   const ptrs = [p1, p2 ?? p1, p3 ?? p1].map((p) => p!.ptr) as [number, number, number];
@@ -33,7 +33,7 @@ function scalarDensity(family: keyof typeof FAMILIES, x: Tensor, params: readonl
   const k = x.rt.k;
   const out = Tensor.empty(x.shape, "arena", x.rt);
   const bad = k.scalarDensityForward(code, x.ptr, ...ptrs, out.ptr, x.size, ...sizes);
-  if (bad >= 0) throw new DomainError("x", support, `${x.view()[bad]} at index ${bad}`);
+  if (bad >= 0) throw new DomainError("value", support, `${x.view()[bad]} at index ${bad}`);
   const inputs = discrete ? [p1, p2, p3] : [x, p1, p2, p3];
   return record(out, inputs, (g) =>
     k.scalarDensityBackward(
@@ -70,7 +70,7 @@ export function laplaceLogProb(x: Tensor, loc: Tensor, scale: Tensor): Tensor {
   return scalarDensity("laplace", x, [["loc", loc], ["scale", scale]]);
 }
 
-/** log Uniform(x; l, h) = -log(h - l) for l <= x <= h (DomainError outside). */
+/** log Uniform(x; l, h) = -log(h - l) for l <= x <= h (DomainError naming the value outside). */
 export function uniformLogProb(x: Tensor, low: Tensor, high: Tensor): Tensor {
   return scalarDensity("uniform", x, [["low", low], ["high", high]]);
 }
