@@ -101,13 +101,13 @@ describe.each(CASES)("$name log-density", ({ op, ref, xs, params, transforms, ou
     });
     expect(gradCheck((x, ...p) => op(x, ...p), specs, { tol: 2e-6 })).toBeLessThan(2e-6);
   });
-  it("rejects a value outside the support with a DomainError naming x, and parameters that do not broadcast", () => {
+  it("rejects a value outside the support with a DomainError naming the value, and parameters that do not broadcast", () => {
     const ps = params.map((p) => Tensor.from([p[1]]));
     if (Number.isFinite(outside)) {
       expect(() => op(Tensor.from([xs[1], outside]), ...ps)).toThrow(DomainError);
-      expect(() => op(Tensor.from([xs[1], outside]), ...ps)).toThrow(new RegExp(`^x: expected .* received ${outside} at index 1`));
+      expect(() => op(Tensor.from([xs[1], outside]), ...ps)).toThrow(new RegExp(`^value: expected .* received ${outside} at index 1`));
     } else {
-      expect(() => op(Tensor.zeros([1]).set([outside]), ...ps)).toThrow(/^x: expected finite values/);
+      expect(() => op(Tensor.zeros([1]).set([outside]), ...ps)).toThrow(/^value: expected finite values/);
     }
     expect(() => op(Tensor.full([2, 3], xs[1]), ...params.map((p) => Tensor.from([p[1], p[1]])))).toThrow(ShapeError);
   });
