@@ -4,7 +4,7 @@ import type { Tensor } from "../core/tensor.js";
 import { add, div, mul, sub } from "../autodiff/ops/binary.js";
 import { studentTLogProb } from "../autodiff/ops/densities.js";
 import { digamma, lgamma } from "../autodiff/ops/special.js";
-import { log, scale, shift, sqrt } from "../autodiff/ops/unary.js";
+import { log, scale as times, shift, sqrt } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
 import { assertDrawShape, broadcastParams, expandTo, paramTensor, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
 import { real, type Support } from "./support.js";
@@ -29,10 +29,10 @@ export class StudentT implements Distribution {
   readonly support: Support = real;
   readonly eventShape: readonly number[] = [];
 
-  constructor(df: ParamInput, loc: ParamInput = 0, scaleParam: ParamInput = 1) {
+  constructor(df: ParamInput, loc: ParamInput = 0, scale: ParamInput = 1) {
     this.df = positiveParam("df", df);
     this.loc = paramTensor("loc", loc);
-    this.scale = positiveParam("scale", scaleParam);
+    this.scale = positiveParam("scale", scale);
     broadcastParams(this.params);
   }
 
@@ -67,8 +67,8 @@ export class StudentT implements Distribution {
     assertDrawShape(shape, this.params);
     const t = noGrad(() => {
       const eps = rng.normal(shape);
-      const g = sampleGamma(rng, scale(this.df, 0.5), null, shape);
-      return div(eps, sqrt(div(scale(g, 2), this.df)));
+      const g = sampleGamma(rng, times(this.df, 0.5), null, shape);
+      return div(eps, sqrt(div(times(g, 2), this.df)));
     });
     return add(mul(t, this.scale), this.loc);
   }
@@ -83,11 +83,11 @@ export class StudentT implements Distribution {
    * log B(nu/2, 1/2) = lgamma(nu/2) + log(pi)/2 - lgamma((nu + 1)/2); the batch shape.
    */
   entropy(): Tensor {
-    const h = scale(this.df, 0.5);
+    const h = times(this.df, 0.5);
     const hp = shift(h, 0.5);
     const digammaTerm = mul(hp, sub(digamma(hp), digamma(h)));
     const logBeta = shift(sub(lgamma(h), lgamma(hp)), HALF_LOG_PI);
-    const H = add(add(digammaTerm, scale(log(this.df), 0.5)), add(logBeta, log(this.scale)));
+    const H = add(add(digammaTerm, times(log(this.df), 0.5)), add(logBeta, log(this.scale)));
     return expandTo(H, this.batchShape);
   }
 }
