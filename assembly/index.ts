@@ -19,3 +19,8 @@ export * from "./gemm32";
 export * from "./unary32";
 export * from "./dense32";
 export * from "./bijectors";
+export * from "./special";
+export * from "./densities";
+export * from "./triangular";
+export * from "./support";
+export * from "./variates";

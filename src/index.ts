@@ -30,10 +30,13 @@ export {
 // autodiff: the tape's user API and the ops a user composes
 export { backward, gradOf, noGrad, valueAndGrad } from "./autodiff/tape.js";
 export { add, div, mul, sub } from "./autodiff/ops/binary.js";
-export { detach, exp, leakyRelu, log, neg, relu, scale, shift, sigmoid, softplus, sqrt, square, tanh } from "./autodiff/ops/unary.js";
+export { abs, detach, exp, leakyRelu, log, neg, relu, scale, shift, sigmoid, softplus, sqrt, square, tanh } from "./autodiff/ops/unary.js";
+export { digamma, lgamma } from "./autodiff/ops/special.js";
+export { betaLogProb, gammaLogProb, laplaceLogProb, poissonLogProb, studentTLogProb, uniformLogProb } from "./autodiff/ops/densities.js";
+export { logDetTriangular, triangularSolve, tril } from "./autodiff/ops/triangular.js";
 export { cos, sin } from "./autodiff/ops/trig.js";
 export { logMeanExp, logSoftmax, logSumExp, mean, meanRows, softmax, sum, sumCols, sumRows } from "./autodiff/ops/reduce.js";
-export { concatCols, oneHot, pickCols, repeatRows, reshape, sliceCols } from "./autodiff/ops/shape.js";
+export { concatCols, oneHot, pickCols, repeatRows, reshape, sliceCols, transpose } from "./autodiff/ops/shape.js";
 export { gatherRows } from "./autodiff/ops/gather.js";
 export { dense, matmul, PRECISIONS, type Activation, type DenseOptions, type MatmulOptions, type Precision } from "./autodiff/ops/linalg.js";
 export {
@@ -51,7 +54,25 @@ export { categoricalEntropy, categoricalKL, categoricalLogProb, sampleCategorica
 export { RunningAverageBaseline, enumerateDiscrete, scoreFunctionSurrogate } from "./autodiff/estimators.js";
 
 // distributions and their supports
-export { Bernoulli, Categorical, DiagNormal, MixtureOfNormals, Normal, kl, type Distribution, type ParamInput } from "./distributions/index.js";
+export {
+  Bernoulli,
+  Beta,
+  Categorical,
+  DiagNormal,
+  Dirichlet,
+  Gamma,
+  Laplace,
+  LogNormal,
+  MixtureOfNormals,
+  MultivariateNormal,
+  Normal,
+  Poisson,
+  StudentT,
+  Uniform,
+  kl,
+  type Distribution,
+  type ParamInput,
+} from "./distributions/index.js";
 export {
   boolean,
   categorical,

@@ -115,7 +115,7 @@ describe("model language: sites and traces", () => {
     // k ~ Cat(0.5, 0.5); if k = 1: x ~ N(-3, 1) else x ~ N(3, 1); written with masks
     const branchy = defineModel((m) => {
       m.plate("d", () => {
-        const k = m.sample("k", new Categorical([[0, 0], [0, 0]]));
+        const k = m.sample("k", new Categorical([0, 0]));
         const isOne = k; // values 0 / 1
         const isZero = shift(scale(k, -1), 1);
         m.mask(isZero.reshape([k.rows]), () => m.observe("x0", new Normal(3, 1)));
