@@ -201,3 +201,22 @@ describe("model language: fitted through the engine (F-VI and A-VI families)", (
 void add;
 void mul;
 void exp;
+
+describe("model language: learnable model parameters are trained by fit", () => {
+  it("m.param b in x_n ~ N(z_n + b, 1) reaches the maximum-likelihood value mean(x)", () => {
+    const withParam = defineModel("offset", (m) => {
+      const b = m.param("b", [0]);
+      m.plate("data", () => {
+        const z = m.sample("z", new Normal(0, 1));
+        m.observe("x", new Normal(add(z, b), 1));
+      });
+    });
+    const xs = Array.from({ length: 300 }, (_, i) => 3 + Math.sin(i) * 1.5);
+    const data = new Dataset(xs);
+    const q = makeFamily(withParam, data, { kind: "avi", seed: 1 });
+    fit({ model: withParam, guide: q, objective: elbo({ samples: 4 }), data, iterations: 1500, lr: 0.02, rng: 3, lrSchedule: cosineDecay(1500, 0.05) });
+    const b = withParam.params()[0].get("b").item();
+    const mle = xs.reduce((a, v) => a + v, 0) / xs.length;
+    expect(Math.abs(b - mle)).toBeLessThan(0.05);
+  });
+});
