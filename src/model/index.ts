@@ -8,3 +8,4 @@ export type { SampleSite, ParamSite, Site, SiteInfo, Scope } from "./site.js";
 export { DuplicateSiteError, MissingObservationError, MissingValueError, SupportError } from "./site-errors.js";
 export { engineModel, asEngineModel, type EngineModelOptions } from "./engine-model.js";
 export * from "./transforms/index.js";
+export { defineGuide, GuideFn, type GuideFnOptions } from "./guide-fn.js";
