@@ -1,12 +1,15 @@
 import { join } from "node:path";
 import { AmortviError } from "../core/errors.js";
-import type { Experiment, ExperimentResult, RunOptions } from "../experiments/types.js";
+import { formatSettingValue, resolveSettings } from "../experiments/settings.js";
+import type { Experiment, ExperimentResult, RunOptions, SettingValue } from "../experiments/types.js";
 import { writeJsonAtomic, writeTextAtomic } from "./files.js";
 import { renderHtml } from "./html.js";
+import { provenance } from "./provenance.js";
 import { renderSvg } from "./render.js";
 
 export interface RunRecord {
-  experiment: Pick<Experiment, "name" | "title" | "description">;
+  /** The study; its `settings` declarations, when given, let results.json list every setting's value. */
+  experiment: Pick<Experiment, "name" | "title" | "description"> & Partial<Pick<Experiment, "settings">>;
   options: RunOptions;
   result: ExperimentResult;
   /** ISO time the run started. */
@@ -15,6 +18,24 @@ export interface RunRecord {
 }
 
 const FIGURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** What results.json says about the run's input: every setting's value, which were given, the data file. */
+export function runInputs(experiment: RunRecord["experiment"], options: RunOptions): {
+  settings: Record<string, SettingValue>;
+  settingsGiven: string[];
+  input: { path: string; sha256: string; format: string; rows: number; cols: number; columns: string[] | null } | null;
+} {
+  const resolved = resolveSettings({ name: experiment.name, settings: experiment.settings }, options);
+  const data = options.data;
+  const source = options.dataSource;
+  return {
+    settings: { ...resolved.values },
+    settingsGiven: [...resolved.given],
+    input: data
+      ? { path: source?.path ?? "(in memory)", sha256: source?.sha256 ?? "", format: source?.format ?? "table", rows: data.rows, cols: data.cols, columns: data.columns ?? null }
+      : null,
+  };
+}
 
 /**
  * Writes a finished run into `outDir`: results.json first (so the numbers
@@ -30,10 +51,15 @@ export async function writeReport(outDir: string, run: RunRecord): Promise<strin
   }
   const written: string[] = [];
   const resultsPath = join(outDir, "results.json");
+  const inputs = runInputs(experiment, options);
   await writeJsonAtomic(resultsPath, {
     experiment: experiment.name,
     title: experiment.title,
+    amortvi: provenance(),
     options: { quick: options.quick, seed: options.seed, iterations: options.iterations ?? null },
+    settings: inputs.settings,
+    settingsGiven: inputs.settingsGiven,
+    input: inputs.input,
     startedAt: run.startedAt,
     wallSeconds: run.wallSeconds,
     node: process.version,
@@ -61,6 +87,9 @@ export async function writeReport(outDir: string, run: RunRecord): Promise<strin
         quick: options.quick,
         seed: options.seed,
         iterations: options.iterations,
+        ...Object.fromEntries(inputs.settingsGiven.map((k) => [k, formatSettingValue(inputs.settings[k])])),
+        data: inputs.input ? `${inputs.input.path} (${inputs.input.rows} x ${inputs.input.cols}, sha256 ${inputs.input.sha256.slice(0, 12)})` : undefined,
+        amortvi: `${provenance().version} (${provenance().commit.slice(0, 12)}${provenance().dirty ? ", modified" : ""})`,
         "wall time": `${run.wallSeconds.toFixed(1)} s`,
         started: run.startedAt,
       },

@@ -1,4 +1,5 @@
-import { DomainError } from "../../core/errors.js";
+import { Dataset, Minibatcher } from "../../infer/families/dataset.js";
+import { DomainError, ShapeError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { valueAndGrad } from "../../autodiff/tape.js";
 import { RunningAverageBaseline } from "../../autodiff/estimators.js";
@@ -28,11 +29,18 @@ export interface TrainGuideOptions {
   label?: string;
   /** Called after every update with the iteration (1-based) and the loss value. */
   onStep?: (iteration: number, loss: number) => void;
+  /**
+   * Observed data (rows of y, the model's obsDim columns): the qp losses then average over
+   * minibatches of min(batchSize, N) rows of it (epochs of random permutations) instead of
+   * fresh draws y ~ p(y). pq needs joint draws (x, y) and ignores it.
+   */
+  observations?: Dataset;
 }
 
 /**
- * Trains `guide` with Adam on fresh draws each iteration: qp uses y ~ p(y)
- * (from the joint, latents discarded), pq uses (x, y) ~ p(x, y). Returns the
+ * Trains `guide` with Adam (Kingma & Ba 2015): qp minimizes E_y E_q[log q(x|y) - log p(x, y)]
+ * (reverse KL; y ~ p(y) from the joint, latents discarded, or minibatches of `observations`),
+ * pq minimizes E_{(x, y) ~ p}[-log q(x|y)] (forward KL on fresh joint draws). Returns the
  * mean loss over the last 10% of iterations.
  */
 export function trainGuide(opts: TrainGuideOptions): number {
@@ -41,6 +49,10 @@ export function trainGuide(opts: TrainGuideOptions): number {
   const baseline = new RunningAverageBaseline(0.9);
   if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
   const sampleJoint = model.sampleJoint.bind(model);
+  const observed = opts.observations;
+  if (observed && observed.D !== model.obsDim) throw new ShapeError("observations", `${model.obsDim} column(s) per row (model "${model.name}")`, `${observed.D} columns`);
+  const batches = observed ? new Minibatcher(observed.N, Math.min(batchSize, observed.N), rng) : null;
+  const qpBatch = () => (observed && batches ? observed.batch(batches.next()) : sampleJoint(batchSize, rng).batch);
   const tail = Math.max(1, Math.floor(iterations / 10));
   const tick = Math.max(1, Math.floor(iterations / 100));
   let tailSum = 0;
@@ -50,7 +62,7 @@ export function trainGuide(opts: TrainGuideOptions): number {
     const value = valueAndGrad(() =>
       loss === "pq"
         ? pqLoss(model, guide, batchSize, rng)
-        : qpLoss(model, guide, sampleJoint(batchSize, rng).batch, rng, { baseline, enumerate: loss === "qp-enum" }),
+        : qpLoss(model, guide, qpBatch(), rng, { baseline, enumerate: loss === "qp-enum" }),
     );
     opt.step();
     opts.onStep?.(t, value);
