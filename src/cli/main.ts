@@ -101,14 +101,14 @@ interface ReproduceFlags {
   seed: number;
   out?: string;
   iterations?: number;
-  set: string[];
+  set?: string[];
   data?: string;
 }
 
 /** The run options from the flags, every check done (settings, data, iterations); a UsageError naming the flag otherwise. */
 function runOptionsOf(experiment: Experiment, flags: ReproduceFlags, outDir: string): RunOptions {
   try {
-    const settings = parseSetArguments(flags.set, experiment);
+    const settings = parseSetArguments(flags.set ?? [], experiment);
     let data;
     if (flags.data !== undefined) {
       try {
@@ -176,7 +176,7 @@ function studyInArgv(argv: readonly string[]): Experiment | null {
   }
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function buildProgram(io: CliIo, argv: readonly string[]): Command {
   const program = new Command("amortvi");
@@ -215,7 +215,7 @@ function buildProgram(io: CliIo, argv: readonly string[]): Command {
     .option("--seed <n>", "seed of all random streams (integer >= 0)", integerOption("--seed", 0), 1)
     .option("--out <dir>", "output folder (default: ./amortvi-out/<name>/)")
     .option("--iterations <n>", "optimizer steps of each run of the study's main training loop (integer >= 1; what it counts per study: `amortvi describe <name>`)", integerOption("--iterations", 1))
-    .option("--set <name=value>", "change a setting of the study (repeatable; lists comma-separated; see `amortvi describe <name>`)", collect, [])
+    .option("--set <name=value>", "change a setting of the study (repeatable; lists comma-separated; see `amortvi describe <name>`)", collect)
     .option("--data <file>", "run the study on your data: a .csv, .json or .npy table (layout: `amortvi describe <name>`)")
     .addHelpText("after", () => {
       const study = studyInArgv(argv);

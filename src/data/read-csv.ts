@@ -2,19 +2,18 @@
 // columns as numpy.savetxt writes them. Header optional, '#' comment lines and
 // blank lines skipped, double-quoted fields allowed.
 import { ShapeError } from "../core/errors.js";
-import { DataFormatError, cellLocation, looksNumeric, parseCell, type DataTable } from "./table.js";
+import { DataFormatError, cellLocation, columnsText, looksNumeric, parseCell, type DataTable } from "./table.js";
 
 export interface CsvOptions {
   /** true: the first non-comment line is a header; false: it is data; "auto" (default): a header iff none of its fields is a number. */
   header?: boolean | "auto";
-  /** Field separator; default: "," if the first line has one, else tab, else ";", else runs of whitespace. */
+  /** Field separator; default: "," if one of the first 20 lines has one, else tab, else ";", else runs of whitespace. */
   delimiter?: "," | ";" | "\t" | "whitespace";
 }
 
-function detectDelimiter(line: string): NonNullable<CsvOptions["delimiter"]> {
-  if (line.includes(",")) return ",";
-  if (line.includes("\t")) return "\t";
-  if (line.includes(";")) return ";";
+/** The separator of the first lines: "," if any has one, else tab, else ";", else whitespace. */
+function detectDelimiter(lines: readonly string[]): NonNullable<CsvOptions["delimiter"]> {
+  for (const d of [",", "\t", ";"] as const) if (lines.some((l) => l.includes(d))) return d;
   return "whitespace";
 }
 
@@ -51,7 +50,7 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
   const content = lines.map((l, i) => ({ text: l, line: i + 1 })).filter((l) => l.text.trim() !== "" && !l.text.trimStart().startsWith("#"));
   if (content.length === 0) throw new DataFormatError(file, "at least one data line", "an empty file (only blank or '#' comment lines)");
-  const delimiter = options.delimiter ?? detectDelimiter(content[0].text);
+  const delimiter = options.delimiter ?? detectDelimiter(content.slice(0, 20).map((l) => l.text));
   const first = splitLine(content[0].text, delimiter);
   const mode = options.header ?? "auto";
   const hasHeader = mode === "auto" ? first.every((f) => !looksNumeric(f)) : mode;
@@ -64,7 +63,7 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
     const fields = splitLine(l.text, delimiter);
     if (fields.length !== cols) {
       const basis = columns ? "as in the header" : `as in line ${content[0].line}`;
-      throw new ShapeError(cellLocation(file, { row: r + 1, line: l.line }), `${cols} columns (${basis})`, `${fields.length} columns`);
+      throw new ShapeError(cellLocation(file, { row: r + 1, line: l.line }), `${columnsText(cols)} (${basis})`, columnsText(fields.length));
     }
     fields.forEach((f, c) => {
       values[r * cols + c] = parseCell(f, cellLocation(file, { row: r + 1, line: l.line, column: c + 1, name: columns?.[c] }));

@@ -5,7 +5,7 @@
 // reported as non-finite values at their row and column.
 import { NonFiniteError, ShapeError } from "../core/errors.js";
 import { jsonSyntaxError, lineColumn } from "./json-syntax.js";
-import { DataFormatError, cellLocation, type DataTable } from "./table.js";
+import { DataFormatError, cellLocation, columnsText, type DataTable } from "./table.js";
 
 const NON_FINITE_MARK = "\u0000amortvi-non-finite:";
 
@@ -56,7 +56,7 @@ function fromRows(rows: unknown[], file: string): DataTable {
     const values = new Float64Array(rows.length * cols);
     rows.forEach((row, r) => {
       if (!Array.isArray(row)) throw new DataFormatError(cellLocation(file, { row: r + 1 }), "an array of numbers (as row 1)", JSON.stringify(row));
-      if (row.length !== cols) throw new ShapeError(cellLocation(file, { row: r + 1 }), `${cols} columns (as row 1)`, `${row.length} columns`);
+      if (row.length !== cols) throw new ShapeError(cellLocation(file, { row: r + 1 }), `${columnsText(cols)} (as row 1)`, columnsText(row.length));
       row.forEach((v, c) => (values[r * cols + c] = cell(v, cellLocation(file, { row: r + 1, column: c + 1 }))));
     });
     return { rows: rows.length, cols, values };

@@ -49,6 +49,11 @@ export function looksNumeric(text: string): boolean {
   return NUMBER.test(t) || NON_FINITE.test(t);
 }
 
+/** "1 column", "3 columns". */
+export function columnsText(n: number): string {
+  return `${n} column${n === 1 ? "" : "s"}`;
+}
+
 /** A column of a table as its own array. */
 export function tableColumn(table: DataTable, c: number): Float64Array {
   return Float64Array.from({ length: table.rows }, (_, r) => table.values[r * table.cols + c]);

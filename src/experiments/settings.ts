@@ -4,7 +4,7 @@
 // and resolved to values with defaults. Every error is typed and names the
 // flag (CLI) or the option (library) it came from.
 import { AmortviError, DomainError, ShapeError, UnknownNameError } from "../core/errors.js";
-import { parseCell } from "../data/table.js";
+import { columnsText, parseCell } from "../data/table.js";
 import type { DataTable } from "../data/table.js";
 import type { Experiment, RunOptions, SettingSpec, SettingValue, StudySettings, DataSource } from "./types.js";
 
@@ -171,8 +171,8 @@ export function resolveSettings(experiment: Pick<Experiment, "name" | "settings"
 export function checkDataLayout(experiment: Pick<Experiment, "name" | "data">, table: DataTable, argument: string): void {
   const spec = experiment.data;
   if (!spec) throw new DomainError(argument, `no data: ${experiment.name} takes no --data`, `a table of ${table.rows} x ${table.cols}`);
-  const layout = `${spec.columns} column${spec.columns === 1 ? "" : "s"} (${spec.description})`;
-  if (table.cols !== spec.columns) throw new ShapeError(argument, layout, `${table.cols} columns${table.columns ? ` (${table.columns.join(", ")})` : ""}`);
+  const layout = `${columnsText(spec.columns)} (${spec.description})`;
+  if (table.cols !== spec.columns) throw new ShapeError(argument, layout, `${columnsText(table.cols)}${table.columns ? ` (${table.columns.join(", ")})` : ""}`);
   if (spec.minRows !== undefined && table.rows < spec.minRows) throw new ShapeError(argument, `at least ${spec.minRows} rows`, `${table.rows} rows`);
   if (spec.maxRows !== undefined && table.rows > spec.maxRows) throw new ShapeError(argument, `at most ${spec.maxRows} rows`, `${table.rows} rows`);
   for (let i = 0; i < table.values.length; i++) {

@@ -59,7 +59,7 @@ describe("CSV", () => {
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.message).toBe(`${path}, line 3 (data row 2): expected 2 columns (as in the header), received 3 columns`);
     const e2 = thrown(() => readDataFile(fixture("cols2.csv", "1,2\n3\n")));
-    expect(e2.message).toMatch(/cols2\.csv, line 2 \(data row 2\): expected 2 columns \(as in line 1\), received 1 columns$/);
+    expect(e2.message).toMatch(/cols2\.csv, line 2 \(data row 2\): expected 2 columns \(as in line 1\), received 1 column$/);
   });
   it("names file, line, row and column for NaN and for a non-number", () => {
     const path = fixture("nan.csv", "x,y\n1,2\n\n3,NaN\n");
@@ -94,7 +94,7 @@ describe("JSON", () => {
     const path = fixture("rows.json", "[[1, 2], [3, 4], [5]]");
     const e = thrown(() => readDataFile(path));
     expect(e).toBeInstanceOf(ShapeError);
-    expect(e.message).toBe(`${path}, row 3: expected 2 columns (as row 1), received 1 columns`);
+    expect(e.message).toBe(`${path}, row 3: expected 2 columns (as row 1), received 1 column`);
     const cols = fixture("cols.json", '{"x": [1, 2, 3], "y": [1, 2]}');
     expect(thrown(() => readDataFile(cols)).message).toBe(`${cols}, column "y": expected 3 values (as column "x"), received 2 values`);
     expect(thrown(() => readDataFile(fixture("keys.json", '[{"x": 1}, {"z": 2}]'))).message).toMatch(/row 2: expected the keys of row 1 \(x\), received keys z/);
