@@ -9,7 +9,7 @@ import { renderSvg } from "./render.js";
 
 export interface RunRecord {
   /** The study; its `settings` declarations, when given, let results.json list every setting's value. */
-  experiment: Pick<Experiment, "name" | "title" | "description"> & Partial<Pick<Experiment, "settings">>;
+  experiment: Pick<Experiment, "name" | "title" | "description"> & Partial<Pick<Experiment, "settings" | "data">>;
   options: RunOptions;
   result: ExperimentResult;
   /** ISO time the run started. */
@@ -19,20 +19,26 @@ export interface RunRecord {
 
 const FIGURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-/** What results.json says about the run's input: every setting's value, which were given, the data file. */
+/**
+ * What results.json says about the run's input: every setting's value (null for those the
+ * data determines, e.g. N), which were given, and the data file (path, sha256, shape).
+ */
 export function runInputs(experiment: RunRecord["experiment"], options: RunOptions): {
-  settings: Record<string, SettingValue>;
+  settings: Record<string, SettingValue | null>;
   settingsGiven: string[];
-  input: { path: string; sha256: string; format: string; rows: number; cols: number; columns: string[] | null } | null;
+  input: { path: string; sha256: string; format: string; rows: number; cols: number; columns: string[] | null; determines: string[] } | null;
 } {
   const resolved = resolveSettings({ name: experiment.name, settings: experiment.settings }, options);
   const data = options.data;
   const source = options.dataSource;
+  const determines = data ? (experiment.data?.replaces ?? []).filter((n) => n in resolved.values) : [];
+  const settings: Record<string, SettingValue | null> = { ...resolved.values };
+  for (const n of determines) settings[n] = null;
   return {
-    settings: { ...resolved.values },
+    settings,
     settingsGiven: [...resolved.given],
     input: data
-      ? { path: source?.path ?? "(in memory)", sha256: source?.sha256 ?? "", format: source?.format ?? "table", rows: data.rows, cols: data.cols, columns: data.columns ?? null }
+      ? { path: source?.path ?? "(in memory)", sha256: source?.sha256 ?? "", format: source?.format ?? "table", rows: data.rows, cols: data.cols, columns: data.columns ?? null, determines }
       : null,
   };
 }
@@ -87,7 +93,7 @@ export async function writeReport(outDir: string, run: RunRecord): Promise<strin
         quick: options.quick,
         seed: options.seed,
         iterations: options.iterations,
-        ...Object.fromEntries(inputs.settingsGiven.map((k) => [k, formatSettingValue(inputs.settings[k])])),
+        ...Object.fromEntries(inputs.settingsGiven.map((k) => [k, formatSettingValue(inputs.settings[k] ?? [])])),
         data: inputs.input ? `${inputs.input.path} (${inputs.input.rows} x ${inputs.input.cols}, sha256 ${inputs.input.sha256.slice(0, 12)})` : undefined,
         amortvi: `${provenance().version} (${provenance().commit.slice(0, 12)}${provenance().dirty ? ", modified" : ""})`,
         "wall time": `${run.wallSeconds.toFixed(1)} s`,

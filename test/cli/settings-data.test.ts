@@ -115,7 +115,8 @@ describe("amortvi reproduce --data", () => {
     const r = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(r.data.x).toEqual([1.5, -2, 3]);
     expect(r.headline.N).toBe(3);
-    expect(r.input).toEqual({ path, sha256: createHash("sha256").update(text).digest("hex"), format: "csv", rows: 3, cols: 1, columns: ["x"] });
+    expect(r.input).toEqual({ path, sha256: createHash("sha256").update(text).digest("hex"), format: "csv", rows: 3, cols: 1, columns: ["x"], determines: ["N"] });
+    expect(r.settings.N).toBeNull();
   });
 
   it.each([

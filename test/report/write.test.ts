@@ -40,6 +40,7 @@ describe("writeReport", () => {
         { name: "s", type: "number", default: 1, description: "noise" },
         { name: "N", type: "integer", default: { full: 100, quick: 10 }, description: "size" },
       ],
+      data: { description: "x", columns: 1, replaces: ["N"] },
     };
     run.options = {
       ...run.options,
@@ -51,9 +52,9 @@ describe("writeReport", () => {
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
     expect(results.amortvi).toEqual(provenance());
     expect(results.amortvi.commit).toMatch(/^([0-9a-f]{40}|unknown)$/);
-    expect(results.settings).toEqual({ s: 2.2, N: 10 });
+    expect(results.settings).toEqual({ s: 2.2, N: null });
     expect(results.settingsGiven).toEqual(["s"]);
-    expect(results.input).toEqual({ path: "/data/x.csv", sha256: "ab".repeat(32), format: "csv", rows: 2, cols: 1, columns: ["x"] });
+    expect(results.input).toEqual({ path: "/data/x.csv", sha256: "ab".repeat(32), format: "csv", rows: 2, cols: 1, columns: ["x"], determines: ["N"] });
     const html = readFileSync(join(dir, "index.html"), "utf8");
     expect(html).toContain("s: 2.2");
     expect(html).toContain("/data/x.csv (2 x 1, sha256 abababababab)");
