@@ -4,16 +4,27 @@ import { defineConfig } from "tsup";
 // base64 in src/core/kernels-wasm.ts and decoded with atob, present in Node
 // >= 16 and in browsers). Node-only pieces (cli, report writers) are separate
 // entries that import node: modules themselves.
+// The three library entries (amortvi, amortvi/low-level, amortvi/experiments)
+// are built together with code splitting, in both formats, so that they share
+// ONE copy of the library: one Tensor class and one default runtime (one Wasm
+// memory). Separate bundles would each carry their own, and a tensor made by
+// one entry would fail `instanceof Tensor` in another. The experiments entry
+// reads files (node: modules, kept external) and renders figures with vega
+// (dynamic imports, external); the shared chunks and dist/index.js import
+// neither (test/package checks the root entry has no node: import).
 export default defineConfig([
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", "low-level": "src/low-level.ts", experiments: "src/experiments/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
     clean: true,
+    splitting: true,
+    shims: true,
     platform: "neutral",
     target: "es2022",
     outDir: "dist",
+    external: [/^node:/, "vega", "vega-lite"],
   },
   {
     entry: { cli: "src/cli/main.ts" },

@@ -189,3 +189,19 @@ export function softplusBackward(x: usize, dy: usize, dx: usize, n: i32): void {
     store<f64>(at(dx, i), load<f64>(at(dx, i)) + load<f64>(at(dy, i)) * s);
   }
 }
+
+/** y = |x| */
+export function absForward(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(at(y, i), f64x2.abs(v128.load(at(x, i))));
+  for (; i < n; i++) store<f64>(at(y, i), Math.abs(load<f64>(at(x, i))));
+}
+
+/** dx += dy * sign(x) (0 at x = 0) */
+export function absBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(at(x, i));
+    const s: f64 = v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0;
+    store<f64>(at(dx, i), load<f64>(at(dx, i)) + load<f64>(at(dy, i)) * s);
+  }
+}

@@ -1,36 +1,243 @@
-// amortvi public API. Layers (imports point downwards): core -> autodiff ->
-// dist / nn / optim -> models -> infer / diagnostics -> train -> experiments.
-export * from "./core/errors.js";
-export { Runtime, Arena, init, runtime } from "./core/runtime.js";
+// amortvi public API: a curated, explicit list (no `export *`), so that what a
+// user sees is decided here and not by whatever a module happens to export.
+// Layers (imports point downwards, checked by .dependency-cruiser.cjs):
+// core <- autodiff <- distributions / nn / optim <- model(s) <- infer /
+// diagnostics <- train <- experiments <- cli / report.
+// Raw-pointer kernels, threads internals, the Runtime / Arena and helpers for
+// writing new ops live in `amortvi/low-level` (src/low-level.ts); the studies'
+// models, guides, closed forms and data in `amortvi/experiments`
+// (src/experiments/index.ts).
+
+// core: tensors, generator, runtime start-up, typed errors
 export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
 export { Rng } from "./core/rng.js";
-export * from "./core/threads.js";
-export * from "./core/parallel.js";
+export { init, runtime } from "./core/runtime.js";
+export { initThreads, WorkerError, type ThreadOptions } from "./core/threads.js";
 export {
-  backward,
-  clearTape,
-  gradOf,
-  isRecording,
-  needsGrad,
-  noGrad,
-  record,
-  startRecording,
-  stopRecording,
-  valueAndGrad,
-} from "./autodiff/tape.js";
-export * from "./autodiff/ops/unary.js";
-export * from "./autodiff/ops/binary.js";
-export * from "./autodiff/ops/reduce.js";
-export * from "./autodiff/ops/shape.js";
-export * from "./autodiff/ops/linalg.js";
-export * from "./autodiff/ops/gaussian.js";
-export * from "./autodiff/ops/categorical.js";
-export * from "./autodiff/estimators.js";
-export * from "./distributions/index.js";
-export * from "./nn/index.js";
-export * from "./optim/index.js";
-export * from "./models/index.js";
-export * from "./infer/index.js";
-export * from "./diagnostics/index.js";
-export * from "./train/index.js";
-export * from "./mapa/index.js";
+  AmortviError,
+  DomainError,
+  NonFiniteError,
+  ShapeError,
+  TrainingDivergedError,
+  UnknownNameError,
+  assertFiniteArray,
+  assertInteger,
+  assertPositive,
+  assertShape,
+  describeShape,
+} from "./core/errors.js";
+
+// autodiff: the tape's user API and the ops a user composes
+export { backward, gradOf, noGrad, valueAndGrad } from "./autodiff/tape.js";
+export { add, div, mul, sub } from "./autodiff/ops/binary.js";
+export { abs, detach, exp, leakyRelu, log, neg, relu, scale, shift, sigmoid, softplus, sqrt, square, tanh } from "./autodiff/ops/unary.js";
+export { digamma, lgamma } from "./autodiff/ops/special.js";
+export { betaLogProb, gammaLogProb, laplaceLogProb, poissonLogProb, studentTLogProb, uniformLogProb } from "./autodiff/ops/densities.js";
+export { logDetTriangular, triangularSolve, tril } from "./autodiff/ops/triangular.js";
+export { cos, sin } from "./autodiff/ops/trig.js";
+export { logMeanExp, logSoftmax, logSumExp, mean, meanRows, softmax, sum, sumCols, sumRows } from "./autodiff/ops/reduce.js";
+export { concatCols, oneHot, pickCols, repeatRows, reshape, sliceCols, transpose } from "./autodiff/ops/shape.js";
+export { gatherRows } from "./autodiff/ops/gather.js";
+export { dense, matmul, PRECISIONS, type Activation, type DenseOptions, type MatmulOptions, type Precision } from "./autodiff/ops/linalg.js";
+export {
+  bernoulliEntropy,
+  bernoulliKL,
+  bernoulliLogProb,
+  mixtureNormalLogProb,
+  normalEntropy,
+  normalKL,
+  normalLogProb,
+  normalRsample,
+  type DensityOptions,
+} from "./autodiff/ops/gaussian.js";
+export { categoricalEntropy, categoricalKL, categoricalLogProb, sampleCategorical } from "./autodiff/ops/categorical.js";
+export { RunningAverageBaseline, enumerateDiscrete, scoreFunctionSurrogate } from "./autodiff/estimators.js";
+
+// distributions and their supports
+export {
+  Bernoulli,
+  Beta,
+  Categorical,
+  DiagNormal,
+  Dirichlet,
+  Gamma,
+  Laplace,
+  LogNormal,
+  MixtureOfNormals,
+  MultivariateNormal,
+  Normal,
+  Poisson,
+  StudentT,
+  Uniform,
+  kl,
+  type Distribution,
+  type ParamInput,
+} from "./distributions/index.js";
+export {
+  boolean,
+  categorical,
+  count,
+  describeSupport,
+  interval,
+  isDiscrete,
+  positive,
+  real,
+  simplex,
+  unitInterval,
+} from "./distributions/support.js";
+
+// the model language: a model is one function of named sites
+export {
+  defineModel,
+  ProbModel,
+  indicesOf,
+  isDiscreteSite,
+  ModelContext,
+  Trace,
+  DuplicateSiteError,
+  MissingObservationError,
+  MissingValueError,
+  SupportError,
+  engineModel,
+  asEngineModel,
+  type ModelFn,
+  type SiteValues,
+  type ModelData,
+  type JointDraw,
+  type RunSpec,
+  type SampleOptions,
+  type SiteValue,
+  type SampleSite,
+  type ParamSite,
+  type Site,
+  type SiteInfo,
+  type Scope,
+  type EngineModelOptions,
+} from "./model/index.js";
+export {
+  affineBijector,
+  expBijector,
+  identityBijector,
+  intervalBijector,
+  softplusBijector,
+  stickBreakingBijector,
+  transformTo,
+  type Bijector,
+} from "./model/transforms/index.js";
+
+// nn
+// init schemes are also the namespace `inits` (inits.normal(0.1), inits.constant(1)): their short names would clash with ops
+export * as inits from "./nn/init.js";
+export { fans, glorotUniform, heNormal, resolveInit, type Init, type InitName } from "./nn/init.js";
+export { ParamStore, type ParamSpec, type ParamsJSON } from "./nn/param-store.js";
+export { Param, ParamSpecs, type Module, type ParamPlacement } from "./nn/module.js";
+export { Linear, type LinearOptions } from "./nn/linear.js";
+export { ACTIVATIONS, MLP, type MLPOptions } from "./nn/mlp.js";
+
+// optim
+export { Optimizer, type OptimizerJSON, type OptimizerOptions, type Trainable } from "./optim/optimizer.js";
+export { Adam, AdamW, type AdamOptions } from "./optim/adam.js";
+export { SGD, type SGDOptions } from "./optim/sgd.js";
+export { constantLr, cosineDecay, exponentialDecay, linearWarmup, stepDecay, type Schedule } from "./optim/schedule.js";
+export { clipGradNorm, gradNorm } from "./optim/clip.js";
+
+// models: the model and guide contracts, the library VAE
+export { globalSites, localSites, type Batch, type LatentSite, type LatentValues, type Model, type Support } from "./models/model.js";
+export type { FixedPosterior, Guide, GuideSample, Proposal } from "./models/guide.js";
+export { GaussianEncoder, VAE, type Network, type PassListener, type VAEOptions } from "./models/vae.js";
+
+// infer: objectives (one file each), guides, variational families, MAPA
+export {
+  elbo,
+  iwaeBound,
+  renyiBound,
+  forwardKL,
+  reweightedWakeSleep,
+  type Objective,
+  type ObjectiveContext,
+  type ElboObjectiveOptions,
+} from "./infer/objectives/index.js";
+export { negativeElbo, type ElboOptions } from "./infer/objectives/elbo.js";
+export { elboEstimate, iwaeLogLikelihood, iwaeLoss, type IwaeOptions } from "./infer/objectives/importance-weighted.js";
+export { qpLoss, type QpOptions } from "./infer/objectives/elbo.js";
+export { pqLoss } from "./infer/objectives/forward-kl.js";
+export { rwsLoss, wakePhiLoss, type RwsOptions, type WakePhiOptions } from "./infer/objectives/wake-sleep.js";
+export { NormalGuide, type NormalHead } from "./infer/guides/normal.js";
+export { AffineNormalGuide, type AffineNormalGuideOptions } from "./infer/guides/affine.js";
+export { MlpNormalGuide, type MlpNormalGuideOptions } from "./infer/guides/mlp.js";
+export { CategoricalNormalGuide, type CategoricalNormalGuideOptions, type CategoricalNormalOutputs } from "./infer/guides/categorical-normal.js";
+export { Dataset, Minibatcher, type DatasetOptions, type Rows } from "./infer/families/dataset.js";
+export { customFeatures, observationFeatures, windowFeatures, type FeatureMap, type WindowOptions } from "./infer/families/features.js";
+export { mlpNet, polynomialNet, type InferenceFn, type InferenceNet, type MlpNetOptions, type NormalFactor } from "./infer/families/nets.js";
+export { FAMILY_KINDS, Family, makeFamily, type FamilyKind, type FamilyOptions } from "./infer/families/family.js";
+export { MapaPosterior, precomputePasses, type IndexPosterior, type MapaOptions } from "./infer/mapa/posterior.js";
+export { assignCodes, type CodeAssignment, type CodeOptions, type OrderingMethod } from "./infer/mapa/codes.js";
+export { dataBandwidth, type BandwidthRule } from "./infer/mapa/bandwidth.js";
+
+// diagnostics
+export {
+  categoricalMarginal,
+  gather,
+  gaussianKde,
+  importanceFromPrior,
+  multinomialResample,
+  normalizeLogWeights,
+  silvermanBandwidth,
+  systematicResample,
+  weightedMoments,
+  type ImportanceOptions,
+  type ImportanceReference,
+  type Kde,
+  type LogLikelihood,
+} from "./diagnostics/importance.js";
+export {
+  amortizationGap,
+  convergenceIterations,
+  evaluateNegElbo,
+  finalValue,
+  iterationsToWithin,
+  meanFieldGaussianKL,
+  windowedMean,
+  type AmortizationGap,
+  type FullGaussian,
+  type NegElboEvaluation,
+} from "./diagnostics/amortization.js";
+export {
+  activeUnits,
+  encoderMoments,
+  importanceLogLikelihood,
+  klFromTruth,
+  mutualInformation,
+  posteriorMeanAgreement,
+  posteriorQuadrature,
+  priorOnlyBaseline,
+  proposalMeans,
+  quadratureLogLikelihood,
+  toDataTensor,
+  type DataInput,
+  type PerPoint,
+  type PosteriorQuadrature,
+  type QuadratureOptions,
+} from "./diagnostics/vae.js";
+
+// train: the loop, its callbacks, checkpoints and schedules
+export { fit, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress } from "./train/fit.js";
+export { train, type TrainInfo, type TrainOptions, type TrainResult } from "./train/loop.js";
+export { PassCounter, type PassCounts } from "./train/counting.js";
+export { Minibatches } from "./train/data.js";
+export {
+  earlyStopping,
+  metricsCallback,
+  progressCallback,
+  type EarlyStoppingOptions,
+  type MetricsCallback,
+  type MetricsRow,
+  type ProgressSink,
+  type TrainCallback,
+} from "./train/callbacks.js";
+export { checkpointCallback, makeCheckpoint, restoreCheckpoint, type Checkpoint } from "./train/checkpoint.js";
+export type { ScheduleRecord, Strategy, TrainState } from "./train/schedules/types.js";
+export { joint, jointUpdate } from "./train/schedules/joint.js";
+export { iwae } from "./train/schedules/iwae.js";
+export { aggressive, type AggressiveOptions } from "./train/schedules/aggressive.js";
+export { fixedPosterior, mapa, type FixedPosteriorOptions } from "./train/schedules/mapa.js";

@@ -1,8 +1,9 @@
 // Gradient estimators for stochastic nodes.
 //
-// - Reparameterization (pathwise): is `rsample` itself (Normal, DiagNormal:
-//   z = mean + exp(logStd) * eps via normalRsample), so gradients flow through
-//   the sample into the distribution's parameters; nothing else is needed.
+// - Reparameterization (pathwise): is `rsample` itself (the distributions
+//   with `reparameterized` true: Normal, DiagNormal, MultivariateNormal,
+//   LogNormal, Uniform, Laplace, StudentT with a constant df), so gradients
+//   flow through the sample into the distribution's parameters.
 // - Score function (REINFORCE, Williams 1992): scoreFunctionSurrogate, with an
 //   optional baseline (RunningAverageBaseline) to reduce variance.
 // - Exact enumeration over a small discrete support: enumerateDiscrete.

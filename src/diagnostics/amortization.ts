@@ -9,6 +9,8 @@ import { DomainError, ShapeError, assertInteger } from "../core/errors.js";
 import { runtime } from "../core/runtime.js";
 import { cholesky, solveLower } from "../core/dense-matrix.js";
 import type { Rng } from "../core/rng.js";
+import { asEngineModel } from "../model/engine-model.js";
+import type { ProbModel } from "../model/model.js";
 import type { Model } from "../models/model.js";
 import type { Dataset } from "../infer/families/dataset.js";
 import type { Family } from "../infer/families/family.js";
@@ -71,8 +73,9 @@ export interface NegElboEvaluation {
 }
 
 /** Monte Carlo -ELBO of `family` on all of `data` with M samples, per datapoint (no gradients; evaluation only). */
-export function evaluateNegElbo(model: Model, family: Family, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
+export function evaluateNegElbo(modelIn: Model | ProbModel, family: Family, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
   assertInteger("samples", samples, 1);
+  const model = asEngineModel(modelIn);
   const rt = runtime();
   return noGrad(() => {
     const batch = data.full();

@@ -4,7 +4,7 @@ import { DomainError, NonFiniteError, ShapeError, assertInteger, describeShape }
 import type { Rng } from "../core/rng.js";
 import { runtime } from "../core/runtime.js";
 import { Tensor } from "../core/tensor.js";
-import type { Proposal } from "../infer/guide.js";
+import type { Proposal } from "../models/guide.js";
 import { drawParticles, sampleParticles } from "../infer/particles.js";
 import type { LatentSite, Model } from "../models/model.js";
 import type { VAE } from "../models/vae.js";

@@ -2,10 +2,11 @@ import type { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { bernoulliEntropy, bernoulliLogProb } from "../autodiff/ops/gaussian.js";
 import { boolean, type Support } from "./support.js";
-import { paramTensor, type Distribution, type ParamInput } from "./distribution.js";
+import { assertDrawShape, assertInSupport, paramTensor, type Distribution, type ParamInput } from "./distribution.js";
 
 /**
- * Independent Bernoulli(sigmoid(logits)) over events of all non-batch dims:
+ * Independent Bernoulli(sigmoid(logits)) over events of all non-batch dims
+ * (batch = the leading dim of logits, event = the rest):
  * logProb(x [B, ...]) = sum over dims of x l - softplus(l) -> [B] (values in
  * {0, 1}; values in [0, 1] give the usual binary cross-entropy).
  */
@@ -13,17 +14,20 @@ export class Bernoulli implements Distribution {
   readonly logits: Tensor;
   readonly support: Support = boolean;
   readonly reparameterized = false;
-  readonly eventShape: readonly number[] = [];
   get batchShape(): readonly number[] {
-    return this.logits.shape;
+    return this.logits.shape.slice(0, 1);
+  }
+  get eventShape(): readonly number[] {
+    return this.logits.shape.slice(1);
   }
 
   constructor(logits: ParamInput) {
     this.logits = paramTensor("logits", logits);
   }
 
-  /** x[i] = 1 if u[i] < sigmoid(logits[i]) else 0, u ~ U[0, 1) (Philox); shape of logits. */
+  /** x[i] = 1 if u[i] < sigmoid(logits[i % size]) else 0, u ~ U[0, 1) (Philox); `shape` defaults to the logits' shape. */
   sample(rng: Rng, shape: readonly number[] = this.logits.shape): Tensor {
+    assertDrawShape(shape, [["logits", this.logits]]);
     const out = Tensor.empty(shape, "arena", this.logits.rt);
     const mark = out.rt.arena.mark();
     const u = rng.uniform(shape);
@@ -32,8 +36,9 @@ export class Bernoulli implements Distribution {
     return out;
   }
 
-  /** sum over non-batch dims of x l - softplus(l) -> [B]. */
+  /** sum over non-batch dims of x l - softplus(l) -> [B]; DomainError naming value outside [0, 1]. */
   logProb(value: Tensor): Tensor {
+    assertInSupport(value, boolean, { closed: true });
     return bernoulliLogProb(value, this.logits);
   }
 

@@ -1,26 +1,16 @@
-import { DomainError } from "../core/errors.js";
+import { DomainError, ShapeError, describeShape } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
-import { Tensor } from "../core/tensor.js";
+import { Tensor, shapeSize } from "../core/tensor.js";
 import { categoricalEntropy, categoricalLogProb, sampleCategorical } from "../autodiff/ops/categorical.js";
+import { repeatRows, reshape } from "../autodiff/ops/shape.js";
 import { categorical as categoricalSupport, type Support } from "./support.js";
 import { assertRank2, paramTensor, type Distribution, type ParamInput } from "./distribution.js";
 
-/** Indices as an Int32Array; a Tensor of values must hold integers. */
-function toIndices(value: Tensor | Int32Array | readonly number[]): Int32Array | readonly number[] {
-  if (!(value instanceof Tensor)) return value;
-  const v = value.view();
-  const idx = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    if (!Number.isInteger(v[i])) throw new DomainError("value", "integer category indices", `${v[i]} at index ${i}`);
-    idx[i] = v[i];
-  }
-  return idx;
-}
-
 /**
  * Categorical(softmax(logits)) per row of logits [B, K] (a flat array of K
- * numbers is one row). Values are category indices: an Int32Array, or a
- * Tensor [B] of integers as returned by `sample`.
+ * numbers is one row). Values are category indices: integer-valued Tensors
+ * (as `sample` returns them), Int32Arrays or arrays of numbers. A value of n
+ * indices is scored against one shared row (B = 1) or one row each (n = B).
  */
 export class Categorical implements Distribution {
   readonly logits: Tensor;
@@ -46,24 +36,52 @@ export class Categorical implements Distribution {
     return this.logits.shape[1];
   }
 
+  /** Throws ShapeError unless n draws / values fit the logits' rows (one shared row, or one each). */
+  private assertCount(argument: string, n: number, shape: readonly number[]): void {
+    const B = this.logits.rows;
+    if (B !== 1 && n !== B) {
+      throw new ShapeError(argument, `${B} values (one per row of logits [${B}, ${this.categories}])`, `shape ${describeShape(shape)} (${n} values)`);
+    }
+  }
+
   /** k[b] ~ Categorical(softmax(logits[b])) (inverse CDF), n draws from a single row. */
   sampleIndices(rng: Rng, n = this.logits.rows): Int32Array {
     return sampleCategorical(this.logits, rng, n);
   }
 
-  /** Indices as a Tensor [B] of integer values (no gradient). */
-  sample(rng: Rng, shape: number | readonly number[] = this.logits.rows): Tensor {
-    const n = typeof shape === "number" ? shape : shape.reduce((a, b) => a * b, 1);
-    return Tensor.from(this.sampleIndices(rng, n), [n], "arena", this.logits.rt);
+  /**
+   * Indices as an integer-valued Tensor of `shape` (no gradient): one draw
+   * per entry, all from one shared row or one from each row (size of shape
+   * = B): logits [1, K] asked for [B, 1] give B indices as [B, 1].
+   */
+  sample(rng: Rng, shape: readonly number[] = [this.logits.rows]): Tensor {
+    const n = shapeSize(shape);
+    this.assertCount("shape", n, shape);
+    return Tensor.from(this.sampleIndices(rng, n), shape, "arena", this.logits.rt);
   }
 
-  /** log softmax(logits)[b, value[b]] -> [B]. */
+  /** log softmax(logits)[b, value[b]], the value's shape (a Tensor) or [n] (indices). */
   logProb(value: Tensor | Int32Array | readonly number[]): Tensor {
-    return categoricalLogProb(this.logits, toIndices(value));
+    const shape = value instanceof Tensor ? value.shape : [value.length];
+    const n = shapeSize(shape);
+    this.assertCount("value", n, shape);
+    const logits = this.logits.rows === 1 && n > 1 ? repeatRows(this.logits, n) : this.logits;
+    const out = categoricalLogProb(logits, toIndices(value, this.categories));
+    return out.shape.length === shape.length && out.shape.every((d, i) => d === shape[i]) ? out : reshape(out, shape);
   }
 
   /** -sum_k p_k log p_k -> [B]. */
   entropy(): Tensor {
     return categoricalEntropy(this.logits);
   }
+}
+
+/** Indices as an Int32Array; a Tensor of values must hold integers in [0, K) (one Wasm scan). */
+function toIndices(value: Tensor | Int32Array | readonly number[], K: number): Int32Array | readonly number[] {
+  if (!(value instanceof Tensor)) return value;
+  const bad = value.rt.k.firstNotInteger(value.ptr, value.size, 0, K - 1);
+  if (bad >= 0) throw new DomainError("value", `integer category indices in [0, ${K})`, `${value.view()[bad]} at index ${bad}`);
+  const idx = new Int32Array(value.size);
+  idx.set(value.view());
+  return idx;
 }

@@ -1,7 +1,8 @@
 import { real, type Support } from "./support.js";
 import { DomainError, ShapeError, describeShape } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
-import { Tensor } from "../core/tensor.js";
+import { Tensor, shapeSize } from "../core/tensor.js";
+import { reshape } from "../autodiff/ops/shape.js";
 import { mixtureNormalLogProb } from "../autodiff/ops/gaussian.js";
 import { int32ToArena } from "../autodiff/ops/broadcast-index.js";
 import { sampleCategorical } from "../autodiff/ops/categorical.js";
@@ -84,21 +85,35 @@ export class MixtureOfNormals implements Distribution {
     return Math.max(...[this.logWeights, this.means, this.logStds].map((t) => (t.rank === 2 ? t.rows : 1)));
   }
 
-  /** log sum_k w_k N(x; mu_k, sigma_k^2) for x [B] or [B, 1] -> [B]. */
-  logProb(x: Tensor): Tensor {
-    return mixtureNormalLogProb(x, this.logWeights, this.means, this.logStds);
+  /** Throws ShapeError unless n draws / values fit the parameter rows (shared, or one row each). */
+  private assertCount(argument: string, shape: readonly number[]): number {
+    const n = shapeSize(shape);
+    const rows = this.batchRows;
+    if (rows > 1 && n !== rows) {
+      throw new ShapeError(argument, `${rows} values (one per row of the mixture parameters)`, `shape ${describeShape(shape)} (${n} values)`);
+    }
+    return n;
   }
 
-  /** n draws (n = B for per-row parameters): k ~ Categorical(w), x = mu_k + sigma_k eps. No gradient. */
-  sample(rng: Rng, shape: number | readonly number[] = this.batchRows): Tensor {
-    const n = typeof shape === "number" ? shape : shape.reduce((a, b) => a * b, 1);
-    const rows = this.batchRows;
-    if (rows > 1 && n !== rows) throw new ShapeError("n", `${rows} (rows of the mixture parameters)`, String(n));
+  /** log sum_k w_k N(x; mu_k, sigma_k^2), the value's shape (n values: shared parameters, or one per row). */
+  logProb(x: Tensor): Tensor {
+    const n = this.assertCount("value", x.shape);
+    const flat = x.rank === 1 ? x : reshape(x, [n]);
+    const out = mixtureNormalLogProb(flat, this.logWeights, this.means, this.logStds);
+    return x.rank === 1 ? out : reshape(out, x.shape);
+  }
+
+  /**
+   * Draws of `shape` (one per entry; size of shape = B for per-row
+   * parameters): k ~ Categorical(w), x = mu_k + sigma_k eps. No gradient.
+   */
+  sample(rng: Rng, shape: readonly number[] = [this.batchRows]): Tensor {
+    const n = this.assertCount("shape", shape);
     const K = this.components;
     const stride = (t: Tensor) => (t.rank === 2 && t.rows > 1 ? K : 0);
     const rt = this.means.rt;
     const idx = sampleCategorical(this.logWeights, rng, n);
-    const out = Tensor.empty([n], "arena", rt);
+    const out = Tensor.empty(shape, "arena", rt);
     const mark = rt.arena.mark();
     const eps = rng.normal([n]);
     const idxPtr = int32ToArena(rt, idx);

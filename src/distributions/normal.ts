@@ -1,21 +1,19 @@
-import { DomainError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { normalEntropy, normalLogProb, normalRsample } from "../autodiff/ops/gaussian.js";
 import { assertIndexBroadcast, largest } from "../autodiff/ops/broadcast-index.js";
+import { log } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
-import { paramTensor, type Distribution, type ParamInput } from "./distribution.js";
+import { paramTensor, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
 import { real, type Support } from "./support.js";
 
-/** log of positive std values as a constant (no gradient: use Normal.fromLogStd for a learnable scale); DomainError naming "std" otherwise. */
-function logOfStd(std: ParamInput): Tensor {
-  const t = paramTensor("std", std);
+/** A constant log std for positive numbers / arrays (DomainError naming "std" otherwise). */
+function constantLogStd(std: number | readonly number[] | readonly (readonly number[])[]): Tensor {
+  const t = positiveParam("std", std);
+  if (typeof std === "number") return paramTensor("std", Math.log(std));
   const v = t.toArray();
-  if (!(std instanceof Tensor)) t.dispose();
-  v.forEach((s, i) => {
-    if (!(s > 0) || !Number.isFinite(s)) throw new DomainError("std", "finite values > 0", `${s} at index ${i}`);
-  });
-  return Tensor.from(v.map(Math.log), t.shape, t.lifetime, t.rt, "std");
+  t.dispose();
+  return Tensor.from(v.map(Math.log), t.shape, "persistent", t.rt, "std");
 }
 
 function isLogStd(std: ParamInput | { logStd: Tensor }): std is { logStd: Tensor } {
@@ -26,19 +24,31 @@ function isLogStd(std: ParamInput | { logStd: Tensor }): std is { logStd: Tensor
  * Shared parameters of the (diagonal) Normal: mean and log-std Tensors that
  * broadcast by index against the larger one (a scalar, a row [D] or the
  * full shape). Sampling draws eps ~ N(0, 1) and returns mean + exp(logStd) * eps.
+ * A Tensor std (validated > 0) is kept as given and logStd = log(std) is
+ * taken at each use, so that a distribution built once still passes
+ * gradients to std in every later step.
  */
 abstract class NormalBase {
   readonly mean: Tensor;
-  readonly logStd: Tensor;
+  /** The positive std Tensor when given as one (else null: logStd is the parameter). */
+  readonly std: Tensor | null;
+  private readonly logStdParam: Tensor | null;
   readonly support: Support = real;
   readonly reparameterized = true;
 
-  constructor(mean: ParamInput, logStd: Tensor) {
+  constructor(mean: ParamInput, scale: { logStd: Tensor } | { std: Tensor }) {
     this.mean = paramTensor("mean", mean);
-    this.logStd = logStd;
-    const target = largest(this.mean, this.logStd);
-    assertIndexBroadcast("mean", this.mean, target, "logStd");
-    assertIndexBroadcast("logStd", this.logStd, target, "mean");
+    this.std = "std" in scale ? positiveParam("std", scale.std) : null;
+    this.logStdParam = "logStd" in scale ? scale.logStd : null;
+    const s = this.std ?? this.logStdParam!;
+    const target = largest(this.mean, s);
+    assertIndexBroadcast("mean", this.mean, target, this.std ? "std" : "logStd");
+    assertIndexBroadcast(this.std ? "std" : "logStd", s, target, "mean");
+  }
+
+  /** log std: the parameter itself, or log(std) of a Tensor std (recorded at each use). */
+  get logStd(): Tensor {
+    return this.logStdParam ?? log(this.std!);
   }
 
   abstract readonly batchShape: readonly number[];
@@ -46,7 +56,7 @@ abstract class NormalBase {
 
   /** Shape of one draw: the larger of mean and logStd. */
   get shape(): readonly number[] {
-    return largest(this.mean, this.logStd).shape;
+    return largest(this.mean, this.std ?? this.logStdParam!).shape;
   }
 
   /** z = mean + exp(logStd) * eps, eps ~ N(0, I), without gradient; `shape` must have the parameters' shape as a suffix. */
@@ -62,8 +72,9 @@ abstract class NormalBase {
 
 /**
  * Elementwise Normal N(mean, std^2): logProb and entropy keep the value's
- * (parameters') shape. `new Normal(mean, std)` takes std > 0 (a constant);
- * for a learnable scale use `Normal.fromLogStd(mean, logStd)`.
+ * (parameters') shape. `new Normal(mean, std)` takes std > 0: numbers and
+ * arrays are constants, a Tensor std gets its gradient through log(std);
+ * for an unconstrained learnable scale use `Normal.fromLogStd(mean, logStd)`.
  */
 export class Normal extends NormalBase implements Distribution {
   get batchShape(): readonly number[] {
@@ -72,7 +83,7 @@ export class Normal extends NormalBase implements Distribution {
   readonly eventShape: readonly number[] = [];
 
   constructor(mean: ParamInput, std: ParamInput | { logStd: Tensor }) {
-    super(mean, isLogStd(std) ? std.logStd : logOfStd(std));
+    super(mean, isLogStd(std) ? std : std instanceof Tensor ? { std } : { logStd: constantLogStd(std) });
   }
 
   /** N(mean, exp(logStd)^2) with logStd a Tensor (unconstrained; gradients flow into it). */
@@ -103,8 +114,8 @@ export class DiagNormal extends NormalBase implements Distribution {
     return this.shape.slice(1);
   }
 
-  constructor(mean: Tensor, logStd: Tensor) {
-    super(mean, logStd);
+  constructor(mean: ParamInput, logStd: Tensor) {
+    super(mean, { logStd });
   }
 
   /** sum over non-batch dims of log N(value; mean, exp(logStd)^2) -> [B]. */

@@ -1,9 +1,33 @@
-// Importing this module registers every experiment: each study file calls
-// registerExperiment() at load time. Add one import per study file below.
+// amortvi/experiments: the studies. Importing this module registers every
+// experiment (each study file calls registerExperiment() at load time; add one
+// import per study file below) and exports the studies' models, guides,
+// closed forms and data sets, which are not part of the library's root entry.
 export * from "./registry.js";
+export * from "./notes/models/index.js";
+export { Note4Guide, type Note4GuideOptions, type Note4GuideOutputs } from "./notes/open-universe-guide.js";
+export * from "./avi/models/index.js";
+export * from "./mapa/datasets.js";
 import "./notes/index.js";
 import "./avi/index.js";
 import "./mapa/index.js";
+
+// A user's data for --data / runStudy({ data }): the CSV, JSON and .npy readers (Node: readDataFile reads the file).
+export {
+  DATA_EXTENSIONS,
+  DataFormatError,
+  dataFormatOf,
+  parseCsv,
+  parseDataBytes,
+  parseJsonTable,
+  parseNpy,
+  readDataFile,
+  tableColumn,
+  type CsvOptions,
+  type DataFile,
+  type DataFormat,
+  type DataTable,
+  type ReadDataOptions,
+} from "../data/readers.js";
 
 // Settings, data and run options of a study (what `amortvi reproduce --set / --data` checks).
 export type { DataSource, DataSpec, SettingSpec, SettingType, SettingValue, StudySettings } from "./types.js";

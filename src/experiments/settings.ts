@@ -6,7 +6,9 @@
 import { AmortviError, DomainError, ShapeError, UnknownNameError } from "../core/errors.js";
 import { columnsText, parseCell } from "../data/table.js";
 import type { DataTable } from "../data/table.js";
-import type { Experiment, RunOptions, SettingSpec, SettingValue, StudySettings, DataSource } from "./types.js";
+import { settingDefault, type DataSource, type Experiment, type RunOptions, type SettingSpec, type SettingValue, type StudySettings } from "./types.js";
+
+export { settingDefault } from "./types.js";
 
 /** How errors name what the user typed: `--set tau` on the command line, `settings.tau` from code. */
 export type ArgumentStyle = "cli" | "library";
@@ -91,11 +93,6 @@ export function parseSettingValue(spec: SettingSpec, text: string, argument: str
   return checkSettingValue(spec, value, argument);
 }
 
-/** The default of `spec` for a full or quick run. */
-export function settingDefault(spec: SettingSpec, quick: boolean): SettingValue {
-  const d = spec.default;
-  return typeof d === "object" && !Array.isArray(d) && "full" in d ? (quick ? d.quick : d.full) : (d as SettingValue);
-}
 
 function findSpec(specs: readonly SettingSpec[], name: string, argument: string, study: string): SettingSpec {
   const spec = specs.find((s) => s.name === name);

@@ -38,6 +38,12 @@ export interface SettingSpec {
   check?: (value: SettingValue, argument: string) => void;
 }
 
+/** The default of `spec` for a full or quick run (the contract's one rule, shared by the runner and the report writer). */
+export function settingDefault(spec: SettingSpec, quick: boolean): SettingValue {
+  const d = spec.default;
+  return typeof d === "object" && !Array.isArray(d) && "full" in d ? (quick ? d.quick : d.full) : (d as SettingValue);
+}
+
 /** What a study does with `--data <file>` (a table read by src/data/readers.ts) and the layout it needs. */
 export interface DataSpec {
   /** What the rows are and what the study does with them, e.g. "observations x_n, one per row: replace the simulated data". */

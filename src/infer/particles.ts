@@ -1,5 +1,5 @@
 // K importance particles per datapoint, shared by the multi-sample objectives
-// (iwae.ts, rws.ts): the batch is repeated so that one guide call draws all
+// (objectives/importance-weighted.ts, objectives/wake-sleep.ts): the batch is repeated so that one guide call draws all
 // B * K particles, and the log weights come back as [B, K].
 import { DomainError, assertInteger } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
@@ -7,7 +7,7 @@ import type { Tensor } from "../core/tensor.js";
 import { sub } from "../autodiff/ops/binary.js";
 import { repeatRows, reshape } from "../autodiff/ops/shape.js";
 import { globalSites, type Batch, type Model } from "../models/model.js";
-import type { GuideSample, Proposal } from "./guide.js";
+import type { GuideSample, Proposal } from "../models/guide.js";
 
 /** The batch with every datapoint repeated K times in a row: row b * K + j is datapoint b (repeatRows layout). */
 export function repeatBatch(batch: Batch, K: number): Batch {

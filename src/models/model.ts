@@ -1,12 +1,9 @@
 import type { Rng } from "../core/rng.js";
 import type { Tensor } from "../core/tensor.js";
 
-/** What values a latent site takes. */
-export type Support =
-  | { kind: "real" }
-  | { kind: "positive" }
-  | { kind: "unit" }
-  | { kind: "categorical"; K: number };
+import type { Support } from "../distributions/support.js";
+
+export type { Support };
 
 /**
  * A latent variable of a model: its name, size per draw, support, and whether

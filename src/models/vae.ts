@@ -6,7 +6,7 @@ import { isRecording } from "../autodiff/tape.js";
 import { DomainError, ShapeError, assertInteger, describeShape } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
-import type { Guide, GuideSample } from "../infer/guide.js";
+import type { Guide, GuideSample } from "./guide.js";
 import { constant } from "../nn/init.js";
 import { MLP } from "../nn/mlp.js";
 import { ParamSpecs, type Param } from "../nn/module.js";

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { AmortviError } from "../core/errors.js";
-import { formatSettingValue, resolveSettings } from "../experiments/settings.js";
-import type { Experiment, ExperimentResult, RunOptions, SettingValue } from "../experiments/types.js";
+import { settingDefault, type Experiment, type ExperimentResult, type RunOptions, type SettingValue } from "../experiments/types.js";
 import { writeJsonAtomic, writeTextAtomic } from "./files.js";
 import { renderHtml } from "./html.js";
 import { provenance } from "./provenance.js";
@@ -28,15 +27,17 @@ export function runInputs(experiment: RunRecord["experiment"], options: RunOptio
   settingsGiven: string[];
   input: { path: string; sha256: string; format: string; rows: number; cols: number; columns: string[] | null; determines: string[] } | null;
 } {
-  const resolved = resolveSettings({ name: experiment.name, settings: experiment.settings }, options);
+  // options.settings were checked by the runner (experiments/settings.ts prepareRun); the others take their defaults
+  const given = options.settings ?? {};
+  const settings: Record<string, SettingValue | null> = {};
+  for (const spec of experiment.settings ?? []) settings[spec.name] = spec.name in given ? given[spec.name] : settingDefault(spec, options.quick);
   const data = options.data;
   const source = options.dataSource;
-  const determines = data ? (experiment.data?.replaces ?? []).filter((n) => n in resolved.values) : [];
-  const settings: Record<string, SettingValue | null> = { ...resolved.values };
+  const determines = data ? (experiment.data?.replaces ?? []).filter((n) => n in settings) : [];
   for (const n of determines) settings[n] = null;
   return {
     settings,
-    settingsGiven: [...resolved.given],
+    settingsGiven: Object.keys(given).filter((n) => n in settings),
     input: data
       ? { path: source?.path ?? "(in memory)", sha256: source?.sha256 ?? "", format: source?.format ?? "table", rows: data.rows, cols: data.cols, columns: data.columns ?? null, determines }
       : null,
@@ -93,7 +94,7 @@ export async function writeReport(outDir: string, run: RunRecord): Promise<strin
         quick: options.quick,
         seed: options.seed,
         iterations: options.iterations,
-        ...Object.fromEntries(inputs.settingsGiven.map((k) => [k, formatSettingValue(inputs.settings[k] ?? [])])),
+        ...Object.fromEntries(inputs.settingsGiven.map((k) => [k, String(inputs.settings[k])])),
         data: inputs.input ? `${inputs.input.path} (${inputs.input.rows} x ${inputs.input.cols}, sha256 ${inputs.input.sha256.slice(0, 12)})` : undefined,
         amortvi: `${provenance().version} (${provenance().commit.slice(0, 12)}${provenance().dirty ? ", modified" : ""})`,
         "wall time": `${run.wallSeconds.toFixed(1)} s`,

@@ -6,3 +6,4 @@ export * from "./callbacks.js";
 export * from "./checkpoint.js";
 export * from "./loop.js";
 export * from "./schedules/index.js";
+export { fit, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress } from "./fit.js";

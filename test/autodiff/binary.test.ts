@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { runtime } from "../../src/core/runtime.js";
-import { Tensor, ShapeError, add, sub, mul, div, sum, startRecording, stopRecording, backward, clearTape } from "../../src/index.js";
+import { Tensor, ShapeError, add, sub, mul, div, sum, backward } from "../../src/index.js";
+import { startRecording, stopRecording, clearTape } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
 /** Plain-TS numpy-style (right-aligned) broadcasting, the reference for the allowed cases. */

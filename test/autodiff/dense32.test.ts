@@ -6,20 +6,17 @@ import {
   Rng,
   Tensor,
   UnknownNameError,
-  activationCode,
   add,
   backward,
-  clearTape,
   dense,
   detach,
   noGrad,
   runtime,
   scale,
-  startRecording,
-  stopRecording,
   type Activation,
   type Precision,
 } from "../../src/index.js";
+import { activationCode, clearTape, startRecording, stopRecording } from "../../src/low-level.js";
 import { gradCheck } from "../helpers/gradcheck.js";
 
 const ACTIVATIONS = Object.keys(activationCode) as Activation[];

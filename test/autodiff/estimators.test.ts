@@ -5,9 +5,6 @@ import {
   ShapeError,
   DomainError,
   backward,
-  clearTape,
-  startRecording,
-  stopRecording,
   categoricalLogProb,
   sampleCategorical,
   normalLogProb,
@@ -15,6 +12,7 @@ import {
   RunningAverageBaseline,
   enumerateDiscrete,
 } from "../../src/index.js";
+import { clearTape, startRecording, stopRecording } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 import { meanAndStdErr } from "../helpers/quadrature.js";
 

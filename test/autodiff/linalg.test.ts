@@ -1,14 +1,6 @@
 import { describe, it, expect } from "vitest";
-import {
-  Tensor,
-  matmul,
-  dense,
-  activationCode,
-  ShapeError,
-  UnknownNameError,
-  DomainError,
-  type Activation,
-} from "../../src/index.js";
+import { Tensor, matmul, dense, ShapeError, UnknownNameError, DomainError, type Activation } from "../../src/index.js";
+import { activationCode } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
 const ACTIVATIONS = Object.keys(activationCode) as Activation[];

@@ -1,8 +1,21 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import {
-  Tensor, ShapeError, add, sum, mean, sumRows, meanRows, sumCols, logSumExp, logMeanExp, softmax, logSoftmax, backward, clearTape, startRecording, stopRecording,
+  Tensor,
+  ShapeError,
+  add,
+  sum,
+  mean,
+  sumRows,
+  meanRows,
+  sumCols,
+  logSumExp,
+  logMeanExp,
+  softmax,
+  logSoftmax,
+  backward,
 } from "../../src/index.js";
+import { clearTape, startRecording, stopRecording } from "../../src/low-level.js";
 import { runtime } from "../../src/core/runtime.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 

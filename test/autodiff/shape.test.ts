@@ -1,8 +1,19 @@
 import { describe, it, expect } from "vitest";
 import {
-  Tensor, ShapeError, DomainError, reshape, concatCols, sliceCols, pickCols, oneHot, repeatRows, mul, sum,
-  startRecording, stopRecording, backward, clearTape,
+  Tensor,
+  ShapeError,
+  DomainError,
+  reshape,
+  concatCols,
+  sliceCols,
+  pickCols,
+  oneHot,
+  repeatRows,
+  mul,
+  sum,
+  backward,
 } from "../../src/index.js";
+import { startRecording, stopRecording, clearTape } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
 const seq = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

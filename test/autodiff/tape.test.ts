@@ -1,8 +1,6 @@
 import { describe, it, expect } from "vitest";
-import {
-  Tensor, ShapeError, add, mul, sum, square, exp, noGrad, valueAndGrad, backward, startRecording, stopRecording, clearTape,
-  isRecording,
-} from "../../src/index.js";
+import { Tensor, ShapeError, add, mul, sum, square, exp, noGrad, valueAndGrad, backward } from "../../src/index.js";
+import { startRecording, stopRecording, clearTape, isRecording } from "../../src/low-level.js";
 
 function param(values: number[]): Tensor {
   const t = Tensor.from(values, [values.length], "persistent");

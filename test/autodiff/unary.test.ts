@@ -1,8 +1,9 @@
 import { describe, it, expect } from "vitest";
 import {
-  Tensor, NonFiniteError, tanh, neg, exp, log, square, sqrt, sigmoid, softplus, relu, leakyRelu, scale, shift, detach,
-  add, mul, sum, startRecording, stopRecording, backward, clearTape,
+  Tensor, NonFiniteError, tanh, neg, exp, log, square, sqrt, sigmoid, softplus, relu, leakyRelu, scale, shift, detach, abs,
+  add, mul, sum, backward,
 } from "../../src/index.js";
+import { startRecording, stopRecording, clearTape } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
 const sigmoidRef = (v: number) => 1 / (1 + Math.exp(-v));
@@ -33,6 +34,7 @@ const CASES: Case[] = [
   { name: "leakyRelu(0.3)", f: (x) => leakyRelu(x, 0.3), ref: (v) => (v > 0 ? v : 0.3 * v), transform: awayFromZero },
   { name: "scale", f: (x) => scale(x, -2.5), ref: (v) => -2.5 * v },
   { name: "shift", f: (x) => shift(x, 1.75), ref: (v) => v + 1.75 },
+  { name: "abs", f: abs, ref: Math.abs, transform: awayFromZero },
 ];
 
 describe.each(CASES)("$name", ({ f, ref, transform }) => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { Runtime, Tensor, DomainError } from "../../src/index.js";
+import { Tensor, DomainError } from "../../src/index.js";
+import { Runtime } from "../../src/low-level.js";
 import { compileKernels } from "../../src/core/runtime.js";
 
 /** A fresh runtime, so that growth is measured from a known state. */

@@ -5,24 +5,17 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backward, dense, DomainError, matmul, Rng, Tensor, WorkerError, type Activation } from "../../src/index.js";
 import {
   activationCode,
-  backward,
   createThreadedRuntime,
-  dense,
-  DomainError,
-  matmul,
   parallelAdamStep,
   parallelRows,
-  Rng,
   rowSplits,
   Runtime,
   startRecording,
-  Tensor,
-  WorkerError,
-  type Activation,
   type KernelCall,
-} from "../../src/index.js";
+} from "../../src/low-level.js";
 import { compileKernels, kernelBytes } from "../../src/core/runtime.js";
 import { firstBitDifference } from "../helpers/kernel-memory.js";
 import { plainRuntime } from "../helpers/plain-runtime.js";

@@ -3,7 +3,8 @@
 // y and every gradient identical bit for bit to a plain runtime's, and the
 // split really runs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activationCode, backward, createThreadedRuntime, dense, Rng, Runtime, startRecording, type Activation } from "../../src/index.js";
+import { backward, dense, Rng, type Activation } from "../../src/index.js";
+import { activationCode, createThreadedRuntime, Runtime, startRecording } from "../../src/low-level.js";
 import { firstBitDifference } from "../helpers/kernel-memory.js";
 import { plainRuntime } from "../helpers/plain-runtime.js";
 

@@ -3,8 +3,10 @@ import { Rng, DomainError, ShapeError } from "../../src/index.js";
 import {
   amortizationGap, convergenceIterations, evaluateNegElbo, finalValue, iterationsToWithin, meanFieldGaussianKL, windowedMean,
 } from "../../src/diagnostics/amortization.js";
-import { Dataset, makeFamily, fitFamily, polynomialNet } from "../../src/infer/families/index.js";
-import { LinearModel } from "../../src/models/avi/linear.js";
+import { Dataset, makeFamily, polynomialNet } from "../../src/infer/families/index.js";
+import { fit } from "../../src/train/fit.js";
+import { elbo } from "../../src/infer/objectives/elbo.js";
+import { LinearModel } from "../../src/experiments/avi/models/linear.js";
 
 describe("convergence diagnostics", () => {
   it("finalValue and windowedMean average the last window", () => {
@@ -57,7 +59,7 @@ describe("evaluateNegElbo", () => {
     const model = new LinearModel();
     const data = new Dataset(model.sampleJoint(100, new Rng(4)).batch.obs.toArray());
     const fam = makeFamily(model, data, { kind: "avi", net: polynomialNet(1) });
-    fitFamily(model, fam, data, { iterations: 300, lr: 0.05, rng: new Rng(1), samples: 2 });
+    fit({ model, guide: fam, objective: elbo({ samples: 2 }), data, iterations: 300, lr: 0.05, rng: new Rng(1) });
     const ev = evaluateNegElbo(model, fam, data, new Rng(2), 20);
     expect(ev.perDatapoint.length).toBe(100);
     expect(ev.perDatapoint.reduce((s, v) => s + v, 0) + ev.global).toBeCloseTo(ev.total, 8);

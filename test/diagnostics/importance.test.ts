@@ -12,7 +12,7 @@ import {
   systematicResample,
   weightedMoments,
 } from "../../src/diagnostics/importance.js";
-import { Note4Model } from "../../src/models/notes/note4.js";
+import { Note4Model } from "../../src/experiments/notes/models/open-universe.js";
 import { note1Like, note2Like } from "../helpers/notes-models.js";
 
 const normalPdf = (x: number, m: number, s: number) => Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { Tensor, Rng, Bernoulli } from "../../src/index.js";
+import { Tensor, Rng, Bernoulli, DomainError, ShapeError } from "../../src/index.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 
 const sigmoid = (l: number) => 1 / (1 + Math.exp(-l));
@@ -41,5 +41,19 @@ describe("Bernoulli", () => {
     const x = Tensor.from(Array.from({ length: r * c }, (_, i) => i % 2), [r, c], "persistent");
     expect(gradCheck((l) => new Bernoulli(l).logProb(x), [{ shape: [r, c] }])).toBeLessThan(1e-6);
     expect(gradCheck((l) => new Bernoulli(l).entropy(), [{ shape: [r, c] }])).toBeLessThan(1e-6);
+  });
+  it("batch = the leading dim of logits, event = the rest; sample(rng, shape) broadcasts a row of logits", () => {
+    const d = new Bernoulli(Tensor.from([[0, 1, 2], [3, 4, 5]]));
+    expect(d.batchShape).toEqual([2]);
+    expect(d.eventShape).toEqual([3]);
+    const s = new Bernoulli(Tensor.from([[-50, 50, 0]])).sample(new Rng(3), [5, 3]).toRows();
+    s.forEach((r) => expect([r[0], r[1]]).toEqual([0, 1]));
+    expect(() => new Bernoulli([0, 1, 2]).sample(new Rng(3), [5, 2])).toThrow(ShapeError);
+  });
+  it("logProb accepts values in [0, 1] and rejects others with a DomainError naming value", () => {
+    const d = new Bernoulli([[0.3, -0.2]]);
+    expect(d.logProb(Tensor.from([[0.25, 1]])).shape).toEqual([1]);
+    expect(() => d.logProb(Tensor.from([[2, 0]]))).toThrow(DomainError);
+    expect(() => d.logProb(Tensor.from([[0, -1]]))).toThrow(/^value: expected values in \[0, 1\], received -1 at index 1/);
   });
 });

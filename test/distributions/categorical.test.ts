@@ -20,7 +20,7 @@ describe("Categorical", () => {
   it("sample frequencies match the probabilities (chi-square, n = 1e5)", () => {
     const n = 100000;
     const d = new Categorical(row);
-    const s = d.sample(new Rng(31), n);
+    const s = d.sample(new Rng(31), [n]);
     expect(s.shape).toEqual([n]);
     const counts = [0, 0, 0, 0];
     s.toArray().forEach((k) => counts[k]++);
@@ -44,5 +44,23 @@ describe("Categorical", () => {
     expect(() => new Categorical([])).toThrow(/logits/);
     expect(() => new Categorical(row).logProb(Tensor.from([1.5]))).toThrow(/value/);
     expect(() => new Categorical(Tensor.zeros([4]))).toThrow(ShapeError);
+  });
+  it("sample(rng, shape): logits [1, K] asked for [B, 1] give B indices as [B, 1]; logProb keeps the value's shape", () => {
+    const d = new Categorical(row);
+    const s = d.sample(new Rng(7), [6, 1]);
+    expect(s.shape).toEqual([6, 1]);
+    expect(s.toArray()).toEqual(Array.from(d.sampleIndices(new Rng(7), 6)));
+    const lp = d.logProb(s);
+    expect(lp.shape).toEqual([6, 1]);
+    const p = softmax(row);
+    lp.toArray().forEach((v, i) => expect(v).toBeCloseTo(Math.log(p[s.toArray()[i]]), 12));
+    expect(gradCheck((l) => new Categorical(l).logProb(Tensor.from([2, 0, 3, 3], [4, 1])), [{ shape: [1, 4] }])).toBeLessThan(1e-6);
+  });
+  it("per-row logits need one value per row (ShapeError naming shape / value)", () => {
+    const d = new Categorical([row, row]);
+    expect(d.sample(new Rng(1), [2, 1]).shape).toEqual([2, 1]);
+    expect(() => d.sample(new Rng(1), [3, 1])).toThrow(/^shape/);
+    expect(() => d.logProb(Tensor.from([0, 1, 2]))).toThrow(ShapeError);
+    expect(() => d.logProb(Tensor.from([0, 4]))).toThrow(/value: expected integer category indices in \[0, 4\)/);
   });
 });

@@ -23,7 +23,7 @@ describe("MixtureOfNormals", () => {
     const n = 100000;
     const mu = w.reduce((a, wk, k) => a + wk * m[k], 0);
     const v = w.reduce((a, wk, k) => a + wk * (s[k] ** 2 + m[k] ** 2), 0) - mu * mu;
-    const x = d.sample(new Rng(51), n).toArray();
+    const x = d.sample(new Rng(51), [n]).toArray();
     const { mean, se, variance } = meanAndStdErr(x);
     expect(Math.abs(mean - mu)).toBeLessThan(4 * se);
     const m4 = x.reduce((a, xi) => a + (xi - mean) ** 4, 0) / n;
@@ -47,5 +47,15 @@ describe("MixtureOfNormals", () => {
     expect(() => new MixtureOfNormals([0.5, 0.5], [0, 1], [1, -1])).toThrow(DomainError);
     expect(() => new MixtureOfNormals([0.5, 0.5], [0], [1, 1])).toThrow(ShapeError);
     expect(() => MixtureOfNormals.fromLogParams(Tensor.zeros([2]), Tensor.zeros([3]), Tensor.zeros([2]))).toThrow(/means/);
+  });
+  it("sample(rng, shape) draws the full shape [B, 1]; logProb keeps the value's shape", () => {
+    const x = d.sample(new Rng(51), [7, 1]);
+    expect(x.shape).toEqual([7, 1]);
+    expect(x.toArray()).toEqual(d.sample(new Rng(51), [7]).toArray());
+    const lp = d.logProb(x);
+    expect(lp.shape).toEqual([7, 1]);
+    expect(lp.toArray()).toEqual(d.logProb(x.reshape([7])).toArray());
+    const rows = MixtureOfNormals.fromLogParams(Tensor.zeros([2, 2]), Tensor.zeros([2, 2]), Tensor.zeros([2]));
+    expect(() => rows.sample(new Rng(1), [3, 1])).toThrow(/^shape/);
   });
 });

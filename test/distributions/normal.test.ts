@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { Tensor, Rng, Normal, DomainError, ShapeError, startRecording, stopRecording, clearTape } from "../../src/index.js";
+import { Tensor, Rng, Normal, DomainError, ShapeError, valueAndGrad, sum } from "../../src/index.js";
+import { startRecording, stopRecording, clearTape } from "../../src/low-level.js";
 import { gradCheck } from "../helpers/gradcheck.js";
 import { grid, meanAndStdErr, simpson } from "../helpers/quadrature.js";
 
@@ -59,5 +60,32 @@ describe("Normal", () => {
   });
   it("rejects parameters that do not broadcast", () => {
     expect(() => new Normal([0, 1, 2], [1, 2])).toThrow(ShapeError);
+  });
+  it("sample(rng, shape) draws the full shape, parameters broadcast by index (same stream as rng.normal)", () => {
+    const z = new Normal(0, 1).sample(new Rng(5), [4, 3]);
+    expect(z.shape).toEqual([4, 3]);
+    expect(z.toArray()).toEqual(new Rng(5).normal([4, 3]).toArray());
+    const eps = z.toRows();
+    const row = new Normal([0, 10, 20], 1).sample(new Rng(5), [4, 3]).toRows();
+    row.forEach((r, i) => r.forEach((v, j) => expect(v - 10 * j).toBeCloseTo(eps[i][j], 12)));
+    expect(() => new Normal([0, 1, 2], 1).sample(new Rng(5), [3, 2])).toThrow(ShapeError);
+  });
+  it("a Tensor std is differentiable (through log std), also when the Normal is built once before the steps", () => {
+    expect(gradCheck((m, s) => new Normal(m, s).logProb(Tensor.from([0.3, -1, 2], [3, 1])), [{ shape: [1] }, { shape: [1], transform: (v) => Math.abs(v) + 0.5 }])).toBeLessThan(1e-6);
+    const std = Tensor.from([2], [1], "persistent");
+    std.requiresGrad = true;
+    const prior = new Normal(0, std);
+    const x = Tensor.from([1, -3], [2], "persistent");
+    for (let step = 0; step < 2; step++) {
+      std.grad = Tensor.zeros([1], "persistent");
+      valueAndGrad(() => sum(prior.logProb(x)));
+      // d/ds sum log N(x; 0, s^2) = sum (x^2 / s^3 - 1 / s)
+      expect(std.grad.item()).toBeCloseTo((1 + 9) / 8 - 2 / 2, 12);
+    }
+    expect(() => new Normal(0, Tensor.from([1, -1]))).toThrow(/^std: expected finite values > 0, received -1 at index 1/);
+  });
+  it("number parameters share one cached constant (a model building new Normal(0, 1) per step allocates nothing)", () => {
+    expect(new Normal(0, 1).mean).toBe(new Normal(0, 1).mean);
+    expect(new Normal(0, 1).logStd).toBe(new Normal(5, 1).logStd);
   });
 });

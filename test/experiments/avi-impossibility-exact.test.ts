@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
 import { meanFieldNegElbo } from "../../src/experiments/avi/impossibility-analysis.js";
-import { GaussianHmm } from "../../src/models/avi/hmm.js";
+import { GaussianHmm } from "../../src/experiments/avi/models/gaussian-hmm.js";
 
 const logNormal = (x: number, m: number, s: number) => -0.5 * Math.log(2 * Math.PI * s * s) - ((x - m) ** 2) / (2 * s * s);
 

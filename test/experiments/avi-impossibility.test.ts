@@ -4,8 +4,8 @@ import { getExperiment, quietContext } from "../../src/experiments/index.js";
 import { checkSettings, windowBound } from "../../src/experiments/avi/impossibility.js";
 import { gpSettings } from "../../src/experiments/avi/gp.js";
 import { hmmSettings } from "../../src/experiments/avi/hmm.js";
-import { GaussianProcessGrid } from "../../src/models/avi/gp.js";
-import { GaussianHmm } from "../../src/models/avi/hmm.js";
+import { GaussianProcessGrid } from "../../src/experiments/avi/models/gaussian-process.js";
+import { GaussianHmm } from "../../src/experiments/avi/models/gaussian-hmm.js";
 import { Dataset, makeFamily, windowFeatures } from "../../src/infer/families/index.js";
 
 // The two "amortization is impossible" studies share their experiment code

@@ -4,8 +4,8 @@ import { Rng } from "../../src/core/rng.js";
 import { Tensor } from "../../src/core/tensor.js";
 import { noGrad } from "../../src/autodiff/tape.js";
 import { Dataset } from "../../src/infer/families/dataset.js";
-import { LinearModel, linearFviOptimum } from "../../src/models/avi/linear.js";
-import { SawModel, sawDataset } from "../../src/models/avi/saw.js";
+import { LinearModel, linearFviOptimum } from "../../src/experiments/avi/models/linear.js";
+import { SawModel, sawDataset } from "../../src/experiments/avi/models/saw.js";
 import {
   linearStudyGaussian,
   localGlobalFviOptimum,

@@ -6,8 +6,8 @@ import { Rng } from "../../src/core/rng.js";
 import { cosineDecay } from "../../src/optim/schedule.js";
 import { Dataset } from "../../src/infer/families/dataset.js";
 import { AffineNormalGuide } from "../../src/infer/guides/affine.js";
-import { LinearModel } from "../../src/models/avi/linear.js";
-import { GaussianGaussianModel } from "../../src/models/notes/note1.js";
+import { LinearModel } from "../../src/experiments/avi/models/linear.js";
+import { GaussianGaussianModel } from "../../src/experiments/notes/models/gaussian-gaussian.js";
 import {
   compareFamilies,
   linearStudyGaussian,

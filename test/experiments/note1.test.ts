@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GaussianGaussianModel } from "../../src/index.js";
+import { GaussianGaussianModel } from "../../src/experiments/index.js";
 import { getExperiment, quietContext } from "../../src/experiments/index.js";
 import "../../src/experiments/notes/index.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import "../../src/experiments/notes/note4.js";
 import { NOTE4_TEST_Y, note4Settings } from "../../src/experiments/notes/note4.js";
 import { getExperiment, quietContext } from "../../src/experiments/registry.js";
-import { Note4Model } from "../../src/models/notes/note4.js";
+import { Note4Model } from "../../src/experiments/notes/models/open-universe.js";
 
 interface Note4Data {
   tvK: Record<string, number[]>;

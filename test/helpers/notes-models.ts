@@ -8,7 +8,7 @@ import { sampleCategorical } from "../../src/autodiff/ops/categorical.js";
 import { mixtureNormalLogProb, normalLogProb, normalRsample } from "../../src/autodiff/ops/gaussian.js";
 import { matmul } from "../../src/autodiff/ops/linalg.js";
 import { oneHot, sliceCols } from "../../src/autodiff/ops/shape.js";
-import type { Guide, GuideSample } from "../../src/infer/guide.js";
+import type { Guide, GuideSample } from "../../src/models/guide.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
 import { MLP } from "../../src/nn/mlp.js";
 import type { ParamStore } from "../../src/nn/param-store.js";

@@ -8,9 +8,10 @@ import { Rng } from "../../src/core/rng.js";
 import { Tensor } from "../../src/core/tensor.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
 import { VAE } from "../../src/models/vae.js";
-import { drawParticles, iwaeLoss, repeatBatch } from "../../src/infer/iwae.js";
-import type { Proposal } from "../../src/infer/guide.js";
-import { qpLoss } from "../../src/infer/qp.js";
+import { iwaeLoss } from "../../src/infer/objectives/importance-weighted.js";
+import { drawParticles, repeatBatch } from "../../src/infer/particles.js";
+import type { Proposal } from "../../src/models/guide.js";
+import { qpLoss } from "../../src/infer/objectives/elbo.js";
 
 // z ~ N(0, 1), x | z ~ N(z, 1): p(x) = N(0, 2), p(z | x) = N(x / 2, 1 / 2).
 const zero = Tensor.zeros([1], "persistent");

@@ -5,9 +5,10 @@ import { AmortviError, DomainError } from "../../src/core/errors.js";
 import { noGrad, valueAndGrad } from "../../src/autodiff/tape.js";
 import { normalLogProb, normalRsample } from "../../src/autodiff/ops/gaussian.js";
 import { shift, scale } from "../../src/autodiff/ops/unary.js";
-import { elboEstimate, iwaeLogLikelihood, iwaeLoss, repeatBatch } from "../../src/infer/iwae.js";
-import { qpLoss } from "../../src/infer/qp.js";
-import type { Guide } from "../../src/infer/guide.js";
+import { elboEstimate, iwaeLogLikelihood, iwaeLoss } from "../../src/infer/objectives/importance-weighted.js";
+import { repeatBatch } from "../../src/infer/particles.js";
+import { qpLoss } from "../../src/infer/objectives/elbo.js";
+import type { Guide } from "../../src/models/guide.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
 import { GaussianMlpGuide, note1Like, note2Like } from "../helpers/notes-models.js";
 

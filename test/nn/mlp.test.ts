@@ -1,18 +1,6 @@
 import { describe, it, expect } from "vitest";
-import {
-  DomainError,
-  MLP,
-  Rng,
-  Tensor,
-  UnknownNameError,
-  backward,
-  clearTape,
-  noGrad,
-  runtime,
-  startRecording,
-  stopRecording,
-  type Activation,
-} from "../../src/index.js";
+import { DomainError, MLP, Rng, Tensor, UnknownNameError, backward, noGrad, runtime, type Activation } from "../../src/index.js";
+import { clearTape, startRecording, stopRecording } from "../../src/low-level.js";
 import { gradCheck } from "../helpers/gradcheck.js";
 
 

@@ -9,10 +9,9 @@ import {
   UnknownNameError,
   backward,
   inits,
-  startRecording,
-  stopRecording,
   tanh,
 } from "../../src/index.js";
+import { startRecording, stopRecording } from "../../src/low-level.js";
 
 function store(seed = 1): ParamStore {
   return ParamStore.build(

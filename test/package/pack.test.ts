@@ -34,7 +34,7 @@ function ok(command: string, args: string[], cwd: string): string {
 let packedFiles: string[] = [];
 
 beforeAll(() => {
-  for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/cli.js"]) {
+  for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/low-level.js", "dist/experiments.js", "dist/cli.js"]) {
     if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before this test`);
   }
   // --ignore-scripts: the build is already done; `prepare` would rebuild everything
@@ -52,7 +52,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the packed amortvi package", () => {
   it("ships the built files, the bin and the README, not the sources", () => {
-    for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js", "bin/amortvi.js", "README.md", "package.json"]) {
+    const entries = ["index", "low-level", "experiments"].flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`]);
+    for (const f of [...entries, "dist/cli.js", "bin/amortvi.js", "README.md", "package.json"]) {
       expect(packedFiles).toContain(f);
     }
     expect(packedFiles.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("assembly/"))).toEqual([]);
@@ -95,11 +96,56 @@ await runtime().threads?.terminate();`;
     expect(Number.isFinite(one.y) && one.y !== 0).toBe(true);
   });
 
+  // What the subpaths must show, from ESM and from CJS: they share the root's classes (one Tensor, one
+  // runtime), the root does not carry their names, and each works.
+  const subpathCheck = (root: string, low: string, exp: string) => `await ${root}.init();
+const m = new ${exp}.GaussianGaussianModel();
+const lp = m.logJoint({ x: ${root}.Tensor.from([0.5], [1, 1]) }, { obs: ${root}.Tensor.from([1], [1, 1]) });
+const L = ${low}.cholesky(Float64Array.from([4, 2, 2, 3]), 2);
+console.log(JSON.stringify({
+  sameTensor: lp instanceof ${root}.Tensor,
+  sameRuntime: ${root}.runtime() instanceof ${low}.Runtime,
+  logJoint: lp.toArray()[0],
+  chol: Array.from(L),
+  studies: ${exp}.experimentNames().includes("note-1"),
+  rootHasStudy: "Note4Guide" in ${root}, rootHasInternals: "startRecording" in ${root} || "Runtime" in ${root},
+}));`;
+  const logN = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
+  const checkSubpaths = (out: string) => {
+    const r = JSON.parse(out);
+    expect(r.sameTensor).toBe(true);
+    expect(r.sameRuntime).toBe(true);
+    // note-1's default model: x ~ N(0, 1), y | x ~ N(x, 1)
+    expect(r.logJoint).toBeCloseTo(logN(0.5, 0, 1) + logN(1, 0.5, 1), 12);
+    expect(r.chol.map((v: number) => +v.toFixed(12))).toEqual([2, 0, 1, +Math.sqrt(2).toFixed(12)]);
+    expect(r.studies).toBe(true);
+    expect(r.rootHasStudy).toBe(false);
+    expect(r.rootHasInternals).toBe(false);
+  };
+
+  it("amortvi/low-level and amortvi/experiments work from ESM and share the root's classes", () => {
+    writeFileSync(join(project, "sub.mjs"), `import * as root from "amortvi"; import * as low from "amortvi/low-level"; import * as exp from "amortvi/experiments";\n${subpathCheck("root", "low", "exp")}`);
+    checkSubpaths(ok(process.execPath, ["sub.mjs"], project));
+  });
+
+  it("amortvi/low-level and amortvi/experiments work from CJS and share the root's classes", () => {
+    writeFileSync(join(project, "sub.cjs"), `const root = require("amortvi"), low = require("amortvi/low-level"), exp = require("amortvi/experiments");\n(async () => {\n${subpathCheck("root", "low", "exp")}\n})();`);
+    checkSubpaths(ok(process.execPath, ["sub.cjs"], project));
+  });
+
   it("ships types that TypeScript resolves under nodenext (ESM and CJS)", () => {
     writeFileSync(join(project, "check.mts"), `import { Tensor, tanh } from "amortvi";\nconst y: Tensor = tanh(Tensor.from([1, 2], [2]));\nexport const n: number = y.size;\n`);
     writeFileSync(join(project, "check.cts"), `import amortvi = require("amortvi");\nexport const t: amortvi.Tensor = amortvi.tanh(amortvi.Tensor.from([1], [1]));\n`);
     const compilerOptions = { noEmit: true, strict: true, module: "nodenext", moduleResolution: "nodenext", types: [], lib: ["es2022", "dom"] };
-    writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["check.mts", "check.cts"] }));
+    writeFileSync(
+      join(project, "subpaths.mts"),
+      `import { Runtime, cholesky } from "amortvi/low-level";\nimport { Note4Guide, experimentNames } from "amortvi/experiments";\nexport const names: string[] = experimentNames();\nexport const L: Float64Array = cholesky(new Float64Array([1]), 1);\nexport type R = Runtime;\nexport const G: typeof Note4Guide = Note4Guide;\n`,
+    );
+    writeFileSync(
+      join(project, "subpaths.cts"),
+      `import low = require("amortvi/low-level");\nimport exp = require("amortvi/experiments");\nexport const L: Float64Array = low.cholesky(new Float64Array([1]), 1);\nexport const n: string[] = exp.experimentNames();\n`,
+    );
+    writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["check.mts", "check.cts", "subpaths.mts", "subpaths.cts"] }));
     const r = run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], project);
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);

@@ -5,6 +5,7 @@ import { DomainError, NonFiniteError, TrainingDivergedError } from "../../src/co
 import { Rng } from "../../src/core/rng.js";
 import { Tensor } from "../../src/core/tensor.js";
 import { priorOnlyBaseline, quadratureLogLikelihood } from "../../src/diagnostics/vae.js";
+import type { FixedPosterior } from "../../src/models/guide.js";
 import type { Batch, LatentValues } from "../../src/models/model.js";
 import { VAE } from "../../src/models/vae.js";
 import {
@@ -16,7 +17,6 @@ import {
   restoreCheckpoint,
   train,
   type Checkpoint,
-  type FixedPosterior,
   type Strategy,
 } from "../../src/train/index.js";
 import { curveData } from "./helpers.js";

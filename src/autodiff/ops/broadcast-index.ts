@@ -9,14 +9,19 @@ import type { Tensor } from "../../core/tensor.js";
  * the same shape, or [B, D] against [S, B, D]). Throws ShapeError naming it.
  */
 export function assertIndexBroadcast(argument: string, param: Tensor, target: Tensor, targetName: string): void {
-  const p = stripLeadingOnes(param.shape);
-  const t = target.shape;
+  assertShapeBroadcast(argument, param.shape, target.shape, targetName);
+}
+
+/** assertIndexBroadcast on shapes: `param` without leading 1s is a suffix of `target`. */
+export function assertShapeBroadcast(argument: string, param: readonly number[], target: readonly number[], targetName: string): void {
+  const p = stripLeadingOnes(param);
+  const t = target;
   const ok = p.length <= t.length && p.every((d, i) => d === t[t.length - p.length + i]);
   if (!ok) {
     throw new ShapeError(
       argument,
       `shape ${describeShape(t)}, a suffix of it such as ${describeShape(t.slice(1).length ? t.slice(1) : [1])}, or [1] (to broadcast against ${targetName})`,
-      `shape ${describeShape(param.shape)}`,
+      `shape ${describeShape(param)}`,
     );
   }
 }

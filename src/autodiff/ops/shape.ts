@@ -9,6 +9,15 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return record(y, [x], (g) => x.rt.k.axpy(g.ptr, gradOf(x).ptr, x.size, 1));
 }
 
+/** x^T: [R, C] -> [C, R]; the gradient is transposed back. */
+export function transpose(x: Tensor): Tensor {
+  if (x.rank !== 2) throw new ShapeError("x", "a 2-D tensor [R, C]", `shape ${describeShape(x.shape)}`);
+  const [r, c] = x.shape;
+  const out = Tensor.empty([c, r], "arena", x.rt);
+  x.rt.k.transposeAdd(x.ptr, out.ptr, r, c, 0);
+  return record(out, [x], (g) => x.rt.k.transposeAdd(g.ptr, gradOf(x).ptr, c, r, 1));
+}
+
 /** [B, C_1], ..., [B, C_n] -> [B, C_1 + ... + C_n] (columns side by side; each part viewed as [B, cols]). */
 export function concatCols(parts: readonly Tensor[]): Tensor {
   if (parts.length === 0) throw new ShapeError("parts", "at least one tensor", "an empty list");

@@ -97,3 +97,8 @@ export function relu(x: Tensor): Tensor {
 export function detach(x: Tensor): Tensor {
   return x.reshape(x.shape);
 }
+
+/** y = |x|; dy/dx = sign(x) (0 at x = 0). */
+export function abs(x: Tensor): Tensor {
+  return elementwise(x, (k) => k.absForward, (k) => k.absBackward, "input");
+}

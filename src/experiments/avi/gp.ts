@@ -1,6 +1,6 @@
 import { resolveSettings } from "../settings.js";
 import type { SettingSpec } from "../types.js";
-import { GaussianProcessGrid } from "../../models/avi/gp.js";
+import { GaussianProcessGrid } from "./models/gaussian-process.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { SERIES_DATA, WINDOWS_SETTING, impossibilitySettings, runImpossibility, validateWindows, type ImpossibilitySettings } from "./impossibility.js";

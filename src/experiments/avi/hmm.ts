@@ -1,6 +1,6 @@
 import { resolveSettings } from "../settings.js";
 import type { SettingSpec } from "../types.js";
-import { GaussianHmm } from "../../models/avi/hmm.js";
+import { GaussianHmm } from "./models/gaussian-hmm.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { SERIES_DATA, WINDOWS_SETTING, impossibilitySettings, runImpossibility, validateWindows, type ImpossibilitySettings } from "./impossibility.js";

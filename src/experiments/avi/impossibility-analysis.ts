@@ -4,7 +4,7 @@
 // function of x_n (or of a window) can reach it is decidable by linear algebra.
 import { DomainError, assertInteger } from "../../core/errors.js";
 import { meanFieldGaussianKL } from "../../diagnostics/amortization.js";
-import { checkSeries, cholesky, solveLower, solveUpperT, type GaussianPosterior } from "../../models/avi/linear-gaussian.js";
+import { checkSeries, cholesky, solveLower, solveUpperT, type GaussianPosterior } from "./models/linear-gaussian-posterior.js";
 
 /** A model with an exact Gaussian posterior for a whole series x of length N. */
 export interface ExactSeriesModel {

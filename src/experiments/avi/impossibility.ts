@@ -8,8 +8,10 @@ import { Rng } from "../../core/rng.js";
 import { runtime } from "../../core/runtime.js";
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autodiff/tape.js";
-import { Dataset, fitFamily, makeFamily, mlpNet, windowFeatures, type Family } from "../../infer/families/index.js";
-import type { GaussianPosterior } from "../../models/avi/linear-gaussian.js";
+import { elbo } from "../../infer/objectives/elbo.js";
+import { fit } from "../../train/fit.js";
+import { Dataset, makeFamily, mlpNet, windowFeatures, type Family } from "../../infer/families/index.js";
+import type { GaussianPosterior } from "./models/linear-gaussian-posterior.js";
 import type { Model } from "../../models/model.js";
 import { lineChart } from "../../report/plots.js";
 import { cosineDecay } from "../../optim/schedule.js";
@@ -143,25 +145,34 @@ export function trainMethods(model: SeriesModel, x: Float64Array, s: Impossibili
     const family = spec.make();
     ctx.progress.start(s.iterations, spec.name);
     let last = 0;
-    const trace = fitFamily(model, family, data, {
+    const every = Math.max(1, Math.floor(s.iterations / 50));
+    const trace = fit({
+      model,
+      guide: family,
+      objective: elbo({ samples: s.samples }),
+      data,
       iterations: s.iterations,
       lr: s.lr,
-      samples: s.samples,
-      schedule: cosineDecay(s.iterations, 0.05),
+      lrSchedule: cosineDecay(s.iterations, 0.05),
       rng: new Rng(seed).fork(100 + k),
-      every: Math.max(1, Math.floor(s.iterations / 50)),
-      onProgress: (done, negElbo) => {
-        ctx.progress.tick(done - last, { negElbo });
-        last = done;
-      },
+      onDivergence: "throw",
+      callbacks: [
+        {
+          onStep: ({ step, loss }) => {
+            if (step % every !== 0 && step !== s.iterations) return;
+            ctx.progress.tick(step - last, { negElbo: loss });
+            last = step;
+          },
+        },
+      ],
     });
     ctx.progress.stop();
-    const tail = trace.negElbo.subarray(Math.floor(s.iterations * 0.9));
+    const tail = trace.losses.subarray(Math.floor(s.iterations * 0.9));
     const exact = exactFit(family, data, post);
     out.push({
       name: spec.name,
       window: spec.window,
-      trace: trace.negElbo,
+      trace: trace.losses,
       finalNegElbo: tail.reduce((a, b) => a + b, 0) / tail.length,
       exactNegElbo: exact.negElbo,
       kl: exact.kl,

@@ -5,7 +5,7 @@ import { linearStudyGaussian, localGlobalFviOptimum, localGlobalNegElbo } from "
 import { Rng } from "../../core/rng.js";
 import { Dataset } from "../../infer/families/dataset.js";
 import { polynomialNet } from "../../infer/families/nets.js";
-import { LinearModel, linearFviOptimum, linearPosteriorKL } from "../../models/avi/linear.js";
+import { LinearModel, linearFviOptimum, linearPosteriorKL } from "./models/linear.js";
 import { lineChart, thinIndices } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";

@@ -4,7 +4,7 @@ import type { DataSpec, SettingSpec } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { Dataset } from "../../infer/families/dataset.js";
 import { mlpNet } from "../../infer/families/nets.js";
-import { NonlinearModel } from "../../models/avi/nonlinear.js";
+import { NonlinearModel } from "./models/nonlinear.js";
 import { lineChart } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";

@@ -5,7 +5,7 @@ import { localGlobalFviOptimum, localGlobalNegElbo, sawStudyGaussian } from "./l
 import { Rng } from "../../core/rng.js";
 import { windowFeatures } from "../../infer/families/features.js";
 import { mlpNet } from "../../infer/families/nets.js";
-import { SawModel, sawDataset, sawOptimalNegElbo } from "../../models/avi/saw.js";
+import { SawModel, sawDataset, sawOptimalNegElbo } from "./models/saw.js";
 import { lineChart } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";

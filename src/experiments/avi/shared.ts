@@ -8,7 +8,8 @@ import { runtime } from "../../core/runtime.js";
 import { amortizationGap, convergenceIterations, evaluateNegElbo, finalValue } from "../../diagnostics/amortization.js";
 import type { Dataset } from "../../infer/families/dataset.js";
 import { makeFamily, type Family, type FamilyOptions } from "../../infer/families/family.js";
-import { fitFamily } from "../../infer/families/fit.js";
+import { elbo } from "../../infer/objectives/elbo.js";
+import { fit } from "../../train/fit.js";
 import type { Model } from "../../models/model.js";
 import { cosineDecay } from "../../optim/schedule.js";
 import { boxplot, lineChart } from "../../report/plots.js";
@@ -82,20 +83,28 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
       const family = makeFamily(setup.model, setup.data, { ...method.family, seed });
       const iterations = method.iterations ?? setup.iterations;
       let last = 0;
-      const trace = fitFamily(setup.model, family, setup.data, {
+      const trace = fit({
+        model: setup.model,
+        guide: family,
+        objective: elbo({ samples: setup.samples }),
+        data: setup.data,
         iterations,
         lr: method.lr,
         rng: new Rng(seed).fork(1),
-        samples: setup.samples,
         batchSize: method.batchSize ?? setup.batchSize,
-        schedule: cosineDecay(iterations, 0.01),
-        every: 100,
-        onProgress: (done, value) => {
-          ctx.progress.tick(done - last, { "-elbo": value - c });
-          last = done;
-        },
+        lrSchedule: cosineDecay(iterations, 0.01),
+        onDivergence: "throw",
+        callbacks: [
+          {
+            onStep: ({ step, loss }) => {
+              if (step % 100 !== 0 && step !== iterations) return;
+              ctx.progress.tick(step - last, { "-elbo": loss - c });
+              last = step;
+            },
+          },
+        ],
       });
-      const traceNc = trace.negElbo.map((v) => v - c);
+      const traceNc = trace.losses.map((v) => v - c);
       run.traces.push(traceNc);
       run.finalTrain.push(finalValue(traceNc, setup.window));
       run.finalEval.push(evaluateNegElbo(setup.model, family, setup.data, new Rng(seed).fork(2), setup.evalSamples).total - c);

@@ -2,12 +2,12 @@
  * mapa-synthetic (issue 6, document 002): density estimation per unit of
  * computation of four VAE pipelines - joint, IWAE (K = 5, 50), aggressive
  * (He et al. 2019) and MAPA (our construction, docs/mapa.md) - on the
- * low-dimensional synthetic data sets of src/data/synthetic.ts, where the
+ * low-dimensional synthetic data sets of src/experiments/mapa/datasets.ts, where the
  * test log-likelihood under the learned decoder is computed by quadrature.
  */
 import { resolveSettings } from "../settings.js";
 import type { SettingSpec } from "../types.js";
-import { truePosterior, syntheticDataset, SYNTHETIC_NAMES, type SyntheticName } from "../../data/synthetic.js";
+import { truePosterior, syntheticDataset, SYNTHETIC_NAMES, type SyntheticName } from "./datasets.js";
 import { lineChart, type ReferenceLine, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, RunContext, RunOptions } from "../types.js";

@@ -3,7 +3,7 @@ import { resolveSettings } from "../settings.js";
 import type { DataSpec, SettingSpec } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { cosineDecay, type Schedule } from "../../optim/schedule.js";
-import { GaussianGaussianModel, type GaussianGaussianOptions } from "../../models/notes/note1.js";
+import { GaussianGaussianModel, type GaussianGaussianOptions } from "./models/gaussian-gaussian.js";
 import { AffineNormalGuide } from "../../infer/guides/affine.js";
 import { lineChart, type ReferenceLine, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";

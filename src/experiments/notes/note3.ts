@@ -1,8 +1,8 @@
 import { tableColumn } from "../../data/table.js";
 import { Rng } from "../../core/rng.js";
 import { cosineDecay } from "../../optim/schedule.js";
-import { DiscreteContinuousModel } from "../../models/notes/note3.js";
-import { linspace, NormalMixture1D } from "../../models/notes/exact.js";
+import { DiscreteContinuousModel } from "./models/discrete-continuous.js";
+import { linspace, NormalMixture1D } from "./models/normal-mixture-1d.js";
 import { CategoricalNormalGuide } from "../../infer/guides/categorical-normal.js";
 import { densityGrid, lineChart, type DensityPanel, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";

@@ -7,19 +7,15 @@ import { tableColumn } from "../../data/table.js";
 import { resolveSettings } from "../settings.js";
 import type { DataSpec, SettingSpec, SettingValue } from "../types.js";
 import { Rng } from "../../core/rng.js";
-import type { Tensor } from "../../core/tensor.js";
-import { RunningAverageBaseline } from "../../autodiff/estimators.js";
-import { valueAndGrad } from "../../autodiff/tape.js";
 import { categoricalMarginal, gather, gaussianKde, importanceFromPrior, systematicResample } from "../../diagnostics/importance.js";
-import type { Guide } from "../../infer/guide.js";
-import { Note4Guide, type Note4GuideOutputs } from "../../infer/guides/note4.js";
-import { pqLoss } from "../../infer/pq.js";
-import { qpLoss } from "../../infer/qp.js";
-import { rwsLoss, wakePhiLoss } from "../../infer/rws.js";
-import type { Batch, Model } from "../../models/model.js";
-import { Note4Model, note4PriorDensityX } from "../../models/notes/note4.js";
-import { Adam } from "../../optim/adam.js";
+import { Note4Guide, type Note4GuideOutputs } from "./open-universe-guide.js";
+import { Note4Model, note4PriorDensityX } from "./models/open-universe.js";
 import { cosineDecay } from "../../optim/schedule.js";
+import { elbo } from "../../infer/objectives/elbo.js";
+import { forwardKL } from "../../infer/objectives/forward-kl.js";
+import type { Objective } from "../../infer/objectives/objective.js";
+import { reweightedWakeSleep } from "../../infer/objectives/wake-sleep.js";
+import { fit } from "../../train/fit.js";
 import { densityGrid, lineChart, type DensityPanel } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -27,15 +23,13 @@ import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../ty
 /** The note's test observations, linspace(-7, 7, 5). */
 export const NOTE4_TEST_Y = [-7, -3.5, 0, 3.5, 7];
 
-type LossFn = (model: Model, guide: Guide, batch: Batch, rng: Rng) => Tensor;
-
 /** One way to train the inference network. */
 interface Method {
   name: string;
   description: string;
   /** Reference iterations (the note's public code); scaled in the run. */
   referenceIterations: number;
-  makeLoss(): LossFn;
+  objective(): Objective;
 }
 
 const PARTICLES = 10;
@@ -45,28 +39,25 @@ export const NOTE4_METHODS: readonly Method[] = [
     name: "qp",
     description: "negative ELBO, REINFORCE for k and z with a running-average baseline, reparameterized x",
     referenceIterations: 20_000,
-    makeLoss: () => {
-      const baseline = new RunningAverageBaseline(0.9);
-      return (model, guide, batch, rng) => qpLoss(model, guide, batch, rng, { baseline });
-    },
+    objective: () => elbo({ scale: "datapoint" }),
   },
   {
     name: "ws",
     description: "wake-sleep's sleep-phi: pq loss (forward KL) on draws from the joint",
     referenceIterations: 5000,
-    makeLoss: () => (model, guide, batch, rng) => pqLoss(model, guide, batch.obs.rows, rng),
+    objective: () => forwardKL(),
   },
   {
     name: "rws",
     description: `reweighted wake-sleep wake-phi, ${PARTICLES} particles`,
     referenceIterations: 5000,
-    makeLoss: () => (model, guide, batch, rng) => wakePhiLoss(model, guide, batch, rng, { particles: PARTICLES }),
+    objective: () => reweightedWakeSleep({ particles: PARTICLES, alpha: 1 }),
   },
   {
     name: "rws-ws",
     description: `0.5 wake-phi (${PARTICLES} particles) + 0.5 sleep-phi (Le et al. 2019)`,
     referenceIterations: 5000,
-    makeLoss: () => (model, guide, batch, rng) => rwsLoss(model, guide, batch, rng, { particles: PARTICLES, alpha: 0.5 }),
+    objective: () => reweightedWakeSleep({ particles: PARTICLES, alpha: 0.5 }),
   },
 ];
 
@@ -163,23 +154,24 @@ async function train(model: Note4Model, method: Method, iterations: number, s: N
   const rng = new Rng(seed);
   const guide = new Note4Guide({ rng: rng.fork(1) });
   const data = rng.fork(2);
-  const opt = new Adam(guide.params, { lr: s.lr, ...(s.cosine ? { schedule: cosineDecay(iterations, 0.05) } : {}) });
-  const loss = method.makeLoss();
   const start = Date.now();
   const every = Math.max(1, Math.floor(iterations / 100));
-  let recent = 0;
-  ctx.progress.start(iterations, `note-4 ${method.name}`);
-  for (let it = 0; it < iterations; it++) {
-    recent += valueAndGrad(() => loss(model, guide, model.sampleJoint(s.batchSize, data).batch, data));
-    opt.step();
-    if ((it + 1) % every === 0 || it + 1 === iterations) {
-      ctx.progress.tick(every, { loss: recent / every });
-      if (it + 1 !== iterations) recent = 0;
-      await Promise.resolve();
-    }
-  }
-  ctx.progress.stop();
-  const finalLoss = recent / (iterations % every || every);
+  const result = fit({
+    model,
+    guide,
+    objective: method.objective(),
+    iterations,
+    batchSize: s.batchSize,
+    lr: s.lr,
+    lrSchedule: s.cosine ? cosineDecay(iterations, 0.05) : undefined,
+    rng: data,
+    progress: ctx.progress,
+    label: `note-4 ${method.name}`,
+    onDivergence: "throw",
+  });
+  await Promise.resolve();
+  const tail = result.losses.subarray(iterations - (iterations % every || every));
+  const finalLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
   return { method: method.name, iterations, seconds: (Date.now() - start) / 1000, finalLoss, outputs: guide.outputs(testY) };
 }
 

@@ -1,16 +1,14 @@
-import { Dataset, Minibatcher } from "../../infer/families/dataset.js";
+import type { Dataset } from "../../infer/families/dataset.js";
 import { DomainError, ShapeError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
-import { valueAndGrad } from "../../autodiff/tape.js";
-import { RunningAverageBaseline } from "../../autodiff/estimators.js";
-import { Adam } from "../../optim/adam.js";
 import type { Schedule } from "../../optim/schedule.js";
 import type { Model } from "../../models/model.js";
-import type { Guide } from "../../infer/guide.js";
-import { qpLoss } from "../../infer/qp.js";
-import { pqLoss } from "../../infer/pq.js";
+import type { Guide } from "../../models/guide.js";
+import { elbo } from "../../infer/objectives/elbo.js";
+import { forwardKL } from "../../infer/objectives/forward-kl.js";
+import { fit } from "../../train/fit.js";
 import type { ProgressReporter } from "../types.js";
-import { logNormalDensity, type NormalMixture1D } from "../../models/notes/exact.js";
+import { logNormalDensity, type NormalMixture1D } from "./models/normal-mixture-1d.js";
 
 /** Which objective trains the guide: reverse KL (qp, ELBO), forward KL (pq), or qp with the discrete site summed out. */
 export type NoteLoss = "qp" | "pq" | "qp-enum";
@@ -45,36 +43,26 @@ export interface TrainGuideOptions {
  */
 export function trainGuide(opts: TrainGuideOptions): number {
   const { model, guide, loss, iterations, batchSize, rng, progress } = opts;
-  const opt = new Adam(guide.params, { lr: opts.lr, schedule: opts.schedule });
-  const baseline = new RunningAverageBaseline(0.9);
   if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
-  const sampleJoint = model.sampleJoint.bind(model);
-  const observed = opts.observations;
+  const observed = loss === "pq" ? undefined : opts.observations;
   if (observed && observed.D !== model.obsDim) throw new ShapeError("observations", `${model.obsDim} column(s) per row (model "${model.name}")`, `${observed.D} columns`);
-  const batches = observed ? new Minibatcher(observed.N, Math.min(batchSize, observed.N), rng) : null;
-  const qpBatch = () => (observed && batches ? observed.batch(batches.next()) : sampleJoint(batchSize, rng).batch);
+  const result = fit({
+    model,
+    guide,
+    objective: loss === "pq" ? forwardKL() : elbo({ scale: "datapoint", enumerate: loss === "qp-enum" }),
+    // qp on the user's observations (minibatches of min(batchSize, N) rows), else on simulations
+    ...(observed ? { data: observed, batchSize: Math.min(batchSize, observed.N) } : { batchSize }),
+    iterations,
+    lr: opts.lr,
+    lrSchedule: opts.schedule,
+    rng,
+    progress,
+    label: opts.label ?? loss,
+    onDivergence: "throw",
+    callbacks: opts.onStep ? [{ onStep: ({ step, loss: value }) => void opts.onStep!(step, value) }] : [],
+  });
   const tail = Math.max(1, Math.floor(iterations / 10));
-  const tick = Math.max(1, Math.floor(iterations / 100));
-  let tailSum = 0;
-  let last = 0;
-  progress?.start(iterations, opts.label ?? loss);
-  for (let t = 1; t <= iterations; t++) {
-    const value = valueAndGrad(() =>
-      loss === "pq"
-        ? pqLoss(model, guide, batchSize, rng)
-        : qpLoss(model, guide, qpBatch(), rng, { baseline, enumerate: loss === "qp-enum" }),
-    );
-    opt.step();
-    opts.onStep?.(t, value);
-    if (t > iterations - tail) tailSum += value;
-    if (t % tick === 0 || t === iterations) {
-      progress?.tick(t - last, { loss: value });
-      last = t;
-    }
-  }
-  progress?.stop();
-  opt.dispose();
-  return tailSum / tail;
+  return result.losses.subarray(iterations - tail).reduce((a, b) => a + b, 0) / tail;
 }
 
 /** Total variation distance 0.5 sum_k |p_k - q_k|. */

@@ -7,9 +7,15 @@ import { Rng } from "../../core/rng.js";
 import { Tensor } from "../../core/tensor.js";
 import { globalSites, localSites, type Batch, type LatentSite, type LatentValues, type Model } from "../../models/model.js";
 import { constant } from "../../nn/init.js";
+import { describeSupport, isDiscrete } from "../../distributions/support.js";
 import { ParamSpecs, type Param } from "../../nn/module.js";
+import { asEngineModel } from "../../model/engine-model.js";
+import type { ProbModel } from "../../model/model.js";
+import { transformTo } from "../../model/transforms/transform-to.js";
+import type { Bijector } from "../../model/transforms/bijector.js";
+import { sub } from "../../autodiff/ops/binary.js";
 import type { ParamStore } from "../../nn/param-store.js";
-import type { Guide, GuideSample } from "../guide.js";
+import type { Guide, GuideSample } from "../../models/guide.js";
 import type { Dataset } from "./dataset.js";
 import { observationFeatures, type FeatureMap } from "./features.js";
 import { expandRows, mlpNet, type InferenceFn, type InferenceNet, type NormalFactor } from "./nets.js";
@@ -43,6 +49,11 @@ interface FreeFactor {
  * A mean-field Gaussian variational family over a model's latents, built from
  * its LatentSite declarations: one free factor per global site, and for the
  * local sites F-VI, Const or A-VI (one option apart). Implements Guide.
+ * Each factor lives in unconstrained space (ADVI, Kucukelbir et al. 2017):
+ * u ~ N(mean, exp(logStd)^2), the site's value is T(u) with T =
+ * transformTo(support) (identity for real sites, exp for positive, sigmoid for
+ * intervals, stick-breaking for the simplex), and
+ * log q(x) = log N(u) - log |det dT/du|.
  */
 export class Family implements Guide {
   readonly kind: FamilyKind;
@@ -54,22 +65,33 @@ export class Family implements Guide {
   /** Human-readable description, e.g. "A-VI (MLP separate width 8) on x_n". */
   readonly description: string;
   private readonly localDim: number;
+  /** Each site's support transform (real sites: identity) and unconstrained size. */
+  private readonly bijectors = new Map<string, { bijector: Bijector; size: number }>();
   private readonly free: FreeFactor | null;
   private readonly globals = new Map<string, FreeFactor>();
   private readonly fn: InferenceFn | null;
   private readonly featureTable: Tensor | null;
 
-  constructor(model: Model, data: Dataset, options: FamilyOptions) {
+  constructor(modelIn: Model | ProbModel, data: Dataset | null, options: FamilyOptions) {
+    const model = asEngineModel(modelIn);
     const { kind } = options;
     if (!FAMILY_KINDS.includes(kind)) throw new UnknownNameError("kind", `one of ${FAMILY_KINDS.map((k) => `"${k}"`).join(", ")}`, JSON.stringify(kind));
     if (kind !== "avi" && (options.net || options.features)) {
       throw new DomainError(options.net ? "net" : "features", 'kind "avi" (an inference function needs an amortized family)', `kind "${kind}"`);
     }
     this.kind = kind;
-    this.N = data.N;
+    if (!data && (kind === "fvi" || options.features || options.standardize)) {
+      throw new DomainError("data", `a Dataset (${kind === "fvi" ? "F-VI has one factor per datapoint" : "features are computed from the data"})`, String(data));
+    }
+    // an amortized family built without data (trained on simulations) takes x_n as its input
+    this.N = data?.N ?? 0;
     this.localSites = checkSites(model);
     this.globalSites = globalSites(model);
-    this.localDim = this.localSites.reduce((s, site) => s + site.dim, 0);
+    for (const site of model.latents) {
+      const bijector = transformTo(site.support);
+      this.bijectors.set(site.name, { bijector, size: bijector.unconstrainedSize(site.dim) });
+    }
+    this.localDim = this.localSites.reduce((s, site) => s + this.bijectors.get(site.name)!.size, 0);
     const initLogStd = options.initLogStd ?? 0;
     if (!Number.isFinite(initLogStd)) throw new DomainError("initLogStd", "a finite number", String(initLogStd));
     const rng = new Rng(options.seed ?? 0);
@@ -82,13 +104,13 @@ export class Family implements Guide {
     if (kind === "avi") {
       const features = options.features ?? observationFeatures();
       const net = options.net ?? mlpNet({ width: 16 });
-      const F = features.size(data.N, data.D);
+      const F = data ? features.size(data.N, data.D) : model.obsDim;
       assertInteger("features.size", F, 1);
-      if (options.features || options.standardize) featureTable = buildFeatureTable(features, data, F, options.standardize ?? false);
+      if (data && (options.features || options.standardize)) featureTable = buildFeatureTable(features, data, F, options.standardize ?? false);
       fn = net.build(specs.scope("net"), F, d);
       this.description = `A-VI (${net.name}) on ${features.name}`;
     } else {
-      const rows = kind === "fvi" ? data.N : 1;
+      const rows = kind === "fvi" ? data!.N : 1;
       free = { mean: specs.add("mean", [rows, d], "zeros"), logStd: specs.add("logStd", [rows, d], constant(initLogStd)) };
       this.description = kind === "fvi" ? "F-VI" : "Const";
     }
@@ -101,11 +123,12 @@ export class Family implements Guide {
       const gs = new ParamSpecs();
       for (const site of this.globalSites) {
         const init = options.globalInit?.[site.name];
-        if (init && init.length !== site.dim) throw new ShapeError(`globalInit.${site.name}`, `${site.dim} values`, `${init.length} values`);
+        const u = this.bijectors.get(site.name)!.size;
+        if (init && init.length !== u) throw new ShapeError(`globalInit.${site.name}`, `${u} values (unconstrained)`, `${init.length} values`);
         const meanInit = init ? (t: Tensor) => void t.set(init) : "zeros";
         this.globals.set(site.name, {
-          mean: gs.add(`${site.name}.mean`, [1, site.dim], meanInit),
-          logStd: gs.add(`${site.name}.logStd`, [1, site.dim], constant(initLogStd)),
+          mean: gs.add(`${site.name}.mean`, [1, u], meanInit),
+          logStd: gs.add(`${site.name}.logStd`, [1, u], constant(initLogStd)),
         });
       }
       this.globalStore = gs.build(rng);
@@ -147,8 +170,8 @@ export class Family implements Guide {
       out[site.name] =
         this.localSites.length === 1
           ? f
-          : { mean: sliceCols(f.mean, at, at + site.dim), logStd: sliceCols(f.logStd, at, at + site.dim) };
-      at += site.dim;
+          : { mean: sliceCols(f.mean, at, at + this.bijectors.get(site.name)!.size), logStd: sliceCols(f.logStd, at, at + this.bijectors.get(site.name)!.size) };
+      at += this.bijectors.get(site.name)!.size;
     }
     return out;
   }
@@ -173,8 +196,8 @@ export class Family implements Guide {
     const draws: GuideSample[] = [];
     for (let m = 0; m < M; m++) {
       const values: LatentValues = {};
-      const logQ = drawAll(local, values, rng, batch.obs.rows, given);
-      const logQGlobal = this.globals.size > 0 ? (drawAll(global, values, rng, 1, given) ?? undefined) : undefined;
+      const logQ = drawAll(local, this.bijectors, values, rng, batch.obs.rows, given);
+      const logQGlobal = this.globals.size > 0 ? (drawAll(global, this.bijectors, values, rng, 1, given) ?? undefined) : undefined;
       draws.push({ values, logQ: logQ!, logQScore: null, logQGlobal });
     }
     return draws;
@@ -187,7 +210,7 @@ export class Family implements Guide {
     for (const site of this.localSites) {
       const v = values[site.name];
       if (!(v instanceof Tensor)) throw new ShapeError(`values.${site.name}`, `a Tensor [${batch.obs.rows}, ${site.dim}]`, String(v));
-      const lp = normalLogProb(v, local[site.name].mean, local[site.name].logStd);
+      const lp = factorLogProb(v, local[site.name], this.bijectors.get(site.name)!.bijector);
       total = total ? add(total, lp) : lp;
     }
     return total!;
@@ -204,20 +227,50 @@ export class Family implements Guide {
   }
 }
 
-/** Draws every factor (or takes it from `given`) into `values`; returns the summed log q, [rows]. */
-function drawAll(factors: Record<string, NormalFactor>, values: LatentValues, rng: Rng, rows: number, given?: LatentValues): Tensor | null {
+/**
+ * Draws every factor (or takes it from `given`) into `values`: u ~ N(mean, std^2)
+ * reparameterized, value = T(u); returns the summed log q = log N(u) - log|det J_T(u)|, [rows].
+ */
+function drawAll(
+  factors: Record<string, NormalFactor>,
+  bijectors: ReadonlyMap<string, { bijector: Bijector; size: number }>,
+  values: LatentValues,
+  rng: Rng,
+  rows: number,
+  given?: LatentValues,
+): Tensor | null {
   let logQ: Tensor | null = null;
   for (const [name, f] of Object.entries(factors)) {
+    const T = bijectors.get(name)!.bijector;
     const fixed = given?.[name];
-    if (fixed !== undefined && !(fixed instanceof Tensor && fixed.rows === rows && fixed.cols === f.mean.cols)) {
-      throw new ShapeError(`given.${name}`, `a Tensor [${rows}, ${f.mean.cols}]`, fixed instanceof Tensor ? `shape [${fixed.shape}]` : "an Int32Array");
+    const dx = T.constrainedSize(f.mean.cols);
+    if (fixed !== undefined && !(fixed instanceof Tensor && fixed.rows === rows && fixed.cols === dx)) {
+      throw new ShapeError(`given.${name}`, `a Tensor [${rows}, ${dx}]`, fixed instanceof Tensor ? `shape [${fixed.shape}]` : "an Int32Array");
     }
-    const z = fixed instanceof Tensor ? fixed : normalRsample(f.mean, f.logStd, rng.normal([rows, f.mean.cols]));
-    values[name] = z;
-    const lp = normalLogProb(z, f.mean, f.logStd);
+    let lp: Tensor;
+    if (fixed instanceof Tensor) {
+      values[name] = fixed;
+      lp = factorLogProb(fixed, f, T);
+    } else if (T.name === "identity") {
+      const z = normalRsample(f.mean, f.logStd, rng.normal([rows, f.mean.cols]));
+      values[name] = z;
+      lp = normalLogProb(z, f.mean, f.logStd);
+    } else {
+      const u = normalRsample(f.mean, f.logStd, rng.normal([rows, f.mean.cols]));
+      const { value, logDet } = T.forwardWithLogDet(u);
+      values[name] = value;
+      lp = sub(normalLogProb(u, f.mean, f.logStd), logDet);
+    }
     logQ = logQ ? add(logQ, lp) : lp;
   }
   return logQ;
+}
+
+/** log q(x) of a constrained value: u = T^-1(x), log N(u; mean, std^2) - log |det J_T(u)|, [rows]. */
+function factorLogProb(x: Tensor, f: NormalFactor, T: Bijector): Tensor {
+  if (T.name === "identity") return normalLogProb(x, f.mean, f.logStd);
+  const u = T.inverse(x);
+  return sub(normalLogProb(u, f.mean, f.logStd), T.logAbsDetJacobian(u));
 }
 
 /** The model's local sites, checked: at least one, all real-valued (mean-field Gaussian factors). */
@@ -231,8 +284,8 @@ function checkSites(model: Model): LatentSite[] {
     throw new DomainError("model.latents", 'at least one site with scope "local" (declare the per-datapoint latents z_n)', declared);
   }
   for (const site of model.latents) {
-    if (site.support.kind !== "real") {
-      throw new DomainError(`model.latents.${site.name}.support`, 'kind "real" (mean-field Gaussian families)', `kind "${site.support.kind}"`);
+    if (isDiscrete(site.support)) {
+      throw new DomainError(`model.latents.${site.name}.support`, "a continuous support (real, positive, interval, simplex: Gaussian families live in unconstrained space)", describeSupport(site.support));
     }
     assertInteger(`model.latents.${site.name}.dim`, site.dim, 1);
   }
@@ -258,7 +311,7 @@ function buildFeatureTable(features: FeatureMap, data: Dataset, F: number, stand
 }
 
 /** makeFamily(model, data, { kind: "fvi" | "const" | "avi", net?, features? }): the family switch of the A-VI study. */
-export function makeFamily(model: Model, data: Dataset, options: FamilyOptions): Family {
+export function makeFamily(model: Model | ProbModel, data: Dataset | null, options: FamilyOptions): Family {
   if (!options || typeof options !== "object") throw new DomainError("options", '{ kind: "fvi" | "const" | "avi", ... }', String(options));
   return new Family(model, data, options);
 }

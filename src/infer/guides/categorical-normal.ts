@@ -11,7 +11,7 @@ import { MLP } from "../../nn/mlp.js";
 import { ParamSpecs } from "../../nn/module.js";
 import type { ParamStore } from "../../nn/param-store.js";
 import type { Batch, LatentValues } from "../../models/model.js";
-import type { Guide, GuideSample } from "../guide.js";
+import type { Guide, GuideSample } from "../../models/guide.js";
 import { evaluateAt, tensorValue } from "./normal.js";
 
 export interface CategoricalNormalGuideOptions {

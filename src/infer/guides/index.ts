@@ -2,4 +2,3 @@ export * from "./normal.js";
 export * from "./affine.js";
 export * from "./mlp.js";
 export * from "./categorical-normal.js";
-export * from "./note4.js";

@@ -6,7 +6,7 @@ import { noGrad } from "../../autodiff/tape.js";
 import { normalLogProb, normalRsample } from "../../autodiff/ops/gaussian.js";
 import type { Batch, LatentValues } from "../../models/model.js";
 import type { ParamStore } from "../../nn/param-store.js";
-import type { Guide, GuideSample } from "../guide.js";
+import type { Guide, GuideSample } from "../../models/guide.js";
 
 /** Mean and log-std of q(site | x) for a batch: mean [B, dim], logStd [B, dim] or one row / [1]. */
 export type NormalHead = (batch: Batch) => { mean: Tensor; logStd: Tensor };

@@ -1,7 +1,7 @@
 import { valueAndGrad } from "../../autodiff/tape.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import { mutualInformation } from "../../diagnostics/vae.js";
-import { qpLoss } from "../../infer/qp.js";
+import { qpLoss } from "../../infer/objectives/elbo.js";
 import type { Batch } from "../../models/model.js";
 import { jointUpdate } from "./joint.js";
 import type { Strategy, TrainState } from "./types.js";

@@ -1,6 +1,6 @@
 import { assertInteger } from "../../core/errors.js";
 import type { Batch } from "../../models/model.js";
-import { iwaeLoss } from "../../infer/iwae.js";
+import { iwaeLoss } from "../../infer/objectives/importance-weighted.js";
 import { jointUpdate } from "./joint.js";
 import type { Strategy, TrainState } from "./types.js";
 

@@ -1,6 +1,6 @@
 import { valueAndGrad } from "../../autodiff/tape.js";
 import type { Tensor } from "../../core/tensor.js";
-import { qpLoss } from "../../infer/qp.js";
+import { qpLoss } from "../../infer/objectives/elbo.js";
 import type { Batch } from "../../models/model.js";
 import type { Strategy, TrainState } from "./types.js";
 

@@ -1,11 +1,12 @@
 import { valueAndGrad } from "../../autodiff/tape.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import type { Batch } from "../../models/model.js";
-import { iwaeLoss } from "../../infer/iwae.js";
-import type { FixedPosterior, Strategy, TrainState } from "./types.js";
+import { iwaeLoss } from "../../infer/objectives/importance-weighted.js";
+import type { FixedPosterior } from "../../models/guide.js";
+import type { Strategy, TrainState } from "./types.js";
 
 export interface FixedPosteriorOptions {
-  /** The fixed q(z | x), e.g. the MAPA posterior (src/mapa). */
+  /** The fixed q(z | x), e.g. the MAPA posterior (src/infer/mapa). */
   posterior: FixedPosterior;
   /** Importance samples per datapoint. Default 10. */
   K?: number;

@@ -1,6 +1,5 @@
 import type { Rng } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
-import type { Proposal } from "../../infer/guide.js";
 import type { Batch, LatentValues } from "../../models/model.js";
 import type { VAE } from "../../models/vae.js";
 import type { Optimizer } from "../../optim/optimizer.js";
@@ -55,18 +54,4 @@ export interface Strategy {
   step(batch: Batch, state: TrainState): number;
   /** Called after every epoch (e.g. the aggressive schedule's mutual-information check). */
   endEpoch?(state: TrainState): void;
-}
-
-/**
- * A FIXED posterior approximation q(z | x) for decoder-only training (MAPA):
- * no trainable parameters; sample() draws z for each row of batch.obs
- * (values.z [B, Z], logQ [B] = log q(z | x), logQScore null), logProb()
- * evaluates log q(z | x) -> [B]. batch.index holds the training indices of
- * the rows when the batch comes from the training set. Optionally
- * sampleRepeated(batch, K, rng) returns K draws per row in the layout of
- * repeatRows (row b*K + k) without repeating the work per draw.
- */
-export interface FixedPosterior extends Proposal {
-  readonly params?: readonly [];
-  logProb(values: LatentValues, batch: Batch): Tensor;
 }

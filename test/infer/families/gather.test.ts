@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { Tensor, DomainError, mul, sum, startRecording, stopRecording, backward, clearTape } from "../../../src/index.js";
+import { Tensor, DomainError, mul, sum, backward } from "../../../src/index.js";
+import { startRecording, stopRecording, clearTape } from "../../../src/low-level.js";
 import { gatherRows, sin, cos } from "../../../src/infer/families/index.js";
 import { gradCheck } from "../../helpers/gradcheck.js";
 

@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
-  AffineNormalGuide, CategoricalNormalGuide, DiscreteContinuousModel, DomainError, GaussianGaussianModel, MlpNormalGuide,
-  NonFiniteError, Rng, ShapeError, Tensor, qpLoss, pqLoss, valueAndGrad,
+  AffineNormalGuide,
+  CategoricalNormalGuide,
+  DomainError,
+  MlpNormalGuide,
+  NonFiniteError,
+  Rng,
+  ShapeError,
+  Tensor,
+  qpLoss,
+  pqLoss,
+  valueAndGrad,
 } from "../../../src/index.js";
+import { DiscreteContinuousModel, GaussianGaussianModel } from "../../../src/experiments/index.js";
 
 const logPdf = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
 const obs = (ys: number[]) => ({ obs: Tensor.from(ys, [ys.length, 1]) });

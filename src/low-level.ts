@@ -1,0 +1,44 @@
+// amortvi/low-level: what a user of the root entry never needs, but someone
+// writing a new op, kernel binding, optimizer or objective does: the Wasm
+// runtime and its arena, raw-pointer kernels split across threads, the
+// tape's recording controls, broadcast-index helpers, dense JS linear algebra,
+// and the building blocks behind the public objectives and MAPA.
+
+// core: runtime, memory, kernels, threads
+export { Arena, Runtime } from "./core/runtime.js";
+export type { KernelExports } from "./core/kernels-wasm.js";
+export { ThreadPool, createThreadedRuntime, type KernelCall, type KernelName } from "./core/threads.js";
+export {
+  parallelAdamStep,
+  parallelDense32Backward,
+  parallelDense32Forward,
+  parallelDenseBackward,
+  parallelDenseForward,
+  parallelGemmNN,
+  parallelGemmNT,
+  parallelGemmTN,
+  parallelRows,
+  rowSplits,
+} from "./core/parallel.js";
+export { cholesky, inverseFromCholesky, invertLower, solveLower, solveUpperT } from "./core/dense-matrix.js";
+
+// autodiff: recording controls for writing ops, broadcasting and dense internals
+export { clearTape, isRecording, needsGrad, record, startRecording, stopRecording } from "./autodiff/tape.js";
+export { broadcastLayout, type BroadcastLayout } from "./autodiff/ops/binary.js";
+export { assertIndexBroadcast, int32FromMemory, int32ToArena, largest } from "./autodiff/ops/broadcast-index.js";
+export { activationCode, checkPrecision } from "./autodiff/ops/linalg.js";
+
+// nn / optim: building blocks for new layers and optimizers
+export { placeParams } from "./nn/module.js";
+export { AdamBase } from "./optim/adam.js";
+export { assertNonNegative, assertUnitInterval, storesOf } from "./optim/optimizer.js";
+
+// infer: the pieces behind the objectives, guides and families
+export { drawParticles, repeatBatch, sampleParticles, type Particles } from "./infer/particles.js";
+export { evaluateAt, tensorValue } from "./infer/guides/normal.js";
+export { expandRows } from "./infer/families/nets.js";
+
+// MAPA's numerics: neighbour graphs, spectral ordering, assignment
+export { connectedComponents, knnGraph, laplacianEigenvectors, nearestNeighbors, type KnnGraph, type SpectralOptions, type WorkCounter } from "./infer/mapa/graph.js";
+export { assignmentCost, hungarian, minCostAssignment, sinkhornAssignment, twoOpt, type SinkhornOptions } from "./infer/mapa/assignment.js";
+export { argsort, normalQuantile, orderAlongCurve, principalProjections, spearman } from "./infer/mapa/codes.js";
