@@ -5,6 +5,8 @@
 //   core <- autodiff <- distributions / nn / optim <- model, models (the
 //   library models) <- infer / diagnostics <- train <- experiments <- cli
 //
+// data/ (readers of a user's tables: CSV, JSON, .npy) sits on core/ only; the
+// studies (--data) and the CLI use it.
 // report/ (plots, HTML, results files) is the writers' layer of the runner:
 // it imports only core/ and the experiment contract (experiments/types.ts),
 // and the studies and the CLI use it; no library layer does. A layer may
@@ -20,6 +22,7 @@ const INFER = "src/(infer|diagnostics)/";
 const TRAIN = "src/train/";
 const EXPERIMENTS = "src/experiments/";
 const REPORT = "src/report/";
+const DATA = "src/data/";
 
 const either = (...paths) => `^(${paths.join("|")})`;
 
@@ -56,12 +59,13 @@ module.exports = {
       [CORE, AUTODIFF, LEAVES, MODEL, INFER],
       "Guides, families, objectives and diagnostics know nothing of the training loop or the studies."
     ),
+    layer("data-imports-core", DATA, [CORE, DATA], "data/ (the readers of a user's CSV / JSON / .npy tables) sits on core/ only."),
     layer("train-imports-below", TRAIN, [CORE, AUTODIFF, LEAVES, MODEL, INFER, TRAIN], "The training loop knows nothing of the studies or the CLI."),
     layer(
       "experiments-import-library-and-report",
       EXPERIMENTS,
-      [CORE, AUTODIFF, LEAVES, MODEL, INFER, TRAIN, EXPERIMENTS, REPORT],
-      "A study uses the library and the report writers, never the CLI."
+      [CORE, AUTODIFF, LEAVES, MODEL, INFER, TRAIN, EXPERIMENTS, REPORT, DATA],
+      "A study uses the library, the data readers and the report writers, never the CLI."
     ),
     layer(
       "report-imports-core-and-the-experiment-contract",

@@ -1,12 +1,15 @@
-import { readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { AmortviError, UnknownNameError } from "../core/errors.js";
+import { readDataFile } from "../data/readers.js";
 import { getExperiment, listExperiments } from "../experiments/index.js";
-import type { RunOptions } from "../experiments/types.js";
+import { parseSetArguments, prepareRun } from "../experiments/settings.js";
+import type { Experiment, RunOptions } from "../experiments/types.js";
 import { formatValue } from "../report/html.js";
+import { amortviVersion } from "../report/provenance.js";
 import { writeReport } from "../report/write.js";
+import { describeExperiment } from "./describe.js";
 import { consoleContext, type OutputStream } from "./progress.js";
 
 /** Exit codes: 0 success, 1 the experiment failed, 2 bad invocation. */
@@ -20,8 +23,18 @@ export interface CliIo {
   stderr: OutputStream;
 }
 
-/** A problem with the command line itself (exit code 2). */
-class UsageError extends AmortviError {}
+/** A problem with the command line itself (exit code 2); the message names the flag. */
+class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+
+  /** "argument: expected ..., received ... (detail)", as AmortviError words it. */
+  static of(argument: string, expected: string, received: string, detail?: string): UsageError {
+    return new UsageError(new AmortviError(argument, expected, received, detail).message);
+  }
+}
 
 const EXAMPLES = `
 Examples:
@@ -29,26 +42,19 @@ Examples:
   $ amortvi reproduce note-1 --quick              # a fast run (seconds), same qualitative result
   $ amortvi reproduce note-1                      # the full run, outputs in ./amortvi-out/note-1/
   $ amortvi reproduce avi-linear --seed 3 --out results/avi-linear
-  $ amortvi reproduce note-2 --iterations 5000    # override the number of training iterations
+  $ amortvi reproduce note-2 --iterations 5000    # Adam steps of each training run (per study: amortvi describe)
+  $ amortvi describe avi-linear                   # a study's settings, data layout and defaults
+  $ amortvi reproduce note-1 --set mu0=-1.5 --set s=2.2
+  $ amortvi reproduce avi-linear --data x.csv     # the study on your data (CSV, JSON or .npy)
 
-Each run writes <out>/results.json (numbers), one <figure>.svg per figure and
-<out>/index.html (headline table and figures). Files are written atomically:
-an interrupted run never leaves a half-written file.
+Each run writes <out>/results.json (numbers, every setting's value, the data
+file's path and sha256, the amortvi version and git commit), one <figure>.svg per
+figure and <out>/index.html (headline table and figures). Files are written
+atomically: an interrupted run never leaves a half-written file.
 
 Exit codes: 0 success, 1 the experiment failed, 2 bad invocation (unknown
-experiment, invalid option value, output folder not writable).`;
-
-function packageVersion(): string {
-  for (const rel of ["../package.json", "../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "amortvi" && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate (dist/cli.js vs src/cli/main.ts)
-    }
-  }
-  return "unknown";
-}
+experiment, unknown setting, invalid option value, data of the wrong shape or
+unreadable, output folder not writable).`;
 
 function integerOption(flag: string, min: number): (value: string) => number {
   return (value) => {
@@ -69,7 +75,7 @@ async function prepareOutDir(dir: string): Promise<void> {
     await rm(probe, { force: true });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new UsageError("--out", "a folder that can be created and written", JSON.stringify(dir), reason);
+    throw UsageError.of("--out", "a folder that can be created and written", JSON.stringify(dir), reason);
   }
 }
 
@@ -78,7 +84,7 @@ function findExperiment(name: string) {
   try {
     return getExperiment(name);
   } catch (err) {
-    if (err instanceof UnknownNameError) throw new UsageError(err.argument, err.expected, err.received, "run `amortvi list`");
+    if (err instanceof UnknownNameError) throw UsageError.of(err.argument, err.expected, err.received, "run `amortvi list`");
     throw err;
   }
 }
@@ -90,13 +96,58 @@ function listText(): string {
   return all.map((e) => `  ${e.name.padEnd(width)}  ${e.title}`).join("\n") + "\n";
 }
 
-async function reproduce(name: string, flags: { quick?: boolean; seed: number; out?: string; iterations?: number }, io: CliIo): Promise<void> {
+interface ReproduceFlags {
+  quick?: boolean;
+  seed: number;
+  out?: string;
+  iterations?: number;
+  set?: string[];
+  data?: string;
+}
+
+/** The run options from the flags, every check done (settings, data, iterations); a UsageError naming the flag otherwise. */
+function runOptionsOf(experiment: Experiment, flags: ReproduceFlags, outDir: string): RunOptions {
+  try {
+    const settings = parseSetArguments(flags.set ?? [], experiment);
+    let data;
+    if (flags.data !== undefined) {
+      try {
+        data = readDataFile(flags.data);
+      } catch (err) {
+        if (err instanceof AmortviError) throw new UsageError(`--data: ${err.message}`);
+        throw err;
+      }
+    }
+    return prepareRun(
+      experiment,
+      {
+        quick: flags.quick ?? false,
+        seed: flags.seed,
+        outDir,
+        iterations: flags.iterations,
+        settings,
+        data: data?.table,
+        dataSource: data ? { path: data.path, sha256: data.sha256, format: data.format } : undefined,
+      },
+      "cli",
+    );
+  } catch (err) {
+    if (err instanceof AmortviError) throw new UsageError(`${err.message} (run \`amortvi describe ${experiment.name}\`)`);
+    throw err;
+  }
+}
+
+async function reproduce(name: string, flags: ReproduceFlags, io: CliIo): Promise<void> {
   const experiment = findExperiment(name);
   const outDir = resolve(flags.out ?? join("amortvi-out", name));
+  const options = runOptionsOf(experiment, flags, outDir);
   await prepareOutDir(outDir);
-  const options: RunOptions = { quick: flags.quick ?? false, seed: flags.seed, outDir, iterations: flags.iterations };
   const ctx = consoleContext(io.stderr);
-  ctx.log(`amortvi reproduce ${name}${options.quick ? " (quick)" : ""}: ${experiment.title}; seed ${options.seed}; output ${outDir}`);
+  const given = Object.entries(options.settings ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`);
+  ctx.log(
+    `amortvi reproduce ${name}${options.quick ? " (quick)" : ""}: ${experiment.title}; seed ${options.seed}` +
+      `${given.length ? `; ${given.join(" ")}` : ""}${flags.data ? `; data ${flags.data} (${options.data?.rows} rows)` : ""}; output ${outDir}`,
+  );
   const startedAt = new Date();
   let result;
   try {
@@ -113,7 +164,21 @@ async function reproduce(name: string, flags: { quick?: boolean; seed: number; o
   io.stdout.write(`wrote ${written.length} files to ${outDir} (open index.html)\n`);
 }
 
-function buildProgram(io: CliIo): Command {
+/** The study named after `reproduce` in argv, if it is registered (for `reproduce <name> --help`). */
+function studyInArgv(argv: readonly string[]): Experiment | null {
+  const k = argv.indexOf("reproduce");
+  const name = k >= 0 ? argv.slice(k + 1).find((a) => !a.startsWith("-")) : undefined;
+  if (!name) return null;
+  try {
+    return getExperiment(name);
+  } catch {
+    return null;
+  }
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function buildProgram(io: CliIo, argv: readonly string[]): Command {
   const program = new Command("amortvi");
   program
     .description(
@@ -121,7 +186,7 @@ function buildProgram(io: CliIo): Command {
         "`amortvi reproduce <name>` reruns one of the project's studies (amortized-inference note, " +
         "amortization gap, MAPA for VAEs) and writes its numbers (JSON) and figures (SVG, HTML).",
     )
-    .version(packageVersion(), "-V, --version")
+    .version(amortviVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .showHelpAfterError("(run `amortvi --help` for usage)")
@@ -135,15 +200,28 @@ function buildProgram(io: CliIo): Command {
     });
 
   program
+    .command("describe")
+    .description("show an experiment's settings (--set) with their defaults, its data layout (--data) and what --iterations counts")
+    .argument("<name>", "experiment name (see `amortvi list`)")
+    .action((name: string) => {
+      io.stdout.write(describeExperiment(findExperiment(name)));
+    });
+
+  program
     .command("reproduce")
     .description("run one experiment and write its results, figures and HTML report")
     .argument("<name>", "experiment name (see `amortvi list`)")
     .option("--quick", "small fast variant (seconds) that still shows the qualitative result", false)
     .option("--seed <n>", "seed of all random streams (integer >= 0)", integerOption("--seed", 0), 1)
     .option("--out <dir>", "output folder (default: ./amortvi-out/<name>/)")
-    .option("--iterations <n>", "override the number of training iterations (integer >= 1)", integerOption("--iterations", 1))
-    .addHelpText("after", () => `\nExperiments:\n${listText()}`)
-    .action(async (name: string, flags) => reproduce(name, flags, io));
+    .option("--iterations <n>", "optimizer steps of each run of the study's main training loop (integer >= 1; what it counts per study: `amortvi describe <name>`)", integerOption("--iterations", 1))
+    .option("--set <name=value>", "change a setting of the study (repeatable; lists comma-separated; see `amortvi describe <name>`)", collect)
+    .option("--data <file>", "run the study on your data: a .csv, .json or .npy table (layout: `amortvi describe <name>`)")
+    .addHelpText("after", () => {
+      const study = studyInArgv(argv);
+      return study ? `\n${describeExperiment(study)}` : `\nExperiments (\`amortvi reproduce <name> --help\` for one's settings):\n${listText()}`;
+    })
+    .action(async (name: string, flags: ReproduceFlags) => reproduce(name, flags, io));
   return program;
 }
 
@@ -157,7 +235,7 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
   if (!io) process.stdout.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" ? process.exit(process.exitCode ?? 0) : undefined));
   let code = EXIT_OK;
   try {
-    await buildProgram(streams).parseAsync(argv);
+    await buildProgram(streams, argv).parseAsync(argv);
   } catch (err) {
     code = exitCodeOf(err, streams);
   }

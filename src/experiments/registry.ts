@@ -1,5 +1,6 @@
 import { AmortviError, UnknownNameError } from "../core/errors.js";
-import type { Experiment, ProgressReporter, RunContext } from "./types.js";
+import { prepareRun, type RunRequest } from "./settings.js";
+import type { Experiment, ExperimentResult, ProgressReporter, RunContext } from "./types.js";
 
 export type { Experiment, ExperimentResult, FigureSpec, ProgressReporter, RunContext, RunOptions } from "./types.js";
 
@@ -55,4 +56,15 @@ export const silentProgress: ProgressReporter = { start() {}, tick() {}, stop() 
 /** A RunContext that shows nothing unless `log` is given: for tests and scripts. */
 export function quietContext(log: (message: string) => void = () => {}): RunContext {
   return { progress: silentProgress, log };
+}
+
+/**
+ * Runs a study as `amortvi reproduce` does, from code: the request's settings
+ * ({ tau: 1.2 }), data (a DataTable, e.g. from readDataFile) and iterations are
+ * checked against the study's declarations (typed errors naming the option), then
+ * the study runs. Writing files is left to the caller (src/report writeReport).
+ */
+export async function runStudy(study: string | Experiment, request: RunRequest = {}, ctx: RunContext = quietContext()): Promise<ExperimentResult> {
+  const experiment = typeof study === "string" ? getExperiment(study) : study;
+  return experiment.run(prepareRun(experiment, request), ctx);
 }

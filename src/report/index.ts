@@ -4,4 +4,5 @@ export { renderSvg } from "./render.js";
 export { lineChart, densityGrid, boxplot, thinIndices } from "./plots.js";
 export type { Series, ReferenceLine, LineChartOptions, DensityPanel, DensityGridOptions, BoxplotOptions } from "./plots.js";
 export { renderHtml, escapeHtml, formatValue, type HtmlPage } from "./html.js";
-export { writeReport, type RunRecord } from "./write.js";
+export { runInputs, writeReport, type RunRecord } from "./write.js";
+export { amortviVersion, gitCommit, packageRoot, provenance, type Provenance } from "./provenance.js";

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lineChart } from "../../src/report/plots.js";
+import { provenance } from "../../src/report/provenance.js";
 import { writeReport, type RunRecord } from "../../src/report/write.js";
 
 const base = mkdtempSync(join(tmpdir(), "amortvi-report-"));
@@ -28,6 +29,39 @@ describe("writeReport", () => {
     const html = readFileSync(join(dir, "index.html"), "utf8");
     expect(html).toContain("A curve");
     expect(html).toContain(readFileSync(join(dir, "curve.svg"), "utf8"));
+  });
+
+  it("records the amortvi version and commit, every setting's value and the data file", async () => {
+    const dir = join(base, "inputs");
+    const run = record([]);
+    run.experiment = {
+      ...run.experiment,
+      settings: [
+        { name: "s", type: "number", default: 1, description: "noise" },
+        { name: "N", type: "integer", default: { full: 100, quick: 10 }, description: "size" },
+      ],
+      data: { description: "x", columns: 1, replaces: ["N"] },
+    };
+    run.options = {
+      ...run.options,
+      settings: { s: 2.2 },
+      data: { rows: 2, cols: 1, values: Float64Array.from([1, 2]), columns: ["x"] },
+      dataSource: { path: "/data/x.csv", sha256: "ab".repeat(32), format: "csv" },
+    };
+    await writeReport(dir, run);
+    const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
+    expect(results.amortvi).toEqual(provenance());
+    expect(results.amortvi.commit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+    expect(results.settings).toEqual({ s: 2.2, N: null });
+    expect(results.settingsGiven).toEqual(["s"]);
+    expect(results.input).toEqual({ path: "/data/x.csv", sha256: "ab".repeat(32), format: "csv", rows: 2, cols: 1, columns: ["x"], determines: ["N"] });
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    expect(html).toContain("s: 2.2");
+    expect(html).toContain("/data/x.csv (2 x 1, sha256 abababababab)");
+    // a run without settings or data still says so
+    await writeReport(join(base, "plain"), record([]));
+    const plain = JSON.parse(readFileSync(join(base, "plain", "results.json"), "utf8"));
+    expect([plain.settings, plain.settingsGiven, plain.input]).toEqual([{}, [], null]);
   });
 
   it("keeps results.json when a figure fails to render", async () => {

@@ -1,3 +1,6 @@
+import { DomainError } from "../../core/errors.js";
+import { resolveSettings } from "../settings.js";
+import type { SettingSpec } from "../types.js";
 import { sigmoid } from "../../autodiff/ops/unary.js";
 import { noGrad, valueAndGrad } from "../../autodiff/tape.js";
 import { Rng } from "../../core/rng.js";
@@ -38,18 +41,27 @@ export interface BvaeSettings {
  * per method instead of 50,000 steps of batch 1000; the smaller batch gives more Adam steps for the same images processed);
  * quick: tiny sizes for tests.
  */
-export function bvaeSettings(opts: Pick<RunOptions, "quick" | "iterations">): BvaeSettings {
-  if (opts.quick) {
-    return {
-      nTrain: 200, nTest: 100, latentDim: 8, hidden: [16, 16], widths: [1, 32], batchSize: 50,
-      iterations: opts.iterations ?? 150, lr: 3e-3, evaluations: 3, evalImages: 100, weightInitLogStd: -5, mseThreshold: 0.03,
-    };
-  }
-  return {
-    nTrain: 10000, nTest: 10000, latentDim: 64, hidden: [256, 256], widths: [1, 64, 128, 256], batchSize: 250,
-    iterations: opts.iterations ?? 800, lr: 1e-3, evaluations: 10, evalImages: 1000, weightInitLogStd: -5, mseThreshold: 0.03,
+export function bvaeSettings(opts: Pick<RunOptions, "quick" | "iterations" | "settings">): BvaeSettings {
+  const set = resolveSettings({ name: "avi-bvae", settings: BVAE_SETTING_SPECS }, opts);
+  const sizes = {
+    nTrain: set.number("nTrain"), nTest: set.number("nTest"), latentDim: set.number("latentDim"),
+    hidden: set.numbers("hidden"), widths: set.numbers("widths"), batchSize: set.number("batchSize"),
   };
+  if (opts.quick) {
+    return { ...sizes, iterations: opts.iterations ?? 150, lr: 3e-3, evaluations: 3, evalImages: 100, weightInitLogStd: -5, mseThreshold: 0.03 };
+  }
+  return { ...sizes, iterations: opts.iterations ?? 800, lr: 1e-3, evaluations: 10, evalImages: 1000, weightInitLogStd: -5, mseThreshold: 0.03 };
 }
+
+/** avi-bvae's settings: data sizes, the VAE's architecture, the encoder widths and the batch size. */
+export const BVAE_SETTING_SPECS: readonly SettingSpec[] = [
+  { name: "nTrain", type: "integer", min: 1, max: 60_000, default: { full: 10_000, quick: 200 }, description: "training images (balanced over the 10 classes)" },
+  { name: "nTest", type: "integer", min: 1, max: 10_000, default: { full: 10_000, quick: 100 }, description: "test images (disjoint from the training images)" },
+  { name: "latentDim", type: "integer", min: 1, default: { full: 64, quick: 8 }, description: "latent dimension d of z ~ N(0, I_d)" },
+  { name: "hidden", type: "integers", min: 1, default: { full: [256, 256], quick: [16, 16] }, description: "hidden widths of the Bayesian decoder d-...-784" },
+  { name: "widths", type: "integers", min: 1, default: { full: [1, 64, 128, 256], quick: [1, 32] }, description: "widths k of the A-VI encoders 784-k-k" },
+  { name: "batchSize", type: "integer", min: 1, default: { full: 250, quick: 50 }, description: "minibatch size (<= nTrain)" },
+];
 
 interface MethodRun {
   name: string;
@@ -233,5 +245,10 @@ registerExperiment({
     "VAE whose decoder weights (64-256-256-784, LeakyReLU 0.2) have a N(0,1) prior and a mean-field Gaussian posterior, trained on " +
     "10,000 FashionMNIST images: F-VI (a free factor per image) against A-VI encoders of width k in {1, 64, 128, 256}. Measured: -ELBO, " +
     "train / test reconstruction MSE, epochs to MSE < 0.03. The iteration budget is scaled down from the paper's 50,000 to fit 2 cores.",
+  settings: BVAE_SETTING_SPECS,
+  iterations: "Adam steps of each method's training (F-VI and each encoder width); default 800, quick 150",
+  validate(set, _data, label) {
+    if (set.number("batchSize") > set.number("nTrain")) throw new DomainError(label("batchSize"), `at most nTrain = ${set.number("nTrain")}`, String(set.number("batchSize")));
+  },
   run: runBvae,
 });

@@ -1,16 +1,28 @@
+import { resolveSettings } from "../settings.js";
+import type { SettingSpec } from "../types.js";
 import { GaussianHmm } from "./models/gaussian-hmm.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
-import { impossibilitySettings, runImpossibility, type ImpossibilitySettings } from "./impossibility.js";
+import { SERIES_DATA, WINDOWS_SETTING, impossibilitySettings, runImpossibility, validateWindows, type ImpossibilitySettings } from "./impossibility.js";
 
 export * from "./impossibility.js";
 
-/** Settings of avi-hmm: full (N = 100, as in document 000) or quick (N = 40, few steps). */
-export function hmmSettings(opts: Pick<RunOptions, "quick" | "iterations">): { N: number; settings: ImpossibilitySettings } {
-  const quick = opts.quick;
+/** avi-hmm's settings: the chain's length and stds, and the trained window widths. */
+export const HMM_SETTING_SPECS: readonly SettingSpec[] = [
+  { name: "N", type: "integer", min: 2, default: { full: 100, quick: 40 }, description: "length of the simulated series" },
+  { name: "initialStd", type: "number", min: 0, exclusiveMin: true, default: 1, description: "std of z_1 ~ N(0, initialStd^2)" },
+  { name: "transitionStd", type: "number", min: 0, exclusiveMin: true, default: 1, description: "std of the random-walk step z_n ~ N(z_{n-1}, transitionStd^2)" },
+  { name: "noiseStd", type: "number", min: 0, exclusiveMin: true, default: 1, description: "observation noise of x_n ~ N(z_n, noiseStd^2)" },
+  WINDOWS_SETTING,
+];
+
+/** Settings of avi-hmm: full (N = 100, as in document 000) or quick (N = 40, few steps); N = the data's rows with --data. */
+export function hmmSettings(opts: Pick<RunOptions, "quick" | "iterations" | "settings" | "data">): { N: number; model: { initialStd: number; transitionStd: number; noiseStd: number }; settings: ImpossibilitySettings } {
+  const set = resolveSettings({ name: "avi-hmm", settings: HMM_SETTING_SPECS }, opts);
   return {
-    N: quick ? 40 : 100,
-    settings: impossibilitySettings(quick, opts.iterations),
+    N: opts.data ? opts.data.rows : set.number("N"),
+    model: { initialStd: set.number("initialStd"), transitionStd: set.number("transitionStd"), noiseStd: set.number("noiseStd") },
+    settings: impossibilitySettings(opts.quick, opts.iterations, set.numbers("windows")),
   };
 }
 
@@ -22,10 +34,14 @@ registerExperiment({
     "depends on the whole series: (a) equal x_n get different optimal means, (b) with all x_n equal the optimal means still vary " +
     "with n, so neither f(x_n) nor any fixed window reaches it; (c) F-VI, Const and A-VI on windows of width 1, 3, 5, ... are trained " +
     "and their exact gaps and KL to the posterior reported.",
+  settings: HMM_SETTING_SPECS,
+  data: SERIES_DATA,
+  iterations: "Adam steps of each method's fit (F-VI, Const, each window); default 20000, quick 1500",
+  validate: validateWindows,
   async run(opts, ctx) {
-    const { N, settings } = hmmSettings(opts);
+    const { N, model, settings } = hmmSettings(opts);
     return runImpossibility(
-      { label: "Gaussian random-walk HMM", model: new GaussianHmm({ N }), settings, modelSettings: { initialStd: 1, transitionStd: 1, noiseStd: 1 } },
+      { label: "Gaussian random-walk HMM", model: new GaussianHmm({ N, ...model }), settings, modelSettings: model },
       opts,
       ctx,
     );

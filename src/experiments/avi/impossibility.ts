@@ -1,6 +1,8 @@
 // avi-hmm / avi-gp: the impossibility studies of document 000 on a model
 // whose locals are all coupled (a Gaussian chain or a GP). Closed-form part in
 // impossibility-analysis.ts; here the trained families and the report.
+import { tableColumn, type DataTable } from "../../data/table.js";
+import type { DataSpec, SettingSpec, StudySettings } from "../types.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { runtime } from "../../core/runtime.js";
@@ -36,10 +38,36 @@ export interface ImpossibilitySettings {
   constant: number;
 }
 
+/** Default odd window widths of the trained A-VI families: full and quick. */
+export const IMPOSSIBILITY_WINDOWS = { full: [1, 3, 5, 7, 9, 11, 15], quick: [1, 3] };
+
+/** The `windows` setting of avi-hmm and avi-gp (odd widths). */
+export const WINDOWS_SETTING: SettingSpec = {
+  name: "windows",
+  type: "integers",
+  min: 1,
+  default: IMPOSSIBILITY_WINDOWS,
+  description: "odd window widths w = 2h + 1 of the trained A-VI families (x_{n-h} .. x_{n+h}, zero padded), each <= N",
+  check: (value, argument) => {
+    for (const w of value as number[]) if (w % 2 !== 1) throw new DomainError(argument, "odd window widths 2h + 1", String(w));
+  },
+};
+
+/** avi-hmm / avi-gp data: the series x_1..x_N in place of the simulated one. */
+export const SERIES_DATA: DataSpec = { description: "the series x_1..x_N, one value per row in order, analysed in place of the simulated series", columns: 1, minRows: 2, replaces: ["N"] };
+
+/** Cross-check of avi-hmm / avi-gp: every window fits in the series (N from the data or the setting). */
+export function validateWindows(set: StudySettings, data: DataTable | undefined, label: (name: string) => string): void {
+  const N = data ? data.rows : set.number("N");
+  for (const w of set.numbers("windows")) {
+    if (w > N) throw new DomainError(label("windows"), `windows of at most N = ${N} observations (the series length${data ? ` of ${label("data")}` : ""})`, String(w));
+  }
+}
+
 /** The training settings avi-hmm and avi-gp share: full (7 windows, 20,000 steps) or quick (2 windows, 1,500 steps). */
-export function impossibilitySettings(quick: boolean, iterations?: number): ImpossibilitySettings {
+export function impossibilitySettings(quick: boolean, iterations?: number, windows?: readonly number[]): ImpossibilitySettings {
   return {
-    windows: quick ? [1, 3] : [1, 3, 5, 7, 9, 11, 15],
+    windows: windows ? [...windows] : quick ? IMPOSSIBILITY_WINDOWS.quick : IMPOSSIBILITY_WINDOWS.full,
     boundWindows: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 25, 29],
     iterations: iterations ?? (quick ? 1500 : 20000),
     lr: 1e-2,
@@ -171,7 +199,8 @@ export async function runImpossibility(spec: StudySpec, opts: RunOptions, ctx: R
   const { model, settings: s } = spec;
   checkSettings(s, model.N);
   const N = model.N;
-  const x = Float64Array.from(model.sampleJoint(N, new Rng(opts.seed)).batch.obs.toArray());
+  // the user's series (--data, N rows) or one simulated from the model
+  const x = opts.data ? tableColumn(opts.data, 0) : Float64Array.from(model.sampleJoint(N, new Rng(opts.seed)).batch.obs.toArray());
   const post = model.posterior(x);
   const optimum = meanFieldNegElbo(post, post.mean, post.meanFieldStd);
 

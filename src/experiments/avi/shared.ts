@@ -2,6 +2,7 @@
 // variational families (F-VI, Const, A-VI variants) on the same model and
 // data over seeds, then compare final -ELBOs, amortization gaps and
 // iterations to convergence, and draw the shared figures.
+import { noGrad } from "../../autodiff/tape.js";
 import { Rng } from "../../core/rng.js";
 import { runtime } from "../../core/runtime.js";
 import { amortizationGap, convergenceIterations, evaluateNegElbo, finalValue } from "../../diagnostics/amortization.js";
@@ -14,8 +15,8 @@ import { cosineDecay } from "../../optim/schedule.js";
 import { boxplot, lineChart } from "../../report/plots.js";
 import type { FigureSpec, RunContext } from "../types.js";
 
-/** A model that knows the per-datapoint constants the study's "-ELBO without constants" drops. */
-export type StudyModel = Model & { readonly negElboConstantPerDatapoint: number };
+/** A model that may declare the per-datapoint constants the study's "-ELBO without constants" drops (default 0). */
+export type StudyModel = Model & { readonly negElboConstantPerDatapoint?: number };
 
 /** One method of a study: a family and its learning rate. */
 export interface Method {
@@ -42,17 +43,23 @@ export interface StudySetup {
   window: number;
   /** Inspect a fitted family (closed-form checks) before it is freed. */
   inspect?: (method: Method, seed: number, family: Family) => void;
+  /** The exact -ELBO (all constants kept) of a fitted family, for models where it is closed form (linear-Gaussian). */
+  exactNegElbo?: (family: Family) => number;
 }
 
 /** What a method gave over the seeds; -ELBO values are "without constants" as in the study. */
 export interface MethodRun {
   name: string;
+  /** The seeds, in the order of the per-seed arrays below. */
+  seeds: number[];
   /** -ELBO estimate per iteration, one trace per seed. */
   traces: Float64Array[];
   /** Mean of the last `window` training estimates, per seed. */
   finalTrain: number[];
   /** -ELBO evaluated with evalSamples draws after training, per seed. */
   finalEval: number[];
+  /** Exact -ELBO of the final q, per seed (when the setup gives exactNegElbo). */
+  exactEval?: number[];
   wallMs: number[];
   gradientEvaluations: number;
   datapointGradients: number;
@@ -61,16 +68,17 @@ export interface MethodRun {
 
 /** -ELBO without the constants the study drops (1/2 log 2 pi per Gaussian density and fixed log-scales). */
 export function withoutConstants(setup: StudySetup, negElbo: number): number {
-  return negElbo - setup.data.N * setup.model.negElboConstantPerDatapoint;
+  return negElbo - setup.data.N * (setup.model.negElboConstantPerDatapoint ?? 0);
 }
 
 /** Fits every method for every seed (progress in iterations). */
 export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: RunContext, label: string): MethodRun[] {
   const total = methods.reduce((s, m) => s + (m.iterations ?? setup.iterations) * setup.seeds.length, 0);
   ctx.progress.start(total, label);
-  const c = setup.data.N * setup.model.negElboConstantPerDatapoint;
+  const c = setup.data.N * (setup.model.negElboConstantPerDatapoint ?? 0);
   const runs = methods.map((method) => {
-    const run: MethodRun = { name: method.name, traces: [], finalTrain: [], finalEval: [], wallMs: [], gradientEvaluations: 0, datapointGradients: 0, parameters: 0 };
+    const run: MethodRun = { name: method.name, seeds: [], traces: [], finalTrain: [], finalEval: [], wallMs: [], gradientEvaluations: 0, datapointGradients: 0, parameters: 0 };
+    if (setup.exactNegElbo) run.exactEval = [];
     for (const seed of setup.seeds) {
       const family = makeFamily(setup.model, setup.data, { ...method.family, seed });
       const iterations = method.iterations ?? setup.iterations;
@@ -100,6 +108,8 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
       run.traces.push(traceNc);
       run.finalTrain.push(finalValue(traceNc, setup.window));
       run.finalEval.push(evaluateNegElbo(setup.model, family, setup.data, new Rng(seed).fork(2), setup.evalSamples).total - c);
+      if (setup.exactNegElbo) run.exactEval?.push(setup.exactNegElbo(family) - c);
+      run.seeds.push(seed);
       run.wallMs.push(trace.wallMs);
       run.gradientEvaluations += trace.gradientEvaluations;
       run.datapointGradients += trace.datapointGradients;
@@ -131,11 +141,28 @@ function median(v: readonly number[]): number | null {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** One seed's outcome of a method. */
+export interface SeedResult {
+  seed: number;
+  /** -ELBO (without constants) evaluated after training (Monte Carlo, evalSamples draws). */
+  negElbo: number;
+  /** Mean of the last `window` training estimates. */
+  negElboTrain: number;
+  /** Exact -ELBO (without constants) of the final q, where closed form. */
+  exactNegElbo?: number;
+  wallSeconds: number;
+}
+
 /** Per-method summary against the reference method (F-VI): final -ELBO, gap, iterations to 1% / 10% / 50%. */
 export interface MethodSummary {
   method: string;
+  /** Mean over seeds of the evaluated (Monte Carlo) -ELBO. */
   negElbo: number;
   negElboSd: number;
+  /** Mean over seeds of the exact -ELBO, where closed form. */
+  exactNegElbo?: number;
+  /** Every seed's values (negElbo and negElboSd summarize perSeed[].negElbo). */
+  perSeed: SeedResult[];
   /** Amortization gap: this method's final -ELBO minus the reference's (total, per datapoint, relative to |reference|). */
   gap: number;
   gapPerDatapoint: number;
@@ -155,19 +182,28 @@ export function summarize(runs: readonly MethodRun[], reference: string, window:
   if (!ref) throw new Error(`reference method ${reference} not among the runs`);
   const refValue = mean(ref.finalEval);
   return runs.map((r) => {
-    const perSeed = r.traces.map((t) => convergenceIterations(t, refValue, [0.01, 0.1, 0.5], window));
+    const convergence = r.traces.map((t) => convergenceIterations(t, refValue, [0.01, 0.1, 0.5], window));
     const iterationsTo: Record<string, (number | null)[]> = {};
     const medianIterationsTo: Record<string, number | null> = {};
     for (const key of ["1%", "10%", "50%"]) {
-      iterationsTo[key] = perSeed.map((p) => p[key]);
+      iterationsTo[key] = convergence.map((p) => p[key]);
       medianIterationsTo[key] = median(iterationsTo[key].filter((v): v is number => v !== null));
     }
     const value = mean(r.finalEval);
     const gap = amortizationGap(value, refValue, N);
+    const perSeed = r.finalEval.map((v, k): SeedResult => ({
+      seed: r.seeds[k],
+      negElbo: v,
+      negElboTrain: r.finalTrain[k],
+      ...(r.exactEval ? { exactNegElbo: r.exactEval[k] } : {}),
+      wallSeconds: r.wallMs[k] / 1000,
+    }));
     return {
       method: r.name,
       negElbo: value,
       negElboSd: sd(r.finalEval),
+      ...(r.exactEval ? { exactNegElbo: mean(r.exactEval) } : {}),
+      perSeed,
       gap: gap.total,
       gapPerDatapoint: gap.perDatapoint,
       relativeGap: gap.relative,
@@ -214,11 +250,12 @@ export function iterationsFigure(summaries: readonly MethodSummary[], key = "1%"
   };
 }
 
-/** The summary table as headline entries: "<method> -ELBO", "<method> gap", "<method> iters to 1%". */
+/** The summary table as headline entries: "<method> -ELBO", "<method> -ELBO (exact)" where closed form, "<method> gap", "<method> iters to 1%". */
 export function headlineOf(summaries: readonly MethodSummary[]): Record<string, number | string> {
   const h: Record<string, number | string> = {};
   for (const s of summaries) {
     h[`${s.method} -ELBO`] = round(s.negElbo);
+    if (s.exactNegElbo !== undefined) h[`${s.method} -ELBO (exact)`] = round(s.exactNegElbo);
     if (s.method !== "F-VI") h[`${s.method} gap`] = round(s.gap);
     h[`${s.method} iters to 1%`] = s.medianIterationsTo["1%"] ?? "never";
   }
@@ -237,4 +274,15 @@ export function unconvergedNote(summaries: readonly MethodSummary[]): string[] {
   return [
     `${below.map((s) => `${s.method} (${round(s.gap, 2)})`).join(", ")} ended below F-VI: the amortized family is a subset of the factorized one, so at the optima the gap is >= 0; F-VI (one free factor per datapoint, each updated from its own noisy gradient) has not fully converged within this budget. Gaps near 0 therefore mean "closed".`,
   ];
+}
+
+/** q's per-datapoint means and variances and q(theta), read off a family with one local z and one global theta on all data. */
+export function meanFieldFactors(family: Family, data: Dataset): { means: Float64Array; variances: Float64Array; thetaMean: number; thetaVar: number } {
+  return noGrad(() => {
+    const f = family.localFactors(data.full()).z;
+    const g = family.globalFactors().theta;
+    const means = f.mean.toFloat64Array();
+    const variances = f.logStd.toFloat64Array().map((l) => Math.exp(2 * l));
+    return { means, variances, thetaMean: g.mean.item(), thetaVar: Math.exp(2 * g.logStd.item()) };
+  });
 }

@@ -1,12 +1,23 @@
+import { resolveSettings } from "../settings.js";
+import type { SettingSpec } from "../types.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
 import { gapVsWidthFigure, nonlinearStudy } from "./nonlinear.js";
 import { round, type MethodSummary } from "./shared.js";
 
+/** avi-width-vs-n's settings: the data sizes, the widths and the seeds. */
+export const WIDTH_VS_N_SETTING_SPECS: readonly SettingSpec[] = [
+  { name: "Ns", type: "integers", min: 2, default: { full: [100, 1000, 10_000], quick: [100, 400] }, description: "data sizes N, one avi-nonlinear study each" },
+  { name: "widths", type: "integers", min: 1, default: { full: [1, 2, 4, 8, 16], quick: [1, 4, 8] }, description: "widths k of the A-VI MLPs 1-k-k-1" },
+  { name: "seeds", type: "integer", min: 1, default: 1, description: "seeds per method (seed, seed + 1, ...)" },
+];
+
 function settings(opts: RunOptions) {
+  const set = resolveSettings({ name: "avi-width-vs-n", settings: WIDTH_VS_N_SETTING_SPECS }, opts);
+  const sizes = { Ns: set.numbers("Ns"), widths: set.numbers("widths") };
   return opts.quick
-    ? { Ns: [100, 400], widths: [1, 4, 8], iterations: opts.iterations ?? 2000, samples: 4, seeds: 1, evalSamples: 50 }
-    : { Ns: [100, 1000, 10_000], widths: [1, 2, 4, 8, 16], iterations: opts.iterations ?? 2000, samples: 4, seeds: 1, evalSamples: 100 };
+    ? { ...sizes, iterations: opts.iterations ?? 2000, samples: 4, seeds: set.number("seeds"), evalSamples: 50 }
+    : { ...sizes, iterations: opts.iterations ?? 2000, samples: 4, seeds: set.number("seeds"), evalSamples: 100 };
 }
 
 /** Smallest width whose gap is under 1% of F-VI's -ELBO, or null. */
@@ -55,5 +66,7 @@ registerExperiment({
   title: "avi-width-vs-N: the width A-VI needs to close the gap does not grow with N (Margossian & Blei's claim)",
   description:
     "avi-nonlinear repeated for N in {100, 1000, 10,000}; for each N the smallest MLP width whose amortization gap is under 1% of F-VI's -ELBO. The paper claims it does not grow with N.",
+  settings: WIDTH_VS_N_SETTING_SPECS,
+  iterations: "Adam steps of each method's fit, per N and seed; default 2000",
   run,
 });

@@ -107,5 +107,6 @@ registerExperiment({
   description:
     "Runs note-1, note-2, note-3 and note-4 in turn with the same options. Each study's results.json, figures and index.html " +
     `are written into <out>/<study>/ as soon as it finishes, so an interrupted run keeps the completed studies; ${STUDIES_PAGE} links them.`,
+  iterations: "passed to each of note-1 .. note-4: Adam steps of each of their training runs (see each study)",
   run: async (opts, ctx) => summarizeStudies(await runStudies(NOTE_STUDIES, opts, ctx)),
 });

@@ -1,3 +1,6 @@
+import { tableColumn } from "../../data/table.js";
+import { resolveSettings } from "../settings.js";
+import type { DataSpec, SettingSpec } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { cosineDecay, type Schedule } from "../../optim/schedule.js";
 import { GaussianGaussianModel, type GaussianGaussianOptions } from "./models/gaussian-gaussian.js";
@@ -20,6 +23,28 @@ export function note1Training(opts: RunOptions): { iterations: number; batchSize
     return { iterations, batchSize: 64, lr: 0.05, schedule: cosineDecay(iterations, 0.01) };
   }
   return { iterations: opts.iterations ?? 20000, batchSize: 1, lr: 1e-3 };
+}
+
+/** note-1's settings: the model's mu0, s0, s (with none given, both NOTE1_SETTINGS run). */
+export const NOTE1_SETTING_SPECS: readonly SettingSpec[] = [
+  { name: "mu0", type: "number", default: 0, description: "prior mean mu0 of p(x) = N(mu0, s0^2)" },
+  { name: "s0", type: "number", min: 0, exclusiveMin: true, default: 1, description: "prior std s0 of p(x) = N(mu0, s0^2)" },
+  { name: "s", type: "number", min: 0, exclusiveMin: true, default: 1, description: "observation noise s of p(y|x) = N(x, s^2)" },
+];
+
+/** note-1's data: the test observations y at which q(x|y) is compared with the exact posterior. */
+export const NOTE1_DATA: DataSpec = {
+  description: "test observations y, one per row: q(x|y) is compared with the exact posterior at each (default y = -4, -2, 0, 2, 4); training stays on draws from the model",
+  columns: 1,
+  maxRows: 100_000,
+};
+
+/** The model settings of a run: the two reference ones, or the single one the user set (unset values from the first). */
+export function note1Settings(opts: Pick<RunOptions, "quick" | "settings">): { label: string; options: Required<GaussianGaussianOptions> }[] {
+  const set = resolveSettings({ name: "note-1", settings: NOTE1_SETTING_SPECS }, opts);
+  if (set.given.size === 0) return NOTE1_SETTINGS;
+  const options = { mu0: set.number("mu0"), s0: set.number("s0"), s: set.number("s") };
+  return [{ label: `mu0=${options.mu0}, s0=${options.s0}, s=${options.s}`, options }];
 }
 
 const PARAMS = ["a", "b", "c"] as const;
@@ -86,7 +111,8 @@ export async function runNote1(opts: RunOptions, ctx: RunContext): Promise<Exper
   const settings: Record<string, unknown>[] = [];
   const notes: string[] = [];
   const root = new Rng(opts.seed);
-  NOTE1_SETTINGS.forEach(({ label, options }, si) => {
+  const testYs = opts.data ? Array.from(tableColumn(opts.data, 0)) : TEST_YS;
+  note1Settings(opts).forEach(({ label, options }, si) => {
     const model = new GaussianGaussianModel(options);
     const truth = model.optimum;
     const runs: Record<string, Run> = {};
@@ -96,7 +122,7 @@ export async function runNote1(opts: RunOptions, ctx: RunContext): Promise<Exper
     const suffix = si === 0 ? "" : ` [${label}]`;
     for (const loss of LOSSES) for (const p of PARAMS) headline[`${p} (${loss})${suffix}`] = round(runs[loss].final[p]);
     for (const p of PARAMS) headline[`true ${p}${suffix}`] = round(truth[p]);
-    const perY = TEST_YS.map((y) => {
+    const perY = testYs.map((y) => {
       const exact = model.exactPosterior(y);
       const q = Object.fromEntries(LOSSES.map((loss) => {
         const { a, b, c } = runs[loss].final;
@@ -130,6 +156,10 @@ registerExperiment({
   name: "note-1",
   title: "Amortized-inference note, model 1: Gaussian-Gaussian, qp vs pq loss",
   description:
-    "p(x) = N(mu0, s0^2), p(y|x) = N(x, s^2); inference network q(x|y) = N(a y + b, c^2) trained with the qp (reverse KL, ELBO) and pq (forward KL on joint samples) losses. Both should reach the exact a*, b*, c*.",
+    "p(x) = N(mu0, s0^2), p(y|x) = N(x, s^2); inference network q(x|y) = N(a y + b, c^2) trained with the qp (reverse KL, ELBO) and pq (forward KL on joint samples) losses. Both should reach the exact a*, b*, c*. " +
+    "By default it runs the note's setting (mu0 = 0, s0 = 1, s = 1) and a second one (mu0 = 2, s0 = 3, s = 0.5); with any of mu0, s0, s set, that one setting (the others at 0, 1, 1).",
+  settings: NOTE1_SETTING_SPECS,
+  data: NOTE1_DATA,
+  iterations: "Adam steps of each (setting, loss) training run; default 20000, quick 2000",
   run: runNote1,
 });

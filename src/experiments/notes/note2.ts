@@ -1,3 +1,7 @@
+import { DomainError } from "../../core/errors.js";
+import { tableColumn } from "../../data/table.js";
+import { resolveSettings } from "../settings.js";
+import type { DataSpec, SettingSpec } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { cosineDecay } from "../../optim/schedule.js";
 import { GaussianMixtureModel } from "./models/mixture-prior.js";
@@ -19,6 +23,33 @@ export function note2Training(opts: RunOptions): { iterations: number; batchSize
     : { iterations: opts.iterations ?? 30000, batchSize: 100, lr: 0.01, hidden: [16, 16] };
 }
 
+/** The mixture-prior settings note-2 and note-3 share (defaults: NOTE2_MODEL). */
+export const MIXTURE_SETTING_SPECS: readonly SettingSpec[] = [
+  { name: "pi", type: "numbers", min: 0, exclusiveMin: true, max: 1, default: NOTE2_MODEL.pi, description: "mixture weights pi_k of p(x) = sum_k pi_k N(mu_k, s_k^2) (summing to 1)" },
+  { name: "mu", type: "numbers", default: NOTE2_MODEL.mu, description: "component means mu_k (as many as pi)" },
+  { name: "sK", type: "numbers", min: 0, exclusiveMin: true, default: NOTE2_MODEL.sK, description: "component stds s_k (as many as pi)" },
+  { name: "s", type: "number", min: 0, exclusiveMin: true, default: NOTE2_MODEL.s, description: "observation noise s of p(y|x) = N(x, s^2)" },
+];
+
+/** note-2 / note-3 data: at most 12 test observations y (one figure panel each). */
+export const TEST_Y_DATA: DataSpec = {
+  description: "test observations y, one per row: q against the exact posterior at each (one figure panel per y); training stays on draws from the model",
+  columns: 1,
+  maxRows: 12,
+};
+
+/** The mixture model of a run from its settings (defaults: NOTE2_MODEL). */
+export function mixtureModelOptions(name: string, opts: Pick<RunOptions, "quick" | "settings">): typeof NOTE2_MODEL {
+  const set = resolveSettings({ name, settings: MIXTURE_SETTING_SPECS }, opts);
+  return { pi: set.numbers("pi"), mu: set.numbers("mu"), sK: set.numbers("sK"), s: set.number("s") };
+}
+
+/** Checks the mixture settings together (equal lengths, weights summing to 1) by building the prior. */
+export function validateMixture(set: { numbers(n: string): number[]; number(n: string): number }): void {
+  if (set.numbers("pi").length < 2) throw new DomainError("pi", "at least 2 mixture weights (the studies compare modes)", JSON.stringify(set.numbers("pi")));
+  new GaussianMixtureModel({ pi: set.numbers("pi"), mu: set.numbers("mu"), sK: set.numbers("sK"), s: set.number("s") });
+}
+
 const LOSSES = ["qp", "pq"] as const;
 
 /** First y where values change sign (linear interpolation), NaN if none. */
@@ -32,7 +63,9 @@ function crossing(ys: readonly number[], values: readonly number[]): number {
 /** note-2: mass-covering pq vs mode-seeking qp on a two-component mixture prior. */
 export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const training = note2Training(opts);
-  const model = new GaussianMixtureModel(NOTE2_MODEL);
+  const modelOptions = mixtureModelOptions("note-2", opts);
+  const model = new GaussianMixtureModel(modelOptions);
+  const testYs = opts.data ? Array.from(tableColumn(opts.data, 0)) : NOTE2_TEST_YS;
   const root = new Rng(opts.seed);
   const guides = {} as Record<(typeof LOSSES)[number], MlpNormalGuide>;
   const finalLoss: Record<string, number> = {};
@@ -46,8 +79,8 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
   });
 
   // per-test-y statistics
-  const q = Object.fromEntries(LOSSES.map((l) => [l, guides[l].moments(NOTE2_TEST_YS)])) as Record<string, { mean: number[]; std: number[] }>;
-  const perY = NOTE2_TEST_YS.map((y, i) => {
+  const q = Object.fromEntries(LOSSES.map((l) => [l, guides[l].moments(testYs)])) as Record<string, { mean: number[]; std: number[] }>;
+  const perY = testYs.map((y, i) => {
     const p = model.exactPosterior(y);
     const rev = reverseKlNormalFit(p);
     const row: Record<string, unknown> = {
@@ -67,7 +100,7 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
   // figure 1: prior / true posterior / q for the test y values
   const xs = linspace(-10, 10, 401);
   const prior = model.prior().density(xs);
-  const panels: DensityPanel[] = NOTE2_TEST_YS.map((y, i) => ({
+  const panels: DensityPanel[] = testYs.map((y, i) => ({
     row: "x",
     col: `y = ${y}`,
     x: xs,
@@ -92,10 +125,11 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
   }
 
   // the qualitative result at y = 0
-  const i0 = NOTE2_TEST_YS.indexOf(0);
+  const i0 = testYs.indexOf(0);
+  const q0 = i0 >= 0 ? { qp: { mean: [q.qp.mean[i0]], std: [q.qp.std[i0]] }, pq: { mean: [q.pq.mean[i0]], std: [q.pq.std[i0]] } } : { qp: guides.qp.moments([0]), pq: guides.pq.moments([0]) };
   const p0 = model.exactPosterior(0);
   const rev0 = reverseKlNormalFit(p0);
-  const [qpM, qpS, pqM, pqS] = [q.qp.mean[i0], q.qp.std[i0], q.pq.mean[i0], q.pq.std[i0]];
+  const [qpM, qpS, pqM, pqS] = [q0.qp.mean[0], q0.qp.std[0], q0.pq.mean[0], q0.pq.std[0]];
   const nearestMode = Math.min(...p0.means.map((m) => Math.abs(qpM - m)));
   const modeSeeking = nearestMode < 0.5 && qpS < 1.2;
   const massCovering = Math.abs(pqM - p0.mean) < 0.5 && Math.abs(pqS - p0.std) < 0.5;
@@ -121,7 +155,7 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
   };
   return {
     headline,
-    data: { model: NOTE2_MODEL, training, finalLoss, perY, curves: { ys, ...curve, exact: exact.map((p) => ({ mean: p.mean, std: p.std })), fitYs, reverseKl: fits } },
+    data: { model: modelOptions, testYs, training, finalLoss, perY, curves: { ys, ...curve, exact: exact.map((p) => ({ mean: p.mean, std: p.std })), fitYs, reverseKl: fits } },
     figures: [
       { name: "posteriors", title: "note-2: prior, true posterior and q(x|y) (qp and pq) for several test y", spec: densityGrid({ panels, xLabel: "x", yLabel: "density" }) },
       { name: "network-outputs", title: "note-2: eta1(y) (mean) and eta2(y) (std) of q(x|y) against y for both losses, with each loss's optimal Normal", spec: lineChart({ xLabel: "y", yLabel: "value", series, columns: 2, width: 320, height: 220 }) },
@@ -134,6 +168,10 @@ registerExperiment({
   name: "note-2",
   title: "Amortized-inference note, model 2: mixture prior, mode-seeking qp vs mass-covering pq",
   description:
-    "p(x) = 0.3 N(-4, 1) + 0.7 N(4, 1), p(y|x) = N(x, 1); q(x|y) = N(eta1(y), eta2(y)^2) with small tanh MLPs trained by the qp (reverse KL) and pq (forward KL) losses. Between the modes pq should cover both posterior modes and qp lock onto one.",
+    "p(x) = 0.3 N(-4, 1) + 0.7 N(4, 1), p(y|x) = N(x, 1); q(x|y) = N(eta1(y), eta2(y)^2) with small tanh MLPs trained by the qp (reverse KL) and pq (forward KL) losses. Between the modes pq should cover both posterior modes and qp lock onto one (checked at y = 0).",
+  settings: MIXTURE_SETTING_SPECS,
+  data: TEST_Y_DATA,
+  iterations: "Adam steps of each loss's training run; default 30000, quick 5000",
+  validate: validateMixture,
   run: runNote2,
 });

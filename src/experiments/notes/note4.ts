@@ -2,6 +2,10 @@
 // with qp (REINFORCE for k, z; reparameterized x) and with the wake-sleep /
 // reweighted wake-sleep phi-updates, each compared with an importance-sampling
 // reference of the posterior at five test observations.
+import { DomainError } from "../../core/errors.js";
+import { tableColumn } from "../../data/table.js";
+import { resolveSettings } from "../settings.js";
+import type { DataSpec, SettingSpec, SettingValue } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { categoricalMarginal, gather, gaussianKde, importanceFromPrior, systematicResample } from "../../diagnostics/importance.js";
 import { Note4Guide, type Note4GuideOutputs } from "./open-universe-guide.js";
@@ -78,6 +82,34 @@ export function note4Settings(opts: Pick<RunOptions, "quick" | "iterations">): N
   return { ...base, iterations: opts.iterations };
 }
 
+const pair = (name: string, value: SettingValue, argument: string) => {
+  const v = value as number[];
+  if (Math.abs(v[0] + v[1] - 1) > 1e-9) throw new DomainError(argument, `two probabilities summing to 1 (${name})`, JSON.stringify(v));
+};
+
+/** note-4's settings: the parameters of Note4Model (defaults: the note's). */
+export const NOTE4_SETTING_SPECS: readonly SettingSpec[] = [
+  { name: "branchWeights", type: "numbers", length: 2, min: 0, exclusiveMin: true, max: 1, default: [0.5, 0.5], check: (v, a) => pair("p(k = 1), p(k = 2)", v, a), description: "p(k) over the branches k = 1, 2" },
+  { name: "componentWeights", type: "numbers", length: 2, min: 0, exclusiveMin: true, max: 1, default: [0.5, 0.5], check: (v, a) => pair("p(z | k = 2)", v, a), description: "p(z | k = 2) over the two components" },
+  { name: "componentMeans", type: "numbers", length: 2, default: [-5, 5], description: "means of x | k = 2, z" },
+  { name: "priorStd", type: "number", min: 0, exclusiveMin: true, default: 1, description: "prior std of x in both branches (x | k = 1 ~ N(0, priorStd^2))" },
+  { name: "obsStd", type: "number", min: 0, exclusiveMin: true, default: 1, description: "observation noise: y | x ~ N(x, obsStd^2)" },
+];
+
+/** note-4's data: at most 12 test observations y. */
+export const NOTE4_DATA: DataSpec = {
+  description: "test observations y, one per row: the network's q(k|y), q(z|y), q(x|y) against the IS reference at each (default y = -7, -3.5, 0, 3.5, 7); training stays on draws from the model",
+  columns: 1,
+  maxRows: 12,
+};
+
+/** Note4Model's options from a run's settings. */
+export function note4ModelOptions(opts: Pick<RunOptions, "quick" | "settings">): NonNullable<ConstructorParameters<typeof Note4Model>[0]> {
+  const set = resolveSettings({ name: "note-4", settings: NOTE4_SETTING_SPECS }, opts);
+  const two = (n: string) => set.numbers(n) as unknown as [number, number];
+  return { branchWeights: two("branchWeights"), componentWeights: two("componentWeights"), componentMeans: two("componentMeans"), priorStd: set.number("priorStd"), obsStd: set.number("obsStd") };
+}
+
 /** The IS reference at one y: p(k|y), p(z|y, k=2), a KDE of p(x|y) on a grid, ESS, log p(y). */
 interface Reference {
   y: number;
@@ -118,7 +150,7 @@ interface Trained {
   outputs: Note4GuideOutputs[];
 }
 
-async function train(model: Note4Model, method: Method, iterations: number, s: Note4Settings, seed: number, ctx: RunContext): Promise<Trained> {
+async function train(model: Note4Model, method: Method, iterations: number, s: Note4Settings, seed: number, ctx: RunContext, testY: readonly number[]): Promise<Trained> {
   const rng = new Rng(seed);
   const guide = new Note4Guide({ rng: rng.fork(1) });
   const data = rng.fork(2);
@@ -140,7 +172,7 @@ async function train(model: Note4Model, method: Method, iterations: number, s: N
   await Promise.resolve();
   const tail = result.losses.subarray(iterations - (iterations % every || every));
   const finalLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
-  return { method: method.name, iterations, seconds: (Date.now() - start) / 1000, finalLoss, outputs: guide.outputs(NOTE4_TEST_Y) };
+  return { method: method.name, iterations, seconds: (Date.now() - start) / 1000, finalLoss, outputs: guide.outputs(testY) };
 }
 
 const round = (v: number) => Number(v.toPrecision(6));
@@ -169,17 +201,19 @@ function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpe
 
 async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const s = note4Settings(opts);
-  const model = new Note4Model();
+  const modelOptions = note4ModelOptions(opts);
+  const model = new Note4Model(modelOptions);
+  const testY = opts.data ? Array.from(tableColumn(opts.data, 0)) : NOTE4_TEST_Y;
   const root = new Rng(opts.seed);
   const refRng = root.fork(100);
-  const refs = NOTE4_TEST_Y.map((y) => isReference(model, y, s.isSamples, refRng));
-  const exact = NOTE4_TEST_Y.map((y) => model.posterior(y));
+  const refs = testY.map((y) => isReference(model, y, s.isSamples, refRng));
+  const exact = testY.map((y) => model.posterior(y));
   const methods = NOTE4_METHODS.filter((m) => s.methods.includes(m.name));
   const trained: Trained[] = [];
   for (const [i, m] of methods.entries()) {
     const iterations = s.iterations ?? Math.max(1, Math.round(m.referenceIterations * s.iterationScale));
     ctx.log(`note-4: training ${m.name} (${m.description}), ${iterations} iterations`);
-    trained.push(await train(model, m, iterations, s, root.fork(i + 1).seed, ctx));
+    trained.push(await train(model, m, iterations, s, root.fork(i + 1).seed, ctx, testY));
   }
   const tv = Object.fromEntries(trained.map((t) => [t.method, t.outputs.map((o, i) => round(Math.abs(o.k[0] - refs[i].k[0])))]));
   const tvExact = Object.fromEntries(trained.map((t) => [t.method, t.outputs.map((o, i) => round(Math.abs(o.k[0] - exact[i].k[0])))]));
@@ -192,12 +226,12 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const notes = [
     `Budget: batch ${s.batchSize}, Adam lr ${s.lr}; iterations ${trained.map((t) => `${t.method} ${t.iterations}`).join(", ")}` +
       (opts.quick ? " (quick: a fraction of the reference 20,000 (qp) / 5,000 (RWS) iterations with a 10x larger learning rate)." : " (the reference counts: 20,000 qp, 5,000 wake-sleep / RWS)."),
-    `IS reference: ${s.isSamples} prior draws per test y, ESS ${refs.map((r) => `${r.ess.toFixed(0)}`).join(" / ")} at y = ${NOTE4_TEST_Y.join(", ")}; its p(k=1|y) differs from the closed form by at most ${Math.max(...refs.map((r, i) => Math.abs(r.k[0] - exact[i].k[0]))).toFixed(4)}. ` +
-      `Where k = 2 has almost no posterior mass (y = 0: p(k=2|y) = ${exact[2].k[1].toExponential(1)}), the IS estimate of p(z|y, k=2) rests on a few draws.`,
+    `IS reference: ${s.isSamples} prior draws per test y, ESS ${refs.map((r) => `${r.ess.toFixed(0)}`).join(" / ")} at y = ${testY.join(", ")}; its p(k=1|y) differs from the closed form by at most ${Math.max(...refs.map((r, i) => Math.abs(r.k[0] - exact[i].k[0]))).toFixed(4)}. ` +
+      `Where k = 2 has almost no posterior mass (y = 0: p(k=2|y) = ${model.posterior(0).k[1].toExponential(1)}), the IS estimate of p(z|y, k=2) rests on a few draws.`,
     ...trained.map((t) => {
       const worst = Math.max(...tv[t.method]);
-      const lost = NOTE4_TEST_Y.filter((_, i) => tv[t.method][i] > 0.5);
-      return `${t.method}: TV(q(k|y), IS reference) = ${tv[t.method].map((v) => v.toFixed(3)).join(", ")} at y = ${NOTE4_TEST_Y.join(", ")}; ` +
+      const lost = testY.filter((_, i) => tv[t.method][i] > 0.5);
+      return `${t.method}: TV(q(k|y), IS reference) = ${tv[t.method].map((v) => v.toFixed(3)).join(", ")} at y = ${testY.join(", ")}; ` +
         (worst < 0.05 ? "within 0.05 at every test y." : `NOT within 0.05 at every test y (worst ${worst.toFixed(3)}).`) +
         (lost.length > 0
           ? ` At y = ${lost.join(", ")} q(k|y) puts almost no mass on the posterior's branch: ${t.method === "qp" ? "once the score-function estimator stops drawing that branch it gets no signal to return to it (a known failure mode of REINFORCE for discrete choices)" : "the network has not found that branch"}.`
@@ -210,7 +244,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     title: "Total variation between q(k|y) and the IS reference p(k|y) at the test y",
     spec: lineChart({
       xLabel: "test y", yLabel: "TV(q(k|y), p(k|y))", points: true,
-      series: trained.map((t) => ({ name: t.method, x: NOTE4_TEST_Y, y: tv[t.method] })),
+      series: trained.map((t) => ({ name: t.method, x: testY, y: tv[t.method] })),
       references: [{ y: 0.05, label: "0.05" }],
     }),
   });
@@ -220,7 +254,8 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     figures,
     data: {
       settings: s,
-      testY: NOTE4_TEST_Y,
+      model: modelOptions,
+      testY,
       tvK: tv,
       tvKExact: tvExact,
       reference: refs.map((r, i) => ({ y: r.y, k: r.k.map(round), z: r.z.map(round), ess: round(r.ess), logMarginal: round(r.logMarginal), exactK: exact[i].k.map(round), exactZ: exact[i].z.map(round), exactLogMarginal: round(exact[i].logMarginal) })),
@@ -237,5 +272,8 @@ registerExperiment({
     "The inference network branches on k (q(k|y); q(x|y) for k = 1; q(z|y), q(x|y,z) for k = 2). It is trained with the qp loss " +
     "(REINFORCE for k, z) and with the wake-sleep / reweighted wake-sleep phi-updates (10 particles), and compared at y in linspace(-7, 7, 5) " +
     "with importance sampling from the prior (10,000 draws, resampled, KDE for x).",
+  settings: NOTE4_SETTING_SPECS,
+  data: NOTE4_DATA,
+  iterations: "Adam steps of each method's training run, the same for every method; default: each method's reference count (qp 20000, ws / rws / rws-ws 5000), quick 10% of it",
   run,
 });

@@ -1,4 +1,5 @@
-import { DomainError } from "../../core/errors.js";
+import type { Dataset } from "../../infer/families/dataset.js";
+import { DomainError, ShapeError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import type { Schedule } from "../../optim/schedule.js";
 import type { Model } from "../../models/model.js";
@@ -26,22 +27,32 @@ export interface TrainGuideOptions {
   label?: string;
   /** Called after every update with the iteration (1-based) and the loss value. */
   onStep?: (iteration: number, loss: number) => void;
+  /**
+   * Observed data (rows of y, the model's obsDim columns): the qp losses then average over
+   * minibatches of min(batchSize, N) rows of it (epochs of random permutations) instead of
+   * fresh draws y ~ p(y). pq needs joint draws (x, y) and ignores it.
+   */
+  observations?: Dataset;
 }
 
 /**
- * Trains `guide` with Adam on fresh draws each iteration (fit on
- * simulations): qp uses y ~ p(y) (from the joint, latents discarded), pq uses
- * (x, y) ~ p(x, y). Returns the mean loss over the last 10% of iterations.
+ * Trains `guide` with Adam (Kingma & Ba 2015): qp minimizes E_y E_q[log q(x|y) - log p(x, y)]
+ * (reverse KL; y ~ p(y) from the joint, latents discarded, or minibatches of `observations`),
+ * pq minimizes E_{(x, y) ~ p}[-log q(x|y)] (forward KL on fresh joint draws). Returns the
+ * mean loss over the last 10% of iterations.
  */
 export function trainGuide(opts: TrainGuideOptions): number {
   const { model, guide, loss, iterations, batchSize, rng, progress } = opts;
   if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
+  const observed = loss === "pq" ? undefined : opts.observations;
+  if (observed && observed.D !== model.obsDim) throw new ShapeError("observations", `${model.obsDim} column(s) per row (model "${model.name}")`, `${observed.D} columns`);
   const result = fit({
     model,
     guide,
     objective: loss === "pq" ? forwardKL() : elbo({ scale: "datapoint", enumerate: loss === "qp-enum" }),
+    // qp on the user's observations (minibatches of min(batchSize, N) rows), else on simulations
+    ...(observed ? { data: observed, batchSize: Math.min(batchSize, observed.N) } : { batchSize }),
     iterations,
-    batchSize,
     lr: opts.lr,
     lrSchedule: opts.schedule,
     rng,
