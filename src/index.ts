@@ -3,6 +3,8 @@
 export * from "./core/errors.js";
 export { Runtime, Arena, init, runtime } from "./core/runtime.js";
 export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
+export { tidy, keep, dispose, type TensorContainer } from "./core/scope.js";
+export type { TensorOrNumber } from "./autodiff/ops/operand.js";
 export { Rng } from "./core/rng.js";
 export * from "./core/threads.js";
 export * from "./core/parallel.js";
