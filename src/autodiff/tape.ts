@@ -31,12 +31,22 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   return false;
 }
 
+/** needsGrad over an array, without a rest-argument copy (record runs once per op). */
+function anyNeedsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!recording) return false;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t && t.requiresGrad) return true;
+  }
+  return false;
+}
+
 /**
  * Records `backward` for `out` if any input needs a gradient; returns `out`.
  * Backward closures must use `gradOf(x)` only for inputs with x.requiresGrad.
  */
 export function record(out: Tensor, inputs: readonly (Tensor | null | undefined)[], backward: (gradOut: Tensor) => void): Tensor {
-  if (needsGrad(...inputs)) {
+  if (anyNeedsGrad(inputs)) {
     out.requiresGrad = true;
     nodes.push({ out, backward });
   }

@@ -83,10 +83,10 @@ export function dispose(container: TensorContainer): void {
 }
 
 /** The tensors inside a value: itself, or the elements / values of arrays and plain objects, recursively. */
-export function tensorsIn(value: unknown, out: Tensor[] = [], seen = new Set<object>()): Tensor[] {
+export function tensorsIn(value: unknown, out: Tensor[] = [], seen: Set<object> | null = null): Tensor[] {
   if (value instanceof Tensor) {
     out.push(value);
-  } else if (typeof value === "object" && value !== null && !seen.has(value)) {
+  } else if (typeof value === "object" && value !== null && !(seen ??= new Set()).has(value)) {
     seen.add(value);
     if (Array.isArray(value)) {
       for (const v of value) tensorsIn(v, out, seen);
@@ -119,18 +119,20 @@ function closeTidy(rt: Runtime, scope: ArenaScope, returned: Tensor[]): void {
     }
     return;
   }
-  const survivors = [...returned, ...scope.kept];
-  const kept = new Set(scope.kept);
+  const survivors = scope.kept.length > 0 ? [...returned, ...scope.kept] : returned;
   const outside: Move["tensors"] = [];
   const moves = arenaSurvivors(rt, scope, survivors, outside);
-  const survivingRegions = new Set(survivors.map((t) => t.region.resolve()).filter((r) => r !== null));
+  const survivingRegions = scope.persistent.length > 0 ? new Set(survivors.map((t) => t.region.resolve())) : null;
   arena.closeScope(true, TIDY_ENDED);
   const parent = arena.scope;
-  for (const t of scope.persistent) {
-    const region = t.region.resolve();
-    if (!region) continue;
-    if (!survivingRegions.has(region)) t.releaseMemory(TIDY_ENDED);
-    else if (!kept.has(t) && arena.depth > 0) parent.persistent.push(t);
+  if (survivingRegions) {
+    const kept = new Set(scope.kept);
+    for (const t of scope.persistent) {
+      const region = t.region.resolve();
+      if (!region) continue;
+      if (!survivingRegions.has(region)) t.releaseMemory(TIDY_ENDED);
+      else if (!kept.has(t) && arena.depth > 0) parent.persistent.push(t);
+    }
   }
   relocate(rt, moves, parent);
   for (const { t, ptr } of outside) t.relocate(ptr, parent.region);
@@ -148,10 +150,10 @@ interface Move {
 /** The scope's surviving arena tensors grouped into runs of memory, in arena order (before the scope closes). */
 function arenaSurvivors(rt: Runtime, scope: ArenaScope, survivors: Tensor[], outside: Move["tensors"]): Move[] {
   const runs: Move[] = [];
-  const seen = new Set<Tensor>();
+  const seen = survivors.length > 1 ? new Set<Tensor>() : null;
   for (const t of survivors) {
-    if (seen.has(t) || t.lifetime !== "arena" || t.region.resolve() !== scope.region) continue;
-    seen.add(t);
+    if (t.lifetime !== "arena" || t.region.resolve() !== scope.region || seen?.has(t)) continue;
+    seen?.add(t);
     const ptr = t.ptr;
     const start = ptr - (ptr % ALIGN);
     const end = Math.ceil((ptr + t.size * 8) / ALIGN) * ALIGN;
@@ -160,6 +162,7 @@ function arenaSurvivors(rt: Runtime, scope: ArenaScope, survivors: Tensor[], out
     if (position < 0) outside.push({ t, ptr });
     else runs.push({ position, start, end, tensors: [{ t, ptr }] });
   }
+  if (runs.length < 2) return runs;
   runs.sort((a, b) => a.position - b.position);
   const merged: Move[] = [];
   for (const r of runs) {

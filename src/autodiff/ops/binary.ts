@@ -69,6 +69,12 @@ export function broadcastLayout(a: Tensor, b: Tensor, op = "binary op"): Broadca
 }
 
 const OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+const ARGUMENTS = {
+  add: ["a of add(a, b)", "b of add(a, b)"],
+  sub: ["a of sub(a, b)", "b of sub(a, b)"],
+  mul: ["a of mul(a, b)", "b of mul(a, b)"],
+  div: ["a of div(a, b)", "b of div(a, b)"],
+} as const;
 
 /**
  * out = a (op) b with broadcasting: one forward and one backward kernel call.
@@ -76,8 +82,8 @@ const OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
  */
 function binary(name: keyof typeof OPS, x: TensorOrNumber, y: TensorOrNumber): Tensor {
   const rt = runtimeOf(x, y);
-  const a = operand(`a of ${name}(a, b)`, x, rt);
-  const b = operand(`b of ${name}(a, b)`, y, rt);
+  const a = operand(ARGUMENTS[name][0], x, rt);
+  const b = operand(ARGUMENTS[name][1], y, rt);
   const L = broadcastLayout(a, b, name);
   const k = a.rt.k;
   const op = OPS[name];

@@ -83,10 +83,12 @@ export function normalKL(
   const logStdQ = operand("logStdQ", logStdQIn, rt);
   const meanP = operand("meanP", meanPIn, rt);
   const logStdP = operand("logStdP", logStdPIn, rt);
-  const args: [string, Tensor][] = [["meanQ", meanQ], ["logStdQ", logStdQ], ["meanP", meanP], ["logStdP", logStdP]];
   const target = largest(meanQ, logStdQ, meanP, logStdP);
-  const targetName = args.find(([, t]) => t === target)![0];
-  for (const [name, t] of args) assertIndexBroadcast(name, t, target, targetName);
+  const targetName = target === meanQ ? "meanQ" : target === logStdQ ? "logStdQ" : target === meanP ? "meanP" : "logStdP";
+  assertIndexBroadcast("meanQ", meanQ, target, targetName);
+  assertIndexBroadcast("logStdQ", logStdQ, target, targetName);
+  assertIndexBroadcast("meanP", meanP, target, targetName);
+  assertIndexBroadcast("logStdP", logStdP, target, targetName);
   const { shape, rows, cols } = layout(target, elementwise);
   const out = Tensor.empty(shape, "arena", target.rt);
   const k = target.rt.k;
