@@ -131,7 +131,11 @@ export function valueAndGrad(fn: () => Tensor): number {
   return value;
 }
 
-/** Runs fn without recording (evaluation); restores the previous mode. */
+/**
+ * Runs fn without recording (evaluation); restores the previous mode. It
+ * frees nothing: wrap evaluation loops in tidy() (src/core/scope.ts) so that
+ * their temporaries do not pile up in the arena between training steps.
+ */
 export function noGrad<T>(fn: () => T): T {
   const was = recording;
   recording = false;

@@ -35,8 +35,9 @@ export function imports(): WebAssembly.Imports {
 /**
  * One WebAssembly instance with its linear memory. Memory holds a persistent
  * region (parameters, optimizer state, data) handed out by `alloc` and a
- * per-step arena for temporaries (see Arena) that is reset, not freed, so a
- * million steps do not grow memory.
+ * scoped arena for temporaries (see Arena in arena.ts: reset per training
+ * step, and per tidy() scope, never freed), so a million steps do not grow
+ * memory.
  *
  * Typed-array views (`f64`, `u32`) are refreshed whenever memory grows:
  * growth detaches every old view, so never keep a view across an allocation.

@@ -2,7 +2,11 @@ import { DISPOSED_ARENA_TENSOR, MemoryRegion } from "./arena.js";
 import { assertFiniteArray, DisposedTensorError, DomainError, ShapeError, describeShape } from "./errors.js";
 import { runtime, type Runtime } from "./runtime.js";
 
-/** Where a tensor's values live: the per-step arena (temporaries) or persistent memory. */
+/**
+ * Where a tensor's values live: the arena (temporaries, released with their
+ * valueAndGrad step or tidy() scope) or persistent memory (until dispose(),
+ * or the end of the tidy() scope it was made in unless returned or kept).
+ */
 export type Lifetime = "arena" | "persistent";
 
 /**
