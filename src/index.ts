@@ -10,11 +10,14 @@
 
 // core: tensors, generator, runtime start-up, typed errors
 export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
+export { tidy, keep, dispose, type TensorContainer } from "./core/scope.js";
+export type { TensorOrNumber } from "./autodiff/ops/operand.js";
 export { Rng } from "./core/rng.js";
 export { init, runtime } from "./core/runtime.js";
 export { initThreads, WorkerError, type ThreadOptions } from "./core/threads.js";
 export {
   AmortviError,
+  DisposedTensorError,
   DomainError,
   NonFiniteError,
   ShapeError,

@@ -1,5 +1,6 @@
 import { ShapeError, describeShape } from "../core/errors.js";
 import { runtime } from "../core/runtime.js";
+import { setGraphPendingCheck } from "../core/scope.js";
 import { Tensor } from "../core/tensor.js";
 
 /**
@@ -17,6 +18,11 @@ const nodes: TapeNode[] = [];
 /** Tensors whose .grad was allocated in the arena; cleared when the tape restarts. */
 const arenaGrads: Tensor[] = [];
 let recording = false;
+/** valueAndGrad calls so far (named in DisposedTensorError messages). */
+let steps = 0;
+
+// a tidy() that ends while a graph may still read its tensors frees nothing
+setGraphPendingCheck(() => recording || nodes.length > 0);
 
 /** True when an op with these inputs must record a backward closure. */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
@@ -25,12 +31,22 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   return false;
 }
 
+/** needsGrad over an array, without a rest-argument copy (record runs once per op). */
+function anyNeedsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!recording) return false;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t && t.requiresGrad) return true;
+  }
+  return false;
+}
+
 /**
  * Records `backward` for `out` if any input needs a gradient; returns `out`.
  * Backward closures must use `gradOf(x)` only for inputs with x.requiresGrad.
  */
 export function record(out: Tensor, inputs: readonly (Tensor | null | undefined)[], backward: (gradOut: Tensor) => void): Tensor {
-  if (needsGrad(...inputs)) {
+  if (anyNeedsGrad(inputs)) {
     out.requiresGrad = true;
     nodes.push({ out, backward });
   }
@@ -94,14 +110,15 @@ export function backward(out: Tensor, seed?: Tensor): void {
 }
 
 /**
- * One training pass: resets the arena (tensors of earlier passes become
- * invalid), records `fn`, backpropagates its scalar result into the
- * parameters' gradient buffers and returns the loss value.
+ * One training pass: resets the arena's innermost scope (the whole arena
+ * outside tidy(); arena tensors of earlier passes then throw
+ * DisposedTensorError), records `fn`, backpropagates its scalar result into
+ * the parameters' gradient buffers and returns the loss value.
  */
 export function valueAndGrad(fn: () => Tensor): number {
   const rt = runtime();
   clearTape();
-  rt.arena.reset();
+  rt.arena.reset("the arena reset at the start of valueAndGrad step", ++steps);
   recording = true;
   let loss: Tensor;
   try {
@@ -114,7 +131,11 @@ export function valueAndGrad(fn: () => Tensor): number {
   return value;
 }
 
-/** Runs fn without recording (evaluation); restores the previous mode. */
+/**
+ * Runs fn without recording (evaluation); restores the previous mode. It
+ * frees nothing: wrap evaluation loops in tidy() (src/core/scope.ts) so that
+ * their temporaries do not pile up in the arena between training steps.
+ */
 export function noGrad<T>(fn: () => T): T {
   const was = recording;
   recording = false;

@@ -37,6 +37,32 @@ export class TrainingDivergedError extends AmortviError {
   }
 }
 
+/**
+ * A tensor read after its memory was released: a persistent tensor after
+ * dispose(), an arena tensor after the arena reset at a later valueAndGrad
+ * step or after the tidy() scope it was made in ended. `releasedBy` says which.
+ */
+export class DisposedTensorError extends AmortviError {
+  constructor(
+    readonly shape: readonly number[],
+    readonly lifetime: string,
+    readonly releasedBy: string,
+  ) {
+    super(
+      "tensor",
+      "a tensor whose memory is still live",
+      `${/^[aeiou]/.test(lifetime) ? "an" : "a"} ${lifetime} tensor of shape ${describeShape(shape)} released by ${releasedBy}`,
+      releaseHint(releasedBy),
+    );
+  }
+}
+
+function releaseHint(releasedBy: string): string {
+  if (releasedBy.startsWith("dispose")) return "do not use a tensor after dispose()";
+  if (releasedBy.includes("tidy")) return "return it from the tidy() function or keep() it to use it after the scope";
+  return "arena tensors live for one valueAndGrad step: clone(\"persistent\") what must outlive it";
+}
+
 export function describeShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }

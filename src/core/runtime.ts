@@ -1,10 +1,11 @@
+import { Arena, ALIGN, alignUp } from "./arena.js";
 import { DomainError } from "./errors.js";
 import { KERNELS_WASM_BASE64, type KernelExports } from "./kernels-wasm.js";
 import type { ThreadPool } from "./threads.js";
 
-const ALIGN = 16;
+export { Arena, MemoryRegion } from "./arena.js";
+
 const PAGE = 65536;
-const alignUp = (n: number) => (n + ALIGN - 1) & ~(ALIGN - 1);
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -34,8 +35,9 @@ export function imports(): WebAssembly.Imports {
 /**
  * One WebAssembly instance with its linear memory. Memory holds a persistent
  * region (parameters, optimizer state, data) handed out by `alloc` and a
- * per-step arena for temporaries (see Arena) that is reset, not freed, so a
- * million steps do not grow memory.
+ * scoped arena for temporaries (see Arena in arena.ts: reset per training
+ * step, and per tidy() scope, never freed), so a million steps do not grow
+ * memory.
  *
  * Typed-array views (`f64`, `u32`) are refreshed whenever memory grows:
  * growth detaches every old view, so never keep a view across an allocation.
@@ -123,82 +125,6 @@ export class Runtime {
     const ptr = this.alloc(n * 8);
     this.k.fill(ptr, n, value);
     return ptr;
-  }
-}
-
-/**
- * Bump allocator for per-step temporaries. `mark()` / `restore(m)` bracket a
- * scope; `reset()` empties it. When a step needs more than the current block,
- * a larger block is taken from persistent memory; at the next reset the
- * blocks are merged into one of the combined size, so after a warm-up step
- * the arena never allocates again.
- */
-export class Arena {
-  private blocks: { ptr: number; size: number }[] = [];
-  private block = 0;
-  private pos = 0;
-  private highWater = 0;
-
-  constructor(
-    private readonly rt: Runtime,
-    initialBytes: number,
-  ) {
-    this.blocks.push({ ptr: rt.alloc(initialBytes), size: initialBytes });
-  }
-
-  alloc(bytes: number): number {
-    const size = alignUp(Math.max(bytes, ALIGN));
-    let b = this.blocks[this.block];
-    if (this.pos + size > b.size) {
-      this.block++;
-      if (this.block >= this.blocks.length) {
-        const blockSize = Math.max(size, 2 * b.size);
-        this.blocks.push({ ptr: this.rt.alloc(blockSize), size: blockSize });
-      }
-      b = this.blocks[this.block];
-      this.pos = 0;
-      if (size > b.size) {
-        // a later, smaller block: replace it by one that fits
-        this.rt.release(b.ptr, b.size);
-        b.ptr = this.rt.alloc(size);
-        b.size = size;
-      }
-    }
-    const ptr = b.ptr + this.pos;
-    this.pos += size;
-    return ptr;
-  }
-
-  /** Bytes handed out since the last reset. */
-  get used(): number {
-    let total = this.pos;
-    for (let i = 0; i < this.block; i++) total += this.blocks[i].size;
-    return total;
-  }
-
-  mark(): number {
-    return this.block * 2 ** 32 + this.pos;
-  }
-
-  restore(mark: number): void {
-    this.block = Math.floor(mark / 2 ** 32);
-    this.pos = mark % 2 ** 32;
-  }
-
-  reset(): void {
-    this.highWater = Math.max(this.highWater, this.used);
-    if (this.blocks.length > 1) {
-      const total = this.blocks.reduce((s, b) => s + b.size, 0);
-      for (const b of this.blocks) this.rt.release(b.ptr, b.size);
-      this.blocks = [{ ptr: this.rt.alloc(total), size: total }];
-    }
-    this.block = 0;
-    this.pos = 0;
-  }
-
-  /** Largest number of bytes used by any step so far. */
-  get peakBytes(): number {
-    return Math.max(this.highWater, this.used);
   }
 }
 

@@ -1,14 +1,22 @@
-import { assertFiniteArray, DomainError, ShapeError, describeShape } from "./errors.js";
+import { DISPOSED_ARENA_TENSOR, MemoryRegion } from "./arena.js";
+import { assertFiniteArray, DisposedTensorError, DomainError, ShapeError, describeShape } from "./errors.js";
 import { runtime, type Runtime } from "./runtime.js";
 
-/** Where a tensor's values live: the per-step arena (temporaries) or persistent memory. */
+/**
+ * Where a tensor's values live: the arena (temporaries, released with their
+ * valueAndGrad step or tidy() scope) or persistent memory (until dispose(),
+ * or the end of the tidy() scope it was made in unless returned or kept).
+ */
 export type Lifetime = "arena" | "persistent";
 
 /**
  * A row-major f64 array in Wasm linear memory, batch first. A tensor is a
  * (pointer, shape) pair: no values are held in JS. Arena tensors are valid
- * until the arena is reset (the start of the next training step); persistent
- * ones until `dispose()`.
+ * until their scope's memory is released (the start of the next
+ * valueAndGrad step, or the end of the tidy() they were made in); persistent
+ * ones until `dispose()`. Reading `ptr` (every op does) after that throws
+ * DisposedTensorError: the check is one load and one branch on the tensor's
+ * MemoryRegion (src/core/arena.ts).
  *
  * `requiresGrad`, `grad` and `node` are used by the autodiff tape: a tensor
  * is also the tape's variable, as in PyTorch.
@@ -20,22 +28,61 @@ export class Tensor {
   grad: Tensor | null = null;
   /** Tape bookkeeping (the node that produced this tensor). */
   node: unknown = null;
+  /** @internal The memory this tensor points into; see `ptr`. */
+  region: MemoryRegion;
+  private address: number;
 
+  /**
+   * A tensor over existing memory. Without `region`, an arena tensor joins
+   * the arena's current scope and a persistent one owns [ptr, ptr + 8 size)
+   * (dispose() releases exactly that); views pass their base's region.
+   */
   constructor(
     readonly rt: Runtime,
-    readonly ptr: number,
+    ptr: number,
     readonly shape: readonly number[],
     readonly lifetime: Lifetime,
+    region?: MemoryRegion,
+    /** @internal shapeSize(shape), when the caller already has it. */
+    size = shapeSize(shape),
   ) {
-    this.size = shapeSize(shape);
+    this.size = size;
+    this.address = ptr;
+    this.region = region ?? (lifetime === "arena" ? rt.arena.region : new MemoryRegion(ptr, this.size * 8));
+  }
+
+  /** Byte offset of the values in Wasm memory; throws DisposedTensorError once that memory was released. */
+  get ptr(): number {
+    return this.region.live ? this.address : this.followMerge();
+  }
+
+  /** False once the memory was released (dispose(), the end of its step or tidy scope). */
+  get isLive(): boolean {
+    return this.region.resolve() !== null;
+  }
+
+  /** Slow path of `ptr`: a region merged into its parent scope moves on; a released one throws. */
+  private followMerge(): number {
+    const r = this.region.resolve();
+    if (!r) throw new DisposedTensorError(this.shape, this.lifetime, this.region.reason);
+    this.region = r;
+    return this.address;
+  }
+
+  /** @internal Moves the tensor to `ptr` in `region` (a tidy scope hands its results to the parent). */
+  relocate(ptr: number, region: MemoryRegion): void {
+    this.address = ptr;
+    this.region = region;
   }
 
   /** Uninitialized tensor of the given shape. */
   static empty(shape: readonly number[], lifetime: Lifetime = "arena", rt: Runtime = runtime()): Tensor {
-    validateShape("shape", shape);
-    const n = shapeSize(shape);
-    const ptr = lifetime === "arena" ? rt.arena.alloc(n * 8) : rt.alloc(n * 8);
-    return new Tensor(rt, ptr, shape.slice(), lifetime);
+    const n = validateShape("shape", shape);
+    if (lifetime === "arena") return new Tensor(rt, rt.arena.alloc(n * 8), shape.slice(), lifetime, rt.arena.region, n);
+    const t = new Tensor(rt, rt.alloc(n * 8), shape.slice(), lifetime, undefined, n);
+    // a persistent tensor made inside tidy() is freed at its end unless returned or kept
+    if (rt.arena.depth > 0) rt.arena.scope.persistent.push(t);
+    return t;
   }
 
   static full(shape: readonly number[], value: number, lifetime: Lifetime = "arena", rt: Runtime = runtime()): Tensor {
@@ -148,7 +195,20 @@ export class Tensor {
     if (shapeSize(shape) !== this.size) {
       throw new ShapeError("shape", `a shape of size ${this.size}`, `${describeShape(shape)} (size ${shapeSize(shape)})`);
     }
-    return new Tensor(this.rt, this.ptr, shape.slice(), this.lifetime);
+    return new Tensor(this.rt, this.ptr, shape.slice(), this.lifetime, this.region);
+  }
+
+  /**
+   * A tensor over `shapeSize(shape)` values of this one's memory starting at
+   * value `offset` (a batch of rows of a dataset, one parameter of a store):
+   * same lifetime and region, so it dies when its base is released.
+   */
+  subTensor(offset: number, shape: readonly number[]): Tensor {
+    validateShape("shape", shape);
+    if (!Number.isInteger(offset) || offset < 0 || offset + shapeSize(shape) > this.size) {
+      throw new DomainError("offset", `an integer in [0, ${this.size - shapeSize(shape)}] (${shapeSize(shape)} values of ${this.size})`, String(offset));
+    }
+    return new Tensor(this.rt, this.ptr + offset * 8, shape.slice(), this.lifetime, this.region);
   }
 
   /** A copy with its own storage. */
@@ -163,12 +223,29 @@ export class Tensor {
     return this.rt.k.firstNonFinite(this.ptr, this.size);
   }
 
-  /** Frees a persistent tensor's memory for reuse. */
+  /**
+   * Frees a persistent tensor's memory for reuse (and invalidates every view
+   * of it). An arena tensor is only marked disposed: its memory returns at
+   * the end of its step or tidy scope. Disposing twice does nothing.
+   */
   dispose(): void {
-    if (this.lifetime === "persistent") this.rt.release(this.ptr, this.size * 8);
+    this.releaseMemory("dispose()");
+  }
+
+  /** @internal dispose() with the reason later errors will name. */
+  releaseMemory(reason: string): void {
+    const r = this.region.resolve();
+    if (!r) return;
+    if (this.lifetime === "arena") {
+      this.region = DISPOSED_ARENA_TENSOR;
+      return;
+    }
+    r.release(reason);
+    this.rt.release(r.ptr, r.bytes);
   }
 
   toString(): string {
+    if (!this.isLive) return `Tensor${describeShape(this.shape)}(released by ${this.region.reason})`;
     const v = this.size <= 8 ? this.toArray().map((x) => x.toPrecision(4)).join(", ") : `${this.size} values`;
     return `Tensor${describeShape(this.shape)}(${v})`;
   }
@@ -180,10 +257,15 @@ export function shapeSize(shape: readonly number[]): number {
   return n;
 }
 
-function validateShape(argument: string, shape: readonly number[]): void {
-  for (const d of shape) {
+/** Throws DomainError unless every dimension is a positive integer; returns the number of values. */
+function validateShape(argument: string, shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (!Number.isInteger(d) || d < 1) {
       throw new DomainError(argument, "positive integer dimensions", describeShape(shape));
     }
+    n *= d;
   }
+  return n;
 }

@@ -55,9 +55,10 @@ export class ParamStore {
     this.grads = new Tensor(rt, rt.allocF64(this.size, 0), [Math.max(this.size, 1)], "persistent");
     this.slots = specs.map((s, i) => {
       const shape = s.shape.slice();
-      const tensor = new Tensor(rt, this.values.ptr + layout[i] * 8, shape, "persistent");
+      // views share the buffers' regions: after dispose() they throw DisposedTensorError
+      const tensor = this.values.subTensor(layout[i], shape);
       tensor.requiresGrad = true;
-      tensor.grad = new Tensor(rt, this.grads.ptr + layout[i] * 8, shape, "persistent");
+      tensor.grad = this.grads.subTensor(layout[i], shape);
       return { name: s.name, offset: layout[i], tensor };
     });
     for (const slot of this.slots) this.byName.set(slot.name, slot);

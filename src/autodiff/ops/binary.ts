@@ -1,6 +1,7 @@
 import { ShapeError, describeShape } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
 import { gradOf, record } from "../tape.js";
+import { operand, runtimeOf, type TensorOrNumber } from "./operand.js";
 
 /** How an operand is read over the output viewed as [rows, cols]: element (r, j) at r * rowStride + j * colStep. */
 interface Operand {
@@ -68,9 +69,21 @@ export function broadcastLayout(a: Tensor, b: Tensor, op = "binary op"): Broadca
 }
 
 const OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+const ARGUMENTS = {
+  add: ["a of add(a, b)", "b of add(a, b)"],
+  sub: ["a of sub(a, b)", "b of sub(a, b)"],
+  mul: ["a of mul(a, b)", "b of mul(a, b)"],
+  div: ["a of div(a, b)", "b of div(a, b)"],
+} as const;
 
-/** out = a (op) b with broadcasting: one forward and one backward kernel call. */
-function binary(name: keyof typeof OPS, a: Tensor, b: Tensor): Tensor {
+/**
+ * out = a (op) b with broadcasting: one forward and one backward kernel call.
+ * A number on either side is a [1] constant (no gradient flows to it).
+ */
+function binary(name: keyof typeof OPS, x: TensorOrNumber, y: TensorOrNumber): Tensor {
+  const rt = runtimeOf(x, y);
+  const a = operand(ARGUMENTS[name][0], x, rt);
+  const b = operand(ARGUMENTS[name][1], y, rt);
   const L = broadcastLayout(a, b, name);
   const k = a.rt.k;
   const op = OPS[name];
@@ -84,22 +97,22 @@ function binary(name: keyof typeof OPS, a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** a + b (broadcasting); da = g, db = g, summed over broadcast axes. */
-export function add(a: Tensor, b: Tensor): Tensor {
+/** a + b (broadcasting; either may be a number); da = g, db = g, summed over broadcast axes. */
+export function add(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   return binary("add", a, b);
 }
 
-/** a - b (broadcasting); da = g, db = -g. */
-export function sub(a: Tensor, b: Tensor): Tensor {
+/** a - b (broadcasting; either may be a number); da = g, db = -g. */
+export function sub(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   return binary("sub", a, b);
 }
 
-/** a * b (broadcasting); da = g b, db = g a. */
-export function mul(a: Tensor, b: Tensor): Tensor {
+/** a * b (broadcasting; either may be a number); da = g b, db = g a. */
+export function mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   return binary("mul", a, b);
 }
 
-/** a / b (broadcasting); da = g / b, db = -g a / b^2. */
-export function div(a: Tensor, b: Tensor): Tensor {
+/** a / b (broadcasting; either may be a number); da = g / b, db = -g a / b^2. */
+export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   return binary("div", a, b);
 }

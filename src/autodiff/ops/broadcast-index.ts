@@ -14,10 +14,8 @@ export function assertIndexBroadcast(argument: string, param: Tensor, target: Te
 
 /** assertIndexBroadcast on shapes: `param` without leading 1s is a suffix of `target`. */
 export function assertShapeBroadcast(argument: string, param: readonly number[], target: readonly number[], targetName: string): void {
-  const p = stripLeadingOnes(param);
-  const t = target;
-  const ok = p.length <= t.length && p.every((d, i) => d === t[t.length - p.length + i]);
-  if (!ok) {
+  if (!isIndexBroadcast(param, target)) {
+    const t = target;
     throw new ShapeError(
       argument,
       `shape ${describeShape(t)}, a suffix of it such as ${describeShape(t.slice(1).length ? t.slice(1) : [1])}, or [1] (to broadcast against ${targetName})`,
@@ -26,15 +24,21 @@ export function assertShapeBroadcast(argument: string, param: readonly number[],
   }
 }
 
-function stripLeadingOnes(shape: readonly number[]): readonly number[] {
-  let i = 0;
-  while (i < shape.length && shape[i] === 1) i++;
-  return shape.slice(i);
+/** p without its leading 1s is a suffix of t (index loops, no copies: ops check this every step). */
+function isIndexBroadcast(p: readonly number[], t: readonly number[]): boolean {
+  let start = 0;
+  while (start < p.length && p[start] === 1) start++;
+  const n = p.length - start;
+  if (n > t.length) return false;
+  for (let i = 0; i < n; i++) if (p[start + i] !== t[t.length - n + i]) return false;
+  return true;
 }
 
 /** The tensor with the most values (the broadcast target of a set of operands). */
 export function largest(...ts: Tensor[]): Tensor {
-  return ts.reduce((a, b) => (b.size > a.size ? b : a));
+  let best = ts[0];
+  for (let i = 1; i < ts.length; i++) if (ts[i].size > best.size) best = ts[i];
+  return best;
 }
 
 /** Copies an Int32Array into the arena; returns its byte offset. */

@@ -1,11 +1,13 @@
 // Normal-family ops (and the Bernoulli likelihood, a per-element density of
 // the same shape): each is one forward kernel call and one backward kernel
 // call accumulating into the inputs that need a gradient. Parameters
-// broadcast by index modulo their size (see broadcast-index.ts).
+// broadcast by index modulo their size (see broadcast-index.ts); a plain
+// number for a parameter is a [1] constant (operand.ts).
 import { DomainError, ShapeError, describeShape } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
 import { gradOf, record } from "../tape.js";
 import { assertIndexBroadcast, largest } from "./broadcast-index.js";
+import { operand, runtimeOf, type TensorOrNumber } from "./operand.js";
 
 /** How a density over [B, ...] is reduced: "event" sums all non-batch dims -> [B]; "none" keeps the input shape. */
 export interface DensityOptions {
@@ -25,7 +27,9 @@ function gradPtr(x: Tensor): number {
 }
 
 /** log N(x; mean, exp(logStd)^2) summed over all non-batch dims -> [B] (elementwise: x.shape). */
-export function normalLogProb(x: Tensor, mean: Tensor, logStd: Tensor, { elementwise = false }: DensityOptions = {}): Tensor {
+export function normalLogProb(x: Tensor, meanIn: TensorOrNumber, logStdIn: TensorOrNumber, { elementwise = false }: DensityOptions = {}): Tensor {
+  const mean = operand("mean", meanIn, x.rt);
+  const logStd = operand("logStd", logStdIn, x.rt);
   assertIndexBroadcast("mean", mean, x, "x");
   assertIndexBroadcast("logStd", logStd, x, "x");
   const { shape, rows, cols } = layout(x, elementwise);
@@ -38,7 +42,9 @@ export function normalLogProb(x: Tensor, mean: Tensor, logStd: Tensor, { element
 }
 
 /** z = mean + exp(logStd) * eps (reparameterization; shape of eps, mean/logStd broadcast). */
-export function normalRsample(mean: Tensor, logStd: Tensor, eps: Tensor): Tensor {
+export function normalRsample(meanIn: TensorOrNumber, logStdIn: TensorOrNumber, eps: Tensor): Tensor {
+  const mean = operand("mean", meanIn, eps.rt);
+  const logStd = operand("logStd", logStdIn, eps.rt);
   assertIndexBroadcast("mean", mean, eps, "eps");
   assertIndexBroadcast("logStd", logStd, eps, "eps");
   const z = Tensor.empty(eps.shape, "arena", eps.rt);
@@ -50,7 +56,10 @@ export function normalRsample(mean: Tensor, logStd: Tensor, eps: Tensor): Tensor
 }
 
 /** H = sum over non-batch dims of 0.5 log(2 pi e) + logStd -> [B] of the larger of mean/logStd (elementwise: its shape). */
-export function normalEntropy(mean: Tensor, logStd: Tensor, { elementwise = false }: DensityOptions = {}): Tensor {
+export function normalEntropy(meanIn: TensorOrNumber, logStdIn: TensorOrNumber, { elementwise = false }: DensityOptions = {}): Tensor {
+  const rt = runtimeOf(meanIn, logStdIn);
+  const mean = operand("mean", meanIn, rt);
+  const logStd = operand("logStd", logStdIn, rt);
   const target = largest(mean, logStd);
   assertIndexBroadcast("logStd", logStd, target, "mean");
   assertIndexBroadcast("mean", mean, target, "logStd");
@@ -63,16 +72,23 @@ export function normalEntropy(mean: Tensor, logStd: Tensor, { elementwise = fals
 
 /** KL(N(meanQ, sq^2) || N(meanP, sp^2)) = log(sp/sq) + (sq^2 + (meanQ - meanP)^2) / (2 sp^2) - 1/2, summed over non-batch dims -> [B]. */
 export function normalKL(
-  meanQ: Tensor,
-  logStdQ: Tensor,
-  meanP: Tensor,
-  logStdP: Tensor,
+  meanQIn: TensorOrNumber,
+  logStdQIn: TensorOrNumber,
+  meanPIn: TensorOrNumber,
+  logStdPIn: TensorOrNumber,
   { elementwise = false }: DensityOptions = {},
 ): Tensor {
-  const args: [string, Tensor][] = [["meanQ", meanQ], ["logStdQ", logStdQ], ["meanP", meanP], ["logStdP", logStdP]];
+  const rt = runtimeOf(meanQIn, logStdQIn, meanPIn, logStdPIn);
+  const meanQ = operand("meanQ", meanQIn, rt);
+  const logStdQ = operand("logStdQ", logStdQIn, rt);
+  const meanP = operand("meanP", meanPIn, rt);
+  const logStdP = operand("logStdP", logStdPIn, rt);
   const target = largest(meanQ, logStdQ, meanP, logStdP);
-  const targetName = args.find(([, t]) => t === target)![0];
-  for (const [name, t] of args) assertIndexBroadcast(name, t, target, targetName);
+  const targetName = target === meanQ ? "meanQ" : target === logStdQ ? "logStdQ" : target === meanP ? "meanP" : "logStdP";
+  assertIndexBroadcast("meanQ", meanQ, target, targetName);
+  assertIndexBroadcast("logStdQ", logStdQ, target, targetName);
+  assertIndexBroadcast("meanP", meanP, target, targetName);
+  assertIndexBroadcast("logStdP", logStdP, target, targetName);
   const { shape, rows, cols } = layout(target, elementwise);
   const out = Tensor.empty(shape, "arena", target.rt);
   const k = target.rt.k;
@@ -121,7 +137,8 @@ export function mixtureNormalLogProb(x: Tensor, logWeights: Tensor, means: Tenso
 }
 
 /** log Bernoulli(x; sigmoid(logits)) = x * logits - softplus(logits), summed over non-batch dims -> [B] (elementwise: x.shape). */
-export function bernoulliLogProb(x: Tensor, logits: Tensor, { elementwise = false }: DensityOptions = {}): Tensor {
+export function bernoulliLogProb(x: Tensor, logitsIn: TensorOrNumber, { elementwise = false }: DensityOptions = {}): Tensor {
+  const logits = operand("logits", logitsIn, x.rt);
   assertIndexBroadcast("logits", logits, x, "x");
   const { shape, rows, cols } = layout(x, elementwise);
   const out = Tensor.empty(shape, "arena", x.rt);
@@ -142,7 +159,10 @@ export function bernoulliEntropy(logits: Tensor, { elementwise = false }: Densit
 }
 
 /** KL(Bern(sigmoid(logitsP)) || Bern(sigmoid(logitsQ))) summed over non-batch dims -> [B] of the larger (elementwise: its shape). */
-export function bernoulliKL(logitsP: Tensor, logitsQ: Tensor, { elementwise = false }: DensityOptions = {}): Tensor {
+export function bernoulliKL(logitsPIn: TensorOrNumber, logitsQIn: TensorOrNumber, { elementwise = false }: DensityOptions = {}): Tensor {
+  const rt = runtimeOf(logitsPIn, logitsQIn);
+  const logitsP = operand("logitsP", logitsPIn, rt);
+  const logitsQ = operand("logitsQ", logitsQIn, rt);
   const target = largest(logitsP, logitsQ);
   assertIndexBroadcast("logitsP", logitsP, target, "logitsQ");
   assertIndexBroadcast("logitsQ", logitsQ, target, "logitsP");
