@@ -5,7 +5,8 @@
 import { Rng } from "../../core/rng.js";
 import { categoricalMarginal, gather, gaussianKde, importanceFromPrior, systematicResample } from "../../diagnostics/importance.js";
 import { Note4Guide, type Note4GuideOutputs } from "./open-universe-guide.js";
-import { Note4Model, note4PriorDensityX } from "./models/open-universe.js";
+import { openUniverseModel, openUniversePosterior, openUniversePriorDensityX, openUniverseSettings, type OpenUniverseSettings } from "./models/open-universe.js";
+import type { ProbModel } from "../../model/model.js";
 import { cosineDecay } from "../../optim/schedule.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { forwardKL } from "../../infer/objectives/forward-kl.js";
@@ -90,7 +91,7 @@ interface Reference {
 
 const X_GRID = Array.from({ length: 241 }, (_, i) => -12 + (24 * i) / 240);
 
-function isReference(model: Note4Model, y: number, samples: number, rng: Rng): Reference {
+function isReference(model: ProbModel, y: number, samples: number, rng: Rng): Reference {
   const ref = importanceFromPrior(model, [y], rng, { samples });
   const k = ref.draws.k as Int32Array;
   const pk = categoricalMarginal(k, ref.weights, 2);
@@ -118,7 +119,7 @@ interface Trained {
   outputs: Note4GuideOutputs[];
 }
 
-async function train(model: Note4Model, method: Method, iterations: number, s: Note4Settings, seed: number, ctx: RunContext): Promise<Trained> {
+async function train(model: ProbModel, method: Method, iterations: number, s: Note4Settings, seed: number, ctx: RunContext): Promise<Trained> {
   const rng = new Rng(seed);
   const guide = new Note4Guide({ rng: rng.fork(1) });
   const data = rng.fork(2);
@@ -145,8 +146,8 @@ async function train(model: Note4Model, method: Method, iterations: number, s: N
 
 const round = (v: number) => Number(v.toPrecision(6));
 
-function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpec {
-  const priorX = X_GRID.map((x) => note4PriorDensityX(model, x));
+function gridFigure(settings: OpenUniverseSettings, refs: Reference[], t: Trained): FigureSpec {
+  const priorX = X_GRID.map((x) => openUniversePriorDensityX(settings, x));
   const panels: DensityPanel[] = refs.flatMap((r, i) => {
     const o = t.outputs[i];
     const col = `y = ${r.y}`;
@@ -155,8 +156,8 @@ function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpe
       curves: [{ name: "prior", y: prior }, { name: "true posterior", y: post }, { name: "inference network", y: q }],
     });
     return [
-      bar("k", [...model.branchWeights], r.k, o.k),
-      bar("z (k = 2)", [...model.componentWeights], r.z, o.z),
+      bar("k", [...settings.branchWeights], r.k, o.k),
+      bar("z (k = 2)", [...settings.componentWeights], r.z, o.z),
       { row: "x", col, x: X_GRID, xLabel: "x", curves: [{ name: "prior", y: priorX }, { name: "true posterior", y: r.xDensity }, { name: "inference network", y: guideDensityX(o) }] },
     ];
   });
@@ -169,11 +170,12 @@ function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpe
 
 async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const s = note4Settings(opts);
-  const model = new Note4Model();
+  const settings = openUniverseSettings();
+  const model = openUniverseModel(settings);
   const root = new Rng(opts.seed);
   const refRng = root.fork(100);
   const refs = NOTE4_TEST_Y.map((y) => isReference(model, y, s.isSamples, refRng));
-  const exact = NOTE4_TEST_Y.map((y) => model.posterior(y));
+  const exact = NOTE4_TEST_Y.map((y) => openUniversePosterior(settings, y));
   const methods = NOTE4_METHODS.filter((m) => s.methods.includes(m.name));
   const trained: Trained[] = [];
   for (const [i, m] of methods.entries()) {
@@ -204,7 +206,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
           : "");
     }),
   ];
-  const figures: FigureSpec[] = trained.map((t) => gridFigure(model, refs, t));
+  const figures: FigureSpec[] = trained.map((t) => gridFigure(settings, refs, t));
   figures.push({
     name: "tv-k",
     title: "Total variation between q(k|y) and the IS reference p(k|y) at the test y",

@@ -1,7 +1,6 @@
-import { DomainError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import type { Schedule } from "../../optim/schedule.js";
-import type { Model } from "../../models/model.js";
+import type { ProbModel } from "../../model/model.js";
 import type { Guide } from "../../models/guide.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { forwardKL } from "../../infer/objectives/forward-kl.js";
@@ -13,7 +12,7 @@ import { logNormalDensity, type NormalMixture1D } from "./models/normal-mixture-
 export type NoteLoss = "qp" | "pq" | "qp-enum";
 
 export interface TrainGuideOptions {
-  model: Model;
+  model: ProbModel;
   guide: Guide;
   loss: NoteLoss;
   iterations: number;
@@ -30,12 +29,11 @@ export interface TrainGuideOptions {
 
 /**
  * Trains `guide` with Adam on fresh draws each iteration (fit on
- * simulations): qp uses y ~ p(y) (from the joint, latents discarded), pq uses
- * (x, y) ~ p(x, y). Returns the mean loss over the last 10% of iterations.
+ * simulations, the model run forward): qp uses y ~ p(y) (from the joint,
+ * latents discarded), pq uses (x, y) ~ p(x, y). Returns the mean loss over the last 10% of iterations.
  */
 export function trainGuide(opts: TrainGuideOptions): number {
   const { model, guide, loss, iterations, batchSize, rng, progress } = opts;
-  if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
   const result = fit({
     model,
     guide,
