@@ -168,13 +168,9 @@ export { elboEstimate, iwaeLogLikelihood, iwaeLoss, type IwaeOptions } from "./i
 export { qpLoss, type QpOptions } from "./infer/objectives/elbo.js";
 export { pqLoss } from "./infer/objectives/forward-kl.js";
 export { rwsLoss, wakePhiLoss, type RwsOptions, type WakePhiOptions } from "./infer/objectives/wake-sleep.js";
-export { NormalGuide, type NormalHead } from "./infer/guides/normal.js";
-export { AffineNormalGuide, type AffineNormalGuideOptions } from "./infer/guides/affine.js";
-export { MlpNormalGuide, type MlpNormalGuideOptions } from "./infer/guides/mlp.js";
-export { CategoricalNormalGuide, type CategoricalNormalGuideOptions, type CategoricalNormalOutputs } from "./infer/guides/categorical-normal.js";
 export { Dataset, Minibatcher, type DatasetOptions, type Rows } from "./infer/families/dataset.js";
 export { customFeatures, observationFeatures, windowFeatures, type FeatureMap, type WindowOptions } from "./infer/families/features.js";
-export { mlpNet, polynomialNet, type InferenceFn, type InferenceNet, type MlpNetOptions, type NormalFactor } from "./infer/families/nets.js";
+export { mlpNet, polynomialNet, type InferenceFn, type InferenceNet, type MlpNetOptions, type NormalFactor, type PolynomialNetOptions } from "./infer/families/nets.js";
 export { FAMILY_KINDS, Family, makeFamily, type FamilyKind, type FamilyOptions } from "./infer/families/family.js";
 export { MapaPosterior, precomputePasses, type IndexPosterior, type MapaOptions } from "./infer/mapa/posterior.js";
 export { assignCodes, type CodeAssignment, type CodeOptions, type OrderingMethod } from "./infer/mapa/codes.js";

@@ -35,7 +35,6 @@ export { assertNonNegative, assertUnitInterval, storesOf } from "./optim/optimiz
 
 // infer: the pieces behind the objectives, guides and families
 export { drawParticles, repeatBatch, sampleParticles, type Particles } from "./infer/particles.js";
-export { evaluateAt, tensorValue } from "./infer/guides/normal.js";
 export { expandRows } from "./infer/families/nets.js";
 
 // MAPA's numerics: neighbour graphs, spectral ordering, assignment

@@ -9,6 +9,8 @@ import { Tensor } from "../core/tensor.js";
 import { repeatRows } from "../autodiff/ops/shape.js";
 import { noGrad } from "../autodiff/tape.js";
 import type { Batch, LatentValues, Model } from "../models/model.js";
+import { asEngineModel } from "../model/engine-model.js";
+import { ProbModel } from "../model/model.js";
 
 /** log p(x | z) of a model, Tensor [B]: the log weight of importance sampling from the prior. */
 export type LogLikelihood = (values: LatentValues, batch: Batch) => Tensor;
@@ -16,7 +18,7 @@ export type LogLikelihood = (values: LatentValues, batch: Batch) => Tensor;
 export interface ImportanceOptions {
   /** Number of prior draws N. Default 10,000. */
   samples?: number;
-  /** log p(y | z); default: the model's own `logLikelihood` method, if it has one. */
+  /** log p(y | z); default: the observed sites of a model written in the language, or an engine model's own `logLikelihood` method. */
   logLikelihood?: LogLikelihood;
 }
 
@@ -36,16 +38,33 @@ export interface ImportanceReference {
 }
 
 /**
- * p(z | y) ~ sum_i w~_i delta(z_i), z_i ~ p(z) (via model.sampleJoint), w_i = p(y | z_i):
+ * log p(x | z) of a model written in the language, as a LogLikelihood: the
+ * model replayed at the given latent values with batch.obs as its observed
+ * site, summing the observed sites' log-densities per row -> [B].
+ */
+export function observedLogLikelihood(model: ProbModel): LogLikelihood {
+  const observed = model.sites().filter((s) => s.observed);
+  if (observed.length !== 1) {
+    throw new DomainError(`model "${model.name}"`, "one observed site (batch.obs holds it)", `${observed.length} observed sites`);
+  }
+  const name = observed[0].name;
+  return (values, batch) =>
+    model.run({ values, data: { [name]: batch.obs }, requireValues: true }).localLogProb((s) => s.observed) ?? Tensor.zeros([batch.obs.rows]);
+}
+
+/**
+ * p(z | y) ~ sum_i w~_i delta(z_i), z_i ~ p(z) (via the model's joint), w_i = p(y | z_i):
  * importance sampling from the prior for ONE observation y (length obsDim).
  */
-export function importanceFromPrior(model: Model, y: readonly number[], rng: Rng, options: ImportanceOptions = {}): ImportanceReference {
+export function importanceFromPrior(probOrEngine: Model | ProbModel, y: readonly number[], rng: Rng, options: ImportanceOptions = {}): ImportanceReference {
   const N = options.samples ?? 10_000;
   assertInteger("samples", N, 1);
+  const model = asEngineModel(probOrEngine);
   if (y.length !== model.obsDim) throw new AmortviError("y", `${model.obsDim} numbers (the model's obsDim)`, `${y.length} numbers`);
   assertFiniteArray("y", y);
   const own = (model as Model & { logLikelihood?: LogLikelihood }).logLikelihood;
-  const logLikelihood = options.logLikelihood ?? (own ? own.bind(model) : undefined);
+  const logLikelihood =
+    options.logLikelihood ?? (probOrEngine instanceof ProbModel ? observedLogLikelihood(probOrEngine) : own ? own.bind(model) : undefined);
   if (!model.sampleJoint || !logLikelihood) {
     throw new DomainError("model", "a model with sampleJoint and logLikelihood (or options.logLikelihood)", `model "${model.name}" without them`);
   }

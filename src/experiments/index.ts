@@ -5,6 +5,7 @@
 export * from "./registry.js";
 export * from "./notes/models/index.js";
 export { Note4Guide, type Note4GuideOptions, type Note4GuideOutputs } from "./notes/open-universe-guide.js";
+export { CategoricalNormalGuide, type CategoricalNormalGuideOptions, type CategoricalNormalOutputs } from "./notes/categorical-normal-guide.js";
 export * from "./avi/models/index.js";
 export * from "./mapa/datasets.js";
 import "./notes/index.js";

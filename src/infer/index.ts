@@ -1,5 +1,4 @@
 export * from "../models/guide.js";
-export * from "./guides/index.js";
 export * from "./families/index.js";
 export * from "./objectives/index.js";
 export { repeatBatch, drawParticles, sampleParticles, type Particles } from "./particles.js";

@@ -8,11 +8,14 @@ import {
   importanceFromPrior,
   multinomialResample,
   normalizeLogWeights,
+  observedLogLikelihood,
   silvermanBandwidth,
   systematicResample,
   weightedMoments,
 } from "../../src/diagnostics/importance.js";
-import { Note4Model } from "../../src/experiments/notes/models/open-universe.js";
+import { Tensor } from "../../src/core/tensor.js";
+import { openUniverseModel, openUniversePosterior, openUniverseSettings } from "../../src/experiments/notes/models/open-universe.js";
+import { mixturePriorModel } from "../../src/experiments/notes/models/mixture-prior.js";
 import { note1Like, note2Like } from "../helpers/notes-models.js";
 
 const normalPdf = (x: number, m: number, s: number) => Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));
@@ -59,18 +62,25 @@ describe("importanceFromPrior", () => {
     }
   });
 
-  it("note-4: discrete marginals from the weights match p(k|y) and p(z|y, k=2)", () => {
-    const model = new Note4Model();
+  it("note-4 (a model in the language; the weights from its observed site): discrete marginals match p(k|y) and p(z|y, k=2)", () => {
+    const model = openUniverseModel();
     for (const y of [-3.5, 0, 3.5, 7]) {
       const ref = importanceFromPrior(model, [y], new Rng(5));
       const k = ref.draws.k as Int32Array;
       const pk = categoricalMarginal(k, ref.weights, 2);
       const pz = categoricalMarginal(ref.draws.z as Int32Array, ref.weights, 2, (i) => k[i] === 1);
-      const exact = model.posterior(y);
+      const exact = openUniversePosterior(openUniverseSettings(), y);
       expect(Math.abs(pk[0] - exact.k[0])).toBeLessThan(0.02);
       // p(z | y, k=2) only where k = 2 carries the posterior mass (at y = 0 it rests on a handful of draws)
       if (exact.k[1] > 0.5) expect(Math.abs(pz[0] - exact.z[0])).toBeLessThan(0.03);
     }
+  });
+
+  it("observedLogLikelihood: log p(y | latents) of a model in the language is its observed site's log-density per row", () => {
+    const lik = observedLogLikelihood(mixturePriorModel({ s: 0.5 }));
+    const xs = [0.3, -2, 4], ys = [1, -1.5, 4.2];
+    const got = lik({ x: Tensor.from(xs, [3, 1]) }, { obs: Tensor.from(ys, [3, 1]) }).toArray();
+    got.forEach((v, i) => expect(v).toBeCloseTo(-0.5 * ((ys[i] - xs[i]) / 0.5) ** 2 - Math.log(0.5) - 0.5 * Math.log(2 * Math.PI), 12));
   });
 
   it("is seeded: same seed, same weights", () => {

@@ -5,9 +5,10 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
 import { cosineDecay } from "../../src/optim/schedule.js";
 import { Dataset } from "../../src/infer/families/dataset.js";
-import { AffineNormalGuide } from "../../src/infer/guides/affine.js";
+import { note1Guide } from "../../src/experiments/notes/note1.js";
+import { affineCoefficients } from "../../src/experiments/notes/guide-readout.js";
 import { LinearModel } from "../../src/experiments/avi/models/linear.js";
-import { GaussianGaussianModel } from "../../src/experiments/notes/models/gaussian-gaussian.js";
+import { gaussianGaussianModel, gaussianGaussianOptimum } from "../../src/experiments/notes/models/gaussian-gaussian.js";
 import {
   compareFamilies,
   linearStudyGaussian,
@@ -78,14 +79,15 @@ describe("compareFamilies", () => {
 
 describe("trainGuide on observations", () => {
   it("qp on the user's y (not draws from p(y)) still recovers the exact affine posterior map", () => {
-    const model = new GaussianGaussianModel({ mu0: 1, s0: 2, s: 0.7 });
+    const settings = { mu0: 1, s0: 2, s: 0.7 };
+    const model = gaussianGaussianModel(settings);
     const ys = Float64Array.from({ length: 500 }, (_, n) => -4 + (8 * n) / 499);
-    const guide = new AffineNormalGuide();
+    const guide = note1Guide(model, { a: 0, b: 0, c: 1 });
     const observations = new Dataset(ys);
     trainGuide({ model, guide, loss: "qp", iterations: 3000, batchSize: 64, lr: 0.05, schedule: cosineDecay(3000, 0.01), rng: new Rng(2), observations });
     observations.dispose();
-    const truth = model.optimum;
-    const v = guide.values;
+    const truth = gaussianGaussianOptimum(settings);
+    const v = affineCoefficients(guide);
     expect(Math.abs(v.a - truth.a)).toBeLessThan(0.03);
     expect(Math.abs(v.b - truth.b)).toBeLessThan(0.05);
     expect(Math.abs(v.c - truth.c)).toBeLessThan(0.03);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GaussianGaussianModel } from "../../src/experiments/index.js";
+import { gaussianGaussianOptimum } from "../../src/experiments/index.js";
 import { getExperiment, quietContext } from "../../src/experiments/index.js";
 import "../../src/experiments/notes/index.js";
 
@@ -14,7 +14,7 @@ describe("note-1 --quick", () => {
     const result = await getExperiment("note-1").run({ quick: true, seed: 1, outDir: "." }, quietContext());
     const settings = result.data!.settings as SettingData[];
     expect(settings.map((s) => s.label)).toEqual(["mu0=0, s0=1, s=1", "mu0=2, s0=3, s=0.5"]);
-    const other = new GaussianGaussianModel({ mu0: 2, s0: 3, s: 0.5 }).optimum;
+    const other = gaussianGaussianOptimum({ mu0: 2, s0: 3, s: 0.5 });
     expect(settings[1].truth).toEqual(other);
     for (const s of settings) {
       for (const loss of ["qp", "pq"] as const) {

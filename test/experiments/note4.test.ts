@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import "../../src/experiments/notes/note4.js";
 import { NOTE4_TEST_Y, note4Settings } from "../../src/experiments/notes/note4.js";
 import { getExperiment, quietContext } from "../../src/experiments/registry.js";
-import { Note4Model } from "../../src/experiments/notes/models/open-universe.js";
+import { openUniversePosterior, openUniverseSettings } from "../../src/experiments/notes/models/open-universe.js";
 
 interface Note4Data {
   tvK: Record<string, number[]>;
@@ -35,6 +35,6 @@ describe("note-4 --quick", () => {
     const full = note4Settings({ quick: false });
     expect(full).toMatchObject({ batchSize: 100, lr: 1e-3, iterationScale: 1, isSamples: 10_000 });
     expect(note4Settings({ quick: true, iterations: 7 }).iterations).toBe(7);
-    expect(new Note4Model().posterior(0).k[0]).toBeGreaterThan(0.99);
+    expect(openUniversePosterior(openUniverseSettings(), 0).k[0]).toBeGreaterThan(0.99);
   });
 });

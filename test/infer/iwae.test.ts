@@ -10,7 +10,7 @@ import { repeatBatch } from "../../src/infer/particles.js";
 import { qpLoss } from "../../src/infer/objectives/elbo.js";
 import type { Guide } from "../../src/models/guide.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
-import { GaussianMlpGuide, note1Like, note2Like } from "../helpers/notes-models.js";
+import { gaussianMlpGuide, note1Like, note2Like } from "../helpers/notes-models.js";
 
 /** q(x|y) = N(a y + b, c^2) with fixed a, b, c (no parameters). */
 function linearGuide(a: number, b: number, c: number): Guide {
@@ -65,7 +65,7 @@ describe("iwae", () => {
   });
 
   it("K = 1 is the qp loss (same draws, same value)", () => {
-    const guide = new GaussianMlpGuide(8, 1);
+    const guide = gaussianMlpGuide(model, 8, 1);
     const a = noGrad(() => iwaeLoss(model, guide, batch(), new Rng(9), { particles: 1 }).item());
     const b = noGrad(() => qpLoss(model, guide, batch(), new Rng(9)).item());
     expect(a).toBeCloseTo(b, 12);
@@ -73,7 +73,7 @@ describe("iwae", () => {
 
   it("training a guide on the IWAE loss moves it toward the posterior (loss decreases, gradients finite)", () => {
     const m2 = note2Like();
-    const guide = new GaussianMlpGuide(8, 2);
+    const guide = gaussianMlpGuide(m2, 8, 2);
     const rng = new Rng(11);
     const evalBatch = noGrad(() => ({ obs: Tensor.from(m2.sampleJoint(200, new Rng(12)).batch.obs.toArray(), [200, 1], "persistent") }));
     const before = iwaeLogLikelihood(m2, guide, evalBatch, 10, new Rng(13)).reduce((s, v) => s + v, 0);
@@ -98,7 +98,7 @@ describe("iwae", () => {
   });
 
   it("rejects bad particle counts and models with global latents", () => {
-    const guide = new GaussianMlpGuide(4, 0);
+    const guide = gaussianMlpGuide(model, 4, 0);
     expect(() => iwaeLoss(model, guide, batch(), new Rng(0), { particles: 0 })).toThrow(AmortviError);
     expect(() => iwaeLogLikelihood(model, guide, batch(), 2.5, new Rng(0))).toThrow(/K/);
     const withGlobal: Model = { ...model, name: "g", latents: [{ name: "theta", scope: "global", dim: 1, support: { kind: "real" } }], obsDim: 1, logJoint: model.logJoint.bind(model) };

@@ -99,8 +99,8 @@ await runtime().threads?.terminate();`;
   // What the subpaths must show, from ESM and from CJS: they share the root's classes (one Tensor, one
   // runtime), the root does not carry their names, and each works.
   const subpathCheck = (root: string, low: string, exp: string) => `await ${root}.init();
-const m = new ${exp}.GaussianGaussianModel();
-const lp = m.logJoint({ x: ${root}.Tensor.from([0.5], [1, 1]) }, { obs: ${root}.Tensor.from([1], [1, 1]) });
+const m = ${exp}.gaussianGaussianModel();
+const lp = m.logJoint({ x: ${root}.Tensor.from([0.5], [1, 1]) }, { y: ${root}.Tensor.from([1], [1, 1]) });
 const L = ${low}.cholesky(Float64Array.from([4, 2, 2, 3]), 2);
 console.log(JSON.stringify({
   sameTensor: lp instanceof ${root}.Tensor,

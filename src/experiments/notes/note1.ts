@@ -3,8 +3,17 @@ import { resolveSettings } from "../settings.js";
 import type { DataSpec, SettingSpec } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { cosineDecay, type Schedule } from "../../optim/schedule.js";
-import { GaussianGaussianModel, type GaussianGaussianOptions } from "./models/gaussian-gaussian.js";
-import { AffineNormalGuide } from "../../infer/guides/affine.js";
+import { makeFamily, type Family } from "../../infer/families/family.js";
+import { polynomialNet } from "../../infer/families/nets.js";
+import type { ProbModel } from "../../model/model.js";
+import {
+  gaussianGaussianModel,
+  gaussianGaussianOptimum,
+  gaussianGaussianPosterior,
+  type GaussianGaussianOptions,
+  type GaussianGaussianPosterior,
+} from "./models/gaussian-gaussian.js";
+import { affineCoefficients } from "./guide-readout.js";
 import { lineChart, type ReferenceLine, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -47,6 +56,18 @@ export function note1Settings(opts: Pick<RunOptions, "quick" | "settings">): { l
   return [{ label: `mu0=${options.mu0}, s0=${options.s0}, s=${options.s}`, options }];
 }
 
+/** The note's start a = b = c = 2. */
+export const NOTE1_INIT = { a: 2, b: 2, c: 2 };
+
+/**
+ * note-1's inference network q(x | y) = N(a y + b, c^2), starting at
+ * NOTE1_INIT: the library's amortized Gaussian family with a degree-1
+ * polynomial mean and one shared log-std (read a, b, c with affineCoefficients).
+ */
+export function note1Guide(model: ProbModel, init = NOTE1_INIT): Family {
+  return makeFamily(model, null, { kind: "avi", net: polynomialNet(1, { init: { coefficients: init.a, bias: init.b, logStd: Math.log(init.c) } }) });
+}
+
 const PARAMS = ["a", "b", "c"] as const;
 const LOSSES = ["qp", "pq"] as const;
 const TEST_YS = [-4, -2, 0, 2, 4];
@@ -59,11 +80,11 @@ interface Run {
   maxAbsError: number;
 }
 
-function runOne(model: GaussianGaussianModel, loss: "qp" | "pq", opts: RunOptions, rng: Rng, ctx: RunContext, label: string): Run {
+function runOne(model: ProbModel, truth: GaussianGaussianPosterior, loss: "qp" | "pq", opts: RunOptions, rng: Rng, ctx: RunContext, label: string): Run {
   const { iterations, batchSize, lr, schedule } = note1Training(opts);
-  const guide = new AffineNormalGuide({ a: 2, b: 2, c: 2 });
+  const guide = note1Guide(model);
   const every = Math.max(1, Math.floor(iterations / 1000));
-  const trace: Run["trace"] = { iteration: [0], a: [2], b: [2], c: [2] };
+  const trace: Run["trace"] = { iteration: [0], a: [NOTE1_INIT.a], b: [NOTE1_INIT.b], c: [NOTE1_INIT.c] };
   const tailStart = iterations - Math.max(1, Math.floor(iterations / 10));
   const tail = { a: 0, b: 0, c: 0, n: 0 };
   trainGuide({
@@ -72,7 +93,7 @@ function runOne(model: GaussianGaussianModel, loss: "qp" | "pq", opts: RunOption
     label: `${label} ${loss}`,
     onStep: (t) => {
       if (t % every !== 0 && t <= tailStart) return;
-      const v = guide.values;
+      const v = affineCoefficients(guide);
       if (t > tailStart) {
         for (const p of PARAMS) tail[p] += v[p];
         tail.n++;
@@ -83,9 +104,8 @@ function runOne(model: GaussianGaussianModel, loss: "qp" | "pq", opts: RunOption
       }
     },
   });
-  const final = guide.values;
+  const final = affineCoefficients(guide);
   const tailMean = { a: tail.a / tail.n, b: tail.b / tail.n, c: tail.c / tail.n };
-  const truth = model.optimum;
   return { final, tailMean, trace, maxAbsError: Math.max(...PARAMS.map((p) => Math.abs(final[p] - truth[p]))) };
 }
 
@@ -113,17 +133,17 @@ export async function runNote1(opts: RunOptions, ctx: RunContext): Promise<Exper
   const root = new Rng(opts.seed);
   const testYs = opts.data ? Array.from(tableColumn(opts.data, 0)) : TEST_YS;
   note1Settings(opts).forEach(({ label, options }, si) => {
-    const model = new GaussianGaussianModel(options);
-    const truth = model.optimum;
+    const model = gaussianGaussianModel(options);
+    const truth = gaussianGaussianOptimum(options);
     const runs: Record<string, Run> = {};
     LOSSES.forEach((loss, li) => {
-      runs[loss] = runOne(model, loss, opts, root.fork(2 * si + li), ctx, label);
+      runs[loss] = runOne(model, truth, loss, opts, root.fork(2 * si + li), ctx, label);
     });
     const suffix = si === 0 ? "" : ` [${label}]`;
     for (const loss of LOSSES) for (const p of PARAMS) headline[`${p} (${loss})${suffix}`] = round(runs[loss].final[p]);
     for (const p of PARAMS) headline[`true ${p}${suffix}`] = round(truth[p]);
     const perY = testYs.map((y) => {
-      const exact = model.exactPosterior(y);
+      const exact = gaussianGaussianPosterior(options, y);
       const q = Object.fromEntries(LOSSES.map((loss) => {
         const { a, b, c } = runs[loss].final;
         return [loss, { mean: a * y + b, std: c }];

@@ -4,9 +4,12 @@ import { resolveSettings } from "../settings.js";
 import type { DataSpec, SettingSpec } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { cosineDecay } from "../../optim/schedule.js";
-import { GaussianMixtureModel } from "./models/mixture-prior.js";
+import { makeFamily, type Family } from "../../infer/families/family.js";
+import { mlpNet } from "../../infer/families/nets.js";
+import type { ProbModel } from "../../model/model.js";
+import { MixturePrior, mixturePriorModel } from "./models/mixture-prior.js";
 import { linspace, NormalMixture1D } from "./models/normal-mixture-1d.js";
-import { MlpNormalGuide } from "../../infer/guides/mlp.js";
+import { normalMoments } from "./guide-readout.js";
 import { densityGrid, lineChart, type DensityPanel, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, RunContext, RunOptions } from "../types.js";
@@ -47,10 +50,19 @@ export function mixtureModelOptions(name: string, opts: Pick<RunOptions, "quick"
 /** Checks the mixture settings together (equal lengths, weights summing to 1) by building the prior. */
 export function validateMixture(set: { numbers(n: string): number[]; number(n: string): number }): void {
   if (set.numbers("pi").length < 2) throw new DomainError("pi", "at least 2 mixture weights (the studies compare modes)", JSON.stringify(set.numbers("pi")));
-  new GaussianMixtureModel({ pi: set.numbers("pi"), mu: set.numbers("mu"), sK: set.numbers("sK"), s: set.number("s") });
+  new MixturePrior({ pi: set.numbers("pi"), mu: set.numbers("mu"), sK: set.numbers("sK"), s: set.number("s") });
 }
 
 const LOSSES = ["qp", "pq"] as const;
+
+/**
+ * note-2's inference network q(x | y) = N(eta1(y), exp(eta2(y))^2): the
+ * library's amortized Gaussian family with two tanh MLPs (mean and log-std),
+ * hidden layers `hidden` (all of one width), initialized from `seed`.
+ */
+export function note2Guide(model: ProbModel, hidden: readonly number[], seed: number): Family {
+  return makeFamily(model, null, { kind: "avi", net: mlpNet({ width: hidden[0], depth: hidden.length, activation: "tanh" }), seed });
+}
 
 /** First y where values change sign (linear interpolation), NaN if none. */
 function crossing(ys: readonly number[], values: readonly number[]): number {
@@ -64,13 +76,14 @@ function crossing(ys: readonly number[], values: readonly number[]): number {
 export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const training = note2Training(opts);
   const modelOptions = mixtureModelOptions("note-2", opts);
-  const model = new GaussianMixtureModel(modelOptions);
+  const model = mixturePriorModel(modelOptions);
+  const mixture = new MixturePrior(modelOptions);
   const testYs = opts.data ? Array.from(tableColumn(opts.data, 0)) : NOTE2_TEST_YS;
   const root = new Rng(opts.seed);
-  const guides = {} as Record<(typeof LOSSES)[number], MlpNormalGuide>;
+  const guides = {} as Record<(typeof LOSSES)[number], Family>;
   const finalLoss: Record<string, number> = {};
   LOSSES.forEach((loss, i) => {
-    const guide = new MlpNormalGuide({ hidden: training.hidden, rng: root.fork(10 + i) });
+    const guide = note2Guide(model, training.hidden, root.fork(10 + i).seed);
     finalLoss[loss] = trainGuide({
       model, guide, loss, rng: root.fork(i), progress: ctx.progress, label: `note-2 ${loss}`,
       iterations: training.iterations, batchSize: training.batchSize, lr: training.lr, schedule: cosineDecay(training.iterations, 0.05),
@@ -79,9 +92,9 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
   });
 
   // per-test-y statistics
-  const q = Object.fromEntries(LOSSES.map((l) => [l, guides[l].moments(testYs)])) as Record<string, { mean: number[]; std: number[] }>;
+  const q = Object.fromEntries(LOSSES.map((l) => [l, normalMoments(guides[l], testYs)])) as Record<string, { mean: number[]; std: number[] }>;
   const perY = testYs.map((y, i) => {
-    const p = model.exactPosterior(y);
+    const p = mixture.posterior(y);
     const rev = reverseKlNormalFit(p);
     const row: Record<string, unknown> = {
       y,
@@ -99,24 +112,24 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
 
   // figure 1: prior / true posterior / q for the test y values
   const xs = linspace(-10, 10, 401);
-  const prior = model.prior().density(xs);
+  const prior = mixture.prior().density(xs);
   const panels: DensityPanel[] = testYs.map((y, i) => ({
     row: "x",
     col: `y = ${y}`,
     x: xs,
     curves: [
       { name: "prior", y: prior },
-      { name: "true posterior", y: model.exactPosterior(y).density(xs) },
+      { name: "true posterior", y: mixture.posterior(y).density(xs) },
       ...LOSSES.map((l) => ({ name: `q (${l})`, y: NormalMixture1D.normal(q[l].mean[i], q[l].std[i]).density(xs) })),
     ],
   }));
 
   // figure 2: eta1(y), eta2(y) against y, with the exact posterior's moments (pq optimum) and the reverse-KL optimum (qp optimum)
   const ys = linspace(-8, 8, opts.quick ? 33 : 81);
-  const curve = Object.fromEntries(LOSSES.map((l) => [l, guides[l].moments(ys)]));
-  const exact = ys.map((y) => model.exactPosterior(y));
+  const curve = Object.fromEntries(LOSSES.map((l) => [l, normalMoments(guides[l], ys)]));
+  const exact = ys.map((y) => mixture.posterior(y));
   const fitYs = linspace(-8, 8, opts.quick ? 17 : 49);
-  const fits = fitYs.map((y) => reverseKlNormalFit(model.exactPosterior(y)));
+  const fits = fitYs.map((y) => reverseKlNormalFit(mixture.posterior(y)));
   const series: Series[] = [];
   for (const [panel, key] of [["eta1(y): mean of q", "mean"], ["eta2(y): std of q", "std"]] as const) {
     for (const l of LOSSES) series.push({ name: `q (${l})`, panel, x: ys, y: curve[l][key] });
@@ -126,8 +139,8 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
 
   // the qualitative result at y = 0
   const i0 = testYs.indexOf(0);
-  const q0 = i0 >= 0 ? { qp: { mean: [q.qp.mean[i0]], std: [q.qp.std[i0]] }, pq: { mean: [q.pq.mean[i0]], std: [q.pq.std[i0]] } } : { qp: guides.qp.moments([0]), pq: guides.pq.moments([0]) };
-  const p0 = model.exactPosterior(0);
+  const q0 = i0 >= 0 ? { qp: { mean: [q.qp.mean[i0]], std: [q.qp.std[i0]] }, pq: { mean: [q.pq.mean[i0]], std: [q.pq.std[i0]] } } : { qp: normalMoments(guides.qp, [0]), pq: normalMoments(guides.pq, [0]) };
+  const p0 = mixture.posterior(0);
   const rev0 = reverseKlNormalFit(p0);
   const [qpM, qpS, pqM, pqS] = [q0.qp.mean[0], q0.qp.std[0], q0.pq.mean[0], q0.pq.std[0]];
   const nearestMode = Math.min(...p0.means.map((m) => Math.abs(qpM - m)));

@@ -1,9 +1,10 @@
 import { tableColumn } from "../../data/table.js";
 import { Rng } from "../../core/rng.js";
 import { cosineDecay } from "../../optim/schedule.js";
-import { DiscreteContinuousModel } from "./models/discrete-continuous.js";
+import { discreteContinuousModel, discreteContinuousPosterior } from "./models/discrete-continuous.js";
+import { MixturePrior } from "./models/mixture-prior.js";
 import { linspace, NormalMixture1D } from "./models/normal-mixture-1d.js";
-import { CategoricalNormalGuide } from "../../infer/guides/categorical-normal.js";
+import { CategoricalNormalGuide } from "./categorical-normal-guide.js";
 import { densityGrid, lineChart, type DensityPanel, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, RunContext, RunOptions } from "../types.js";
@@ -38,14 +39,16 @@ const LABEL: Record<string, string> = { qp: "qp (sampled z)", "qp-enum": "qp (su
 export async function runNote3(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const training = note3Training(opts);
   const modelOptions = mixtureModelOptions("note-3", opts);
-  const model = new DiscreteContinuousModel(modelOptions);
+  const model = discreteContinuousModel(modelOptions);
+  const mixture = new MixturePrior(modelOptions);
+  const exactPosterior = (y: number) => discreteContinuousPosterior(mixture, y);
   const testYs = opts.data ? Array.from(tableColumn(opts.data, 0)) : NOTE3_TEST_YS;
   const root = new Rng(opts.seed);
   const guides: Record<string, CategoricalNormalGuide> = {};
   const finalLoss: Record<string, number> = {};
   const seconds: Record<string, number> = {};
   NOTE3_LOSSES.forEach((loss, i) => {
-    const guide = new CategoricalNormalGuide({ K: model.K, hidden: training.hidden, rng: root.fork(10 + i) });
+    const guide = new CategoricalNormalGuide({ K: mixture.K, hidden: training.hidden, rng: root.fork(10 + i) });
     const t0 = performance.now();
     finalLoss[loss] = trainGuide({
       model, guide, loss, rng: root.fork(i), progress: ctx.progress, label: `note-3 ${loss}`,
@@ -63,13 +66,13 @@ export async function runNote3(opts: RunOptions, ctx: RunContext): Promise<Exper
     const idx = systematicResample(is.weights, isSamples, isRng);
     const z = Int32Array.from(idx, (i) => (is.draws.z as Int32Array)[i]);
     const x = Float64Array.from(idx, (i) => (is.draws.x as Float64Array)[i]);
-    return { ess: is.ess, z: Array.from(categoricalMarginal(z, new Float64Array(isSamples).fill(1), model.K)), kde: gaussianKde(x) };
+    return { ess: is.ess, z: Array.from(categoricalMarginal(z, new Float64Array(isSamples).fill(1), mixture.K)), kde: gaussianKde(x) };
   });
 
   const out = Object.fromEntries(NOTE3_LOSSES.map((l) => [l, guides[l].outputs(testYs)]));
   const qMarginal = (l: string, i: number) => new NormalMixture1D(out[l].probs[i], out[l].mean[i], out[l].std[i]);
   const perY = testYs.map((y, i) => {
-    const p = model.exactPosterior(y);
+    const p = exactPosterior(y);
     const ref = reference[i];
     const row: Record<string, unknown> = {
       y,
@@ -86,14 +89,14 @@ export async function runNote3(opts: RunOptions, ctx: RunContext): Promise<Exper
 
   // figure 1: p(z|y) and p(x|y) against q's marginals
   const xs = linspace(-9, 9, 361);
-  const prior = model.prior();
-  const cats = Array.from({ length: model.K }, (_, k) => `z=${k}`);
+  const prior = mixture.prior();
+  const cats = Array.from({ length: mixture.K }, (_, k) => `z=${k}`);
   const panels: DensityPanel[] = [];
   testYs.forEach((y, i) => {
-    const p = model.exactPosterior(y);
+    const p = exactPosterior(y);
     panels.push({
       row: "z", col: `y = ${y}`, kind: "bar", x: cats,
-      curves: [{ name: "prior", y: model.mixture.pi }, { name: "true posterior", y: p.z }, { name: "IS reference", y: reference[i].z }, ...NOTE3_LOSSES.map((l) => ({ name: `q ${LABEL[l]}`, y: out[l].probs[i] }))],
+      curves: [{ name: "prior", y: mixture.pi }, { name: "true posterior", y: p.z }, { name: "IS reference", y: reference[i].z }, ...NOTE3_LOSSES.map((l) => ({ name: `q ${LABEL[l]}`, y: out[l].probs[i] }))],
     });
     panels.push({
       row: "x", col: `y = ${y}`, x: xs, xLabel: "x", yLabel: "density",
@@ -104,14 +107,14 @@ export async function runNote3(opts: RunOptions, ctx: RunContext): Promise<Exper
   // figure 2: network outputs against y
   const ys = linspace(-8, 8, opts.quick ? 33 : 81);
   const curves = Object.fromEntries(NOTE3_LOSSES.map((l) => [l, guides[l].outputs(ys)]));
-  const exact = ys.map((y) => model.exactPosterior(y));
+  const exact = ys.map((y) => exactPosterior(y));
   const series: Series[] = [];
   const add = (panel: string, pick: (o: { probs: number[][]; mean: number[][]; std: number[][] }, j: number) => number, truth: (j: number) => number) => {
     for (const l of NOTE3_LOSSES) series.push({ name: LABEL[l], panel, x: ys, y: ys.map((_, j) => pick(curves[l], j)) });
     series.push({ name: "exact", panel, x: ys, y: ys.map((_, j) => truth(j)) });
   };
   add("q(z=1|y)", (o, j) => o.probs[j][1], (j) => exact[j].z[1]);
-  for (let k = 0; k < model.K; k++) {
+  for (let k = 0; k < mixture.K; k++) {
     add(`mean of q(x|y,z=${k})`, (o, j) => o.mean[j][k], (j) => exact[j].xGivenZ[k].mean);
     add(`std of q(x|y,z=${k})`, (o, j) => o.std[j][k], (j) => exact[j].xGivenZ[k].std);
   }
@@ -121,11 +124,11 @@ export async function runNote3(opts: RunOptions, ctx: RunContext): Promise<Exper
   const i0 = testYs.indexOf(0);
   // q(z = 1 | y = 0): the hard point between the modes, evaluated apart when the test points omit it
   const qz0 = Object.fromEntries(NOTE3_LOSSES.map((l) => [l, i0 >= 0 ? out[l].probs[i0][1] : guides[l].outputs([0]).probs[0][1]]));
-  headline["p(z=1|y=0)"] = round(model.exactPosterior(0).z[1], 3);
+  headline["p(z=1|y=0)"] = round(exactPosterior(0).z[1], 3);
   for (const l of NOTE3_LOSSES) headline[`q(z=1|y=0), ${LABEL[l]}`] = round(qz0[l], 3);
   const verdict = (l: string) => `${LABEL[l]} ${round(maxTv[l], 3)} (${maxTv[l] < NOTE3_TV_TOLERANCE ? "within" : "NOT within"} ${NOTE3_TV_TOLERANCE})`;
   const notes = [
-    `Expected: the family contains the exact posterior (q(z|y) categorical, q(x|y,z) Normal), so every loss can recover p(z|y) = w_z(y) and p(x|y,z) exactly; the hard test point is y = 0 (between the modes, where p(y) is small), with p(z=1|0) = ${round(model.exactPosterior(0).z[1], 3)}.`,
+    `Expected: the family contains the exact posterior (q(z|y) categorical, q(x|y,z) Normal), so every loss can recover p(z|y) = w_z(y) and p(x|y,z) exactly; the hard test point is y = 0 (between the modes, where p(y) is small), with p(z=1|0) = ${round(exactPosterior(0).z[1], 3)}.`,
     `Observed max total variation of q(z|y) over the test y values: ${NOTE3_LOSSES.map(verdict).join("; ")}.`,
     maxTv.qp >= NOTE3_TV_TOLERANCE
       ? `qp with a sampled z (score function, running-average baseline) did not recover p(z|y) everywhere: q(z=1|y=0) = ${round(qz0.qp, 3)}. ` +

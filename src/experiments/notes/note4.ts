@@ -9,7 +9,8 @@ import type { DataSpec, SettingSpec, SettingValue } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { categoricalMarginal, gather, gaussianKde, importanceFromPrior, systematicResample } from "../../diagnostics/importance.js";
 import { Note4Guide, type Note4GuideOutputs } from "./open-universe-guide.js";
-import { Note4Model, note4PriorDensityX } from "./models/open-universe.js";
+import { openUniverseModel, openUniversePosterior, openUniversePriorDensityX, openUniverseSettings, type OpenUniverseOptions, type OpenUniverseSettings } from "./models/open-universe.js";
+import type { ProbModel } from "../../model/model.js";
 import { cosineDecay } from "../../optim/schedule.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { forwardKL } from "../../infer/objectives/forward-kl.js";
@@ -104,7 +105,7 @@ export const NOTE4_DATA: DataSpec = {
 };
 
 /** Note4Model's options from a run's settings. */
-export function note4ModelOptions(opts: Pick<RunOptions, "quick" | "settings">): NonNullable<ConstructorParameters<typeof Note4Model>[0]> {
+export function note4ModelOptions(opts: Pick<RunOptions, "quick" | "settings">): OpenUniverseOptions {
   const set = resolveSettings({ name: "note-4", settings: NOTE4_SETTING_SPECS }, opts);
   const two = (n: string) => set.numbers(n) as unknown as [number, number];
   return { branchWeights: two("branchWeights"), componentWeights: two("componentWeights"), componentMeans: two("componentMeans"), priorStd: set.number("priorStd"), obsStd: set.number("obsStd") };
@@ -122,7 +123,7 @@ interface Reference {
 
 const X_GRID = Array.from({ length: 241 }, (_, i) => -12 + (24 * i) / 240);
 
-function isReference(model: Note4Model, y: number, samples: number, rng: Rng): Reference {
+function isReference(model: ProbModel, y: number, samples: number, rng: Rng): Reference {
   const ref = importanceFromPrior(model, [y], rng, { samples });
   const k = ref.draws.k as Int32Array;
   const pk = categoricalMarginal(k, ref.weights, 2);
@@ -150,7 +151,7 @@ interface Trained {
   outputs: Note4GuideOutputs[];
 }
 
-async function train(model: Note4Model, method: Method, iterations: number, s: Note4Settings, seed: number, ctx: RunContext, testY: readonly number[]): Promise<Trained> {
+async function train(model: ProbModel, method: Method, iterations: number, s: Note4Settings, seed: number, ctx: RunContext, testY: readonly number[]): Promise<Trained> {
   const rng = new Rng(seed);
   const guide = new Note4Guide({ rng: rng.fork(1) });
   const data = rng.fork(2);
@@ -177,8 +178,8 @@ async function train(model: Note4Model, method: Method, iterations: number, s: N
 
 const round = (v: number) => Number(v.toPrecision(6));
 
-function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpec {
-  const priorX = X_GRID.map((x) => note4PriorDensityX(model, x));
+function gridFigure(settings: OpenUniverseSettings, refs: Reference[], t: Trained): FigureSpec {
+  const priorX = X_GRID.map((x) => openUniversePriorDensityX(settings, x));
   const panels: DensityPanel[] = refs.flatMap((r, i) => {
     const o = t.outputs[i];
     const col = `y = ${r.y}`;
@@ -187,8 +188,8 @@ function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpe
       curves: [{ name: "prior", y: prior }, { name: "true posterior", y: post }, { name: "inference network", y: q }],
     });
     return [
-      bar("k", [...model.branchWeights], r.k, o.k),
-      bar("z (k = 2)", [...model.componentWeights], r.z, o.z),
+      bar("k", [...settings.branchWeights], r.k, o.k),
+      bar("z (k = 2)", [...settings.componentWeights], r.z, o.z),
       { row: "x", col, x: X_GRID, xLabel: "x", curves: [{ name: "prior", y: priorX }, { name: "true posterior", y: r.xDensity }, { name: "inference network", y: guideDensityX(o) }] },
     ];
   });
@@ -201,13 +202,13 @@ function gridFigure(model: Note4Model, refs: Reference[], t: Trained): FigureSpe
 
 async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const s = note4Settings(opts);
-  const modelOptions = note4ModelOptions(opts);
-  const model = new Note4Model(modelOptions);
+  const settings = openUniverseSettings(note4ModelOptions(opts));
+  const model = openUniverseModel(settings);
   const testY = opts.data ? Array.from(tableColumn(opts.data, 0)) : NOTE4_TEST_Y;
   const root = new Rng(opts.seed);
   const refRng = root.fork(100);
   const refs = testY.map((y) => isReference(model, y, s.isSamples, refRng));
-  const exact = testY.map((y) => model.posterior(y));
+  const exact = testY.map((y) => openUniversePosterior(settings, y));
   const methods = NOTE4_METHODS.filter((m) => s.methods.includes(m.name));
   const trained: Trained[] = [];
   for (const [i, m] of methods.entries()) {
@@ -227,7 +228,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     `Budget: batch ${s.batchSize}, Adam lr ${s.lr}; iterations ${trained.map((t) => `${t.method} ${t.iterations}`).join(", ")}` +
       (opts.quick ? " (quick: a fraction of the reference 20,000 (qp) / 5,000 (RWS) iterations with a 10x larger learning rate)." : " (the reference counts: 20,000 qp, 5,000 wake-sleep / RWS)."),
     `IS reference: ${s.isSamples} prior draws per test y, ESS ${refs.map((r) => `${r.ess.toFixed(0)}`).join(" / ")} at y = ${testY.join(", ")}; its p(k=1|y) differs from the closed form by at most ${Math.max(...refs.map((r, i) => Math.abs(r.k[0] - exact[i].k[0]))).toFixed(4)}. ` +
-      `Where k = 2 has almost no posterior mass (y = 0: p(k=2|y) = ${model.posterior(0).k[1].toExponential(1)}), the IS estimate of p(z|y, k=2) rests on a few draws.`,
+      `Where k = 2 has almost no posterior mass (y = 0: p(k=2|y) = ${openUniversePosterior(settings, 0).k[1].toExponential(1)}), the IS estimate of p(z|y, k=2) rests on a few draws.`,
     ...trained.map((t) => {
       const worst = Math.max(...tv[t.method]);
       const lost = testY.filter((_, i) => tv[t.method][i] > 0.5);
@@ -238,7 +239,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
           : "");
     }),
   ];
-  const figures: FigureSpec[] = trained.map((t) => gridFigure(model, refs, t));
+  const figures: FigureSpec[] = trained.map((t) => gridFigure(settings, refs, t));
   figures.push({
     name: "tv-k",
     title: "Total variation between q(k|y) and the IS reference p(k|y) at the test y",
@@ -254,7 +255,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     figures,
     data: {
       settings: s,
-      model: modelOptions,
+      model: settings,
       testY,
       tvK: tv,
       tvKExact: tvExact,

@@ -1,8 +1,9 @@
 import type { Dataset } from "../../infer/families/dataset.js";
-import { DomainError, ShapeError } from "../../core/errors.js";
+import { ShapeError } from "../../core/errors.js";
+import { asEngineModel } from "../../model/engine-model.js";
 import type { Rng } from "../../core/rng.js";
 import type { Schedule } from "../../optim/schedule.js";
-import type { Model } from "../../models/model.js";
+import type { ProbModel } from "../../model/model.js";
 import type { Guide } from "../../models/guide.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { forwardKL } from "../../infer/objectives/forward-kl.js";
@@ -14,7 +15,7 @@ import { logNormalDensity, type NormalMixture1D } from "./models/normal-mixture-
 export type NoteLoss = "qp" | "pq" | "qp-enum";
 
 export interface TrainGuideOptions {
-  model: Model;
+  model: ProbModel;
   guide: Guide;
   loss: NoteLoss;
   iterations: number;
@@ -36,16 +37,16 @@ export interface TrainGuideOptions {
 }
 
 /**
- * Trains `guide` with Adam (Kingma & Ba 2015): qp minimizes E_y E_q[log q(x|y) - log p(x, y)]
- * (reverse KL; y ~ p(y) from the joint, latents discarded, or minibatches of `observations`),
+ * Trains `guide` with Adam (Kingma & Ba 2015) through fit: qp minimizes E_y E_q[log q(x|y) - log p(x, y)]
+ * (reverse KL; y ~ p(y) from the model run forward, latents discarded, or minibatches of `observations`),
  * pq minimizes E_{(x, y) ~ p}[-log q(x|y)] (forward KL on fresh joint draws). Returns the
  * mean loss over the last 10% of iterations.
  */
 export function trainGuide(opts: TrainGuideOptions): number {
   const { model, guide, loss, iterations, batchSize, rng, progress } = opts;
-  if (!model.sampleJoint) throw new DomainError("model", "a model with sampleJoint (training draws from p(x, y))", `model "${model.name}" without it`);
   const observed = loss === "pq" ? undefined : opts.observations;
-  if (observed && observed.D !== model.obsDim) throw new ShapeError("observations", `${model.obsDim} column(s) per row (model "${model.name}")`, `${observed.D} columns`);
+  const obsDim = asEngineModel(model).obsDim;
+  if (observed && observed.D !== obsDim) throw new ShapeError("observations", `${obsDim} column(s) per row (model "${model.name}")`, `${observed.D} columns`);
   const result = fit({
     model,
     guide,

@@ -1,10 +1,10 @@
 import { mul } from "../../autodiff/ops/binary.js";
 import { scale, tanh } from "../../autodiff/ops/unary.js";
 import { concatCols, repeatRows, reshape } from "../../autodiff/ops/shape.js";
-import type { Activation } from "../../autodiff/ops/linalg.js";
+import { dense, type Activation } from "../../autodiff/ops/linalg.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
-import { zeros } from "../../nn/init.js";
+import { constant, zeros } from "../../nn/init.js";
 import { Linear } from "../../nn/linear.js";
 import { MLP } from "../../nn/mlp.js";
 import type { ParamSpecs } from "../../nn/module.js";
@@ -73,25 +73,45 @@ export function mlpNet({ width, depth = 2, activation = "relu", heads = "separat
   };
 }
 
+/** Initial values of a polynomialNet's parameters (each default 0). */
+export interface PolynomialNetOptions {
+  init?: {
+    /** Every coefficient a_j, j >= 1. */
+    coefficients?: number;
+    /** The constant term a_0. */
+    bias?: number;
+    /** The shared log-std. */
+    logStd?: number;
+  };
+}
+
 /**
  * Polynomial mean f(x) = a_0 + sum_{j<=degree} a_j x^j (per feature column)
- * with one shared log-std (the avi-linear study; degree 0 is the Const family).
+ * with one shared log-std (the avi-linear study; degree 0 is the Const family,
+ * degree 1 on a scalar x is q(z | x) = N(a x + b, c^2)). The parameters start
+ * at 0 unless `init` says otherwise.
  */
-export function polynomialNet(degree: number): InferenceNet {
+export function polynomialNet(degree: number, { init = {} }: PolynomialNetOptions = {}): InferenceNet {
   assertInteger("degree", degree, 0);
+  for (const [name, v] of Object.entries(init)) {
+    if (v !== undefined && !Number.isFinite(v)) throw new DomainError(`init.${name}`, "a finite number", String(v));
+  }
+  const start = (v: number | undefined) => (v === undefined || v === 0 ? zeros : constant(v));
   return {
     name: `polynomial degree ${degree}`,
     build(specs, F, d) {
-      const logStd = specs.add("logStd", [1, d], zeros);
+      const logStd = specs.add("logStd", [1, d], start(init.logStd));
       if (degree === 0) {
-        const bias = specs.add("bias", [1, d], zeros);
+        const bias = specs.add("bias", [1, d], start(init.bias));
         return (x) => ({ mean: expandRows(bias.tensor, x.rows, d), logStd: expandRows(logStd.tensor, x.rows, d) });
       }
-      const layer = new Linear(F * degree, d, { specs: specs.scope("coef"), init: zeros });
+      const coef = specs.scope("coef");
+      const weight = coef.add("weight", [F * degree, d], start(init.coefficients));
+      const bias = coef.add("bias", [d], start(init.bias));
       return (x) => {
         const powers = [x];
         for (let j = 1; j < degree; j++) powers.push(mul(powers[j - 1], x));
-        const mean = layer.forward(degree > 1 ? concatCols(powers) : x);
+        const mean = dense(degree > 1 ? concatCols(powers) : x, weight.tensor, bias.tensor);
         return { mean, logStd: expandRows(logStd.tensor, x.rows, d) };
       };
     },

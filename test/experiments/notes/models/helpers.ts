@@ -1,12 +1,12 @@
-import { Tensor, type Model } from "../../../../src/index.js";
+import { Tensor, asEngineModel, type ProbModel } from "../../../../src/index.js";
 import { grid, simpson } from "../../../helpers/quadrature.js";
 
 export const logPdf = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
 
-/** log p(x_i, y) for each x_i of a grid (one datapoint per x, all with observation y), extra latents fixed. */
-export function logJointOnGrid(model: Model, xs: number[], y: number, extra: Record<string, Int32Array> = {}): number[] {
+/** log p(x_i, y) for each x_i of a grid (one datapoint per x, all with observation y), extra latents fixed: the engine's per-row log joint. */
+export function logJointOnGrid(model: ProbModel, xs: number[], y: number, extra: Record<string, Int32Array> = {}): number[] {
   const n = xs.length;
-  return model.logJoint({ x: Tensor.from(xs, [n, 1]), ...extra }, { obs: Tensor.full([n, 1], y) }).toArray();
+  return asEngineModel(model).logJoint({ x: Tensor.from(xs, [n, 1]), ...extra }, { obs: Tensor.full([n, 1], y) }).toArray();
 }
 
 /** p(x_i | y) by quadrature: p(x_i, y) / ∫ p(x, y) dx over [a, b]. */

@@ -7,7 +7,9 @@ import { Tensor } from "../../../../src/core/tensor.js";
 import { AmortviError, DomainError, ShapeError } from "../../../../src/core/errors.js";
 import { valueAndGrad, noGrad } from "../../../../src/autodiff/tape.js";
 import { runtime } from "../../../../src/core/runtime.js";
-import { Note4Model, note4PriorDensityX } from "../../../../src/experiments/notes/models/open-universe.js";
+import { openUniverseModel, openUniversePosterior, openUniversePriorDensityX, openUniverseSettings } from "../../../../src/experiments/notes/models/open-universe.js";
+import { engineModel } from "../../../../src/model/engine-model.js";
+import { MissingValueError } from "../../../../src/model/site-errors.js";
 import { Note4Guide } from "../../../../src/experiments/notes/open-universe-guide.js";
 import { qpLoss } from "../../../../src/infer/objectives/elbo.js";
 import { pqLoss } from "../../../../src/infer/objectives/forward-kl.js";
@@ -17,15 +19,29 @@ import { RunningAverageBaseline } from "../../../../src/autodiff/estimators.js";
 
 const logN = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
 
-describe("Note4Model", () => {
-  const model = new Note4Model();
+describe("note-4 open-universe model (one defineModel, z masked by [k = 2])", () => {
+  const model = openUniverseModel();
+  const settings = openUniverseSettings();
+  const engine = engineModel(model);
 
-  it("logJoint follows the branch of k (z enters only when k = 2)", () => {
+  it("declares k, z (categorical 2) and x, and the observed y; z is masked by the k = 2 indicator", () => {
+    expect(model.sites().map((site) => [site.name, site.support, site.observed])).toEqual([
+      ["k", { kind: "categorical", K: 2 }, false],
+      ["z", { kind: "categorical", K: 2 }, false],
+      ["x", { kind: "real" }, false],
+      ["y", { kind: "real" }, true],
+    ]);
+    const t = noGrad(() => model.run({ values: { k: Int32Array.from([0, 1, 1]), z: Int32Array.from([1, 0, 1]), x: Tensor.zeros([3, 1]) }, data: { y: Tensor.zeros([3, 1]) }, requireValues: true }));
+    expect(t.get("z").mask!.toArray()).toEqual([0, 1, 1]);
+    expect(t.get("k").mask).toBeNull();
+  });
+
+  it("log p follows the branch of k (z enters only when k = 2)", () => {
     const k = new Int32Array([0, 0, 1, 1]);
     const z = new Int32Array([0, 1, 0, 1]);
     const xs = [0.3, 0.3, -4.2, 5.5];
     const ys = [1.0, 1.0, -3.0, 6.0];
-    const got = noGrad(() => model.logJoint({ k, z, x: Tensor.from(xs, [4, 1]) }, { obs: Tensor.from(ys, [4, 1]) }).toArray());
+    const got = noGrad(() => engine.logJoint({ k, z, x: Tensor.from(xs, [4, 1]) }, { obs: Tensor.from(ys, [4, 1]) }).toArray());
     const want = xs.map((x, i) => {
       const prior = k[i] === 0 ? logN(x, 0, 1) : Math.log(0.5) + logN(x, [-5, 5][z[i]], 1);
       return Math.log(0.5) + prior + logN(ys[i], x, 1);
@@ -34,10 +50,10 @@ describe("Note4Model", () => {
     expect(got[0]).toBeCloseTo(got[1], 12);
   });
 
-  it("sampleJoint draws the branches with the prior frequencies and moments", () => {
+  it("draws from the joint (the model run forward) take the branches with the prior frequencies and moments", () => {
     const rt = runtime();
     const m = rt.arena.mark();
-    const { values, batch } = model.sampleJoint(20_000, new Rng(3));
+    const { values, batch } = engine.sampleJoint!(20_000, new Rng(3));
     const k = values.k as Int32Array;
     const x = (values.x as Tensor).toArray();
     const y = batch.obs.toArray();
@@ -56,7 +72,7 @@ describe("Note4Model", () => {
   });
 
   it("posterior: p(k|y) and p(z|y,k=2) in closed form; the x mixture integrates p(y) correctly", () => {
-    const p = model.posterior(-3.5);
+    const p = openUniversePosterior(settings, -3.5);
     const l1 = logN(-3.5, 0, Math.SQRT2) + Math.log(0.5);
     const l2 = Math.log(0.25) + logN(-3.5, -5, Math.SQRT2);
     const l3 = Math.log(0.25) + logN(-3.5, 5, Math.SQRT2);
@@ -66,22 +82,39 @@ describe("Note4Model", () => {
     expect(p.logMarginal).toBeCloseTo(Math.log(tot), 12);
     expect(p.x.means[0]).toBeCloseTo(-1.75, 12);
     expect(p.x.stds[0]).toBeCloseTo(Math.SQRT1_2, 12);
-    expect(note4PriorDensityX(model, 0)).toBeCloseTo(0.5 * Math.exp(logN(0, 0, 1)) + 0.5 * Math.exp(logN(0, 5, 1)), 12);
+    expect(openUniversePriorDensityX(settings, 0)).toBeCloseTo(0.5 * Math.exp(logN(0, 0, 1)) + 0.5 * Math.exp(logN(0, 5, 1)), 12);
   });
 
-  it("rejects bad options and values", () => {
-    expect(() => new Note4Model({ branchWeights: [0.6, 0.6] })).toThrow(DomainError);
-    expect(() => new Note4Model({ obsStd: 0 })).toThrow(AmortviError);
-    expect(() => new Note4Model({ componentMeans: [NaN, 1] })).toThrow(/componentMeans/);
-    const batch = { obs: Tensor.from([1, 2], [2, 1]) };
-    expect(() => model.logJoint({ k: new Int32Array([0]), z: new Int32Array([0, 0]), x: Tensor.from([0, 0], [2, 1]) }, batch)).toThrow(/values\.k/);
-    expect(() => model.logJoint({ k: new Int32Array([0, 1]), z: new Int32Array([0, 0]) }, batch)).toThrow(/values\.x/);
-    expect(() => model.posterior(Infinity)).toThrow(DomainError);
+  it("the closed-form p(y) is the model's log joint summed over k, z and integrated over x", () => {
+    const y = 2.2;
+    const h = 0.005;
+    const xs = Array.from({ length: 4001 }, (_, i) => -10 + i * h);
+    let total = 0;
+    for (const [kk, zz] of [[0, 0], [1, 0], [1, 1]]) {
+      const n = xs.length;
+      const lp = noGrad(() =>
+        engine.logJoint({ k: new Int32Array(n).fill(kk), z: new Int32Array(n).fill(zz), x: Tensor.from(xs, [n, 1]) }, { obs: Tensor.full([n, 1], y) }).toArray(),
+      );
+      total += lp.reduce((s, v, i) => s + Math.exp(v) * (i === 0 || i === n - 1 ? h / 2 : h), 0);
+    }
+    expect(Math.log(total)).toBeCloseTo(openUniversePosterior(settings, y).logMarginal, 8);
+  });
+
+  it("rejects bad options; missing or misshapen values name the site", () => {
+    expect(() => openUniverseModel({ branchWeights: [0.6, 0.6] })).toThrow(DomainError);
+    expect(() => openUniverseModel({ obsStd: 0 })).toThrow(AmortviError);
+    expect(() => openUniverseModel({ componentMeans: [NaN, 1] })).toThrow(/componentMeans/);
+    const data = { y: Tensor.from([1, 2], [2, 1]) };
+    expect(() => model.logJoint({ k: new Int32Array([0]), z: new Int32Array([0, 0]), x: Tensor.from([0, 0], [2, 1]) }, data)).toThrow(ShapeError);
+    expect(() => model.logJoint({ k: new Int32Array([0]), z: new Int32Array([0, 0]), x: Tensor.from([0, 0], [2, 1]) }, data)).toThrow(/site "k"/);
+    expect(() => model.logJoint({ k: new Int32Array([0, 1]), z: new Int32Array([0, 0]) }, data)).toThrow(MissingValueError);
+    expect(() => model.logJoint({ k: new Int32Array([0, 1]), z: new Int32Array([0, 0]) }, data)).toThrow(/site "x"/);
+    expect(() => openUniversePosterior(settings, Infinity)).toThrow(DomainError);
   });
 });
 
 describe("Note4Guide", () => {
-  const model = new Note4Model();
+  const model = engineModel(openUniverseModel());
 
   it("is written with the public API only: every name it imports is exported by the package entry", () => {
     const source = readFileSync(new URL("../../../../src/experiments/notes/open-universe-guide.ts", import.meta.url), "utf8");
@@ -122,10 +155,10 @@ describe("Note4Guide", () => {
     const guide = new Note4Guide({ rng: 2 });
     const rng = new Rng(5);
     const losses = [
-      () => qpLoss(model, guide, model.sampleJoint(64, rng).batch, rng, { baseline: new RunningAverageBaseline() }),
+      () => qpLoss(model, guide, model.sampleJoint!(64, rng).batch, rng, { baseline: new RunningAverageBaseline() }),
       () => pqLoss(model, guide, 64, rng),
-      () => iwaeLoss(model, guide, model.sampleJoint(16, rng).batch, rng, { particles: 5 }),
-      () => rwsLoss(model, guide, model.sampleJoint(16, rng).batch, rng, { particles: 5, alpha: 0.5 }),
+      () => iwaeLoss(model, guide, model.sampleJoint!(16, rng).batch, rng, { particles: 5 }),
+      () => rwsLoss(model, guide, model.sampleJoint!(16, rng).batch, rng, { particles: 5, alpha: 0.5 }),
     ];
     const store = guide.params[0];
     for (const f of losses) {

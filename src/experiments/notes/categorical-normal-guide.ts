@@ -1,6 +1,8 @@
+// note-3's inference network: a structured guide (a categorical site, then a
+// Normal given it), written as a study guide on the public modules.
 import { Rng } from "../../core/rng.js";
 import { ShapeError, assertInteger } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
 import type { Activation } from "../../autodiff/ops/linalg.js";
 import { add } from "../../autodiff/ops/binary.js";
 import { softmax } from "../../autodiff/ops/reduce.js";
@@ -12,7 +14,14 @@ import { ParamSpecs } from "../../nn/module.js";
 import type { ParamStore } from "../../nn/param-store.js";
 import type { Batch, LatentValues } from "../../models/model.js";
 import type { Guide, GuideSample } from "../../models/guide.js";
-import { evaluateAt, tensorValue } from "./normal.js";
+import { evaluateAt } from "./guide-readout.js";
+
+/** The Tensor value of continuous site `name` (ShapeError if absent or categorical). */
+function tensorValue(values: LatentValues, name: string): Tensor {
+  const v = values[name];
+  if (!(v instanceof Tensor)) throw new ShapeError(`values.${name}`, "a Tensor", v === undefined ? "nothing" : "an Int32Array");
+  return v;
+}
 
 export interface CategoricalNormalGuideOptions {
   /** Number of categories of the discrete site (>= 1). */
