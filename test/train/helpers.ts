@@ -1,4 +1,13 @@
+import { normalLogProb, normalRsample } from "../../src/autodiff/ops/gaussian.js";
+import { sliceCols } from "../../src/autodiff/ops/shape.js";
 import { Rng } from "../../src/core/rng.js";
+import { Tensor } from "../../src/core/tensor.js";
+import type { Guide } from "../../src/models/guide.js";
+import type { Batch, LatentValues } from "../../src/models/model.js";
+import { Dataset } from "../../src/infer/families/dataset.js";
+import { elbo } from "../../src/infer/objectives/elbo.js";
+import { vae, type VAE } from "../../src/infer/vae.js";
+import { fit, type FitOptions, type FitResult } from "../../src/train/fit.js";
 
 /** A tiny known-truth data set: z ~ N(0, 1), x = (z, sin(2 z)) + N(0, 0.1^2 I) in R^2, seeded. */
 export function curveData(n: number, seed: number): number[][] {
@@ -6,3 +15,29 @@ export function curveData(n: number, seed: number): number[][] {
   const e = rng.normal([n, 3]).toRows();
   return e.map(([z, a, b]) => [z + 0.1 * a, Math.sin(2 * z) + 0.1 * b]);
 }
+
+/** A small VAE for curveData: 2-H-H-2, Z = 1. */
+export function smallVae(seed = 3, hidden = 32): VAE {
+  return vae({ obsDim: 2, latentDim: 1, hidden, rng: seed });
+}
+
+/** fit of a VAE (model and encoder) on rows, the negative ELBO per datapoint by default. */
+export function fitVae(v: VAE, rows: number[][], options: Partial<FitOptions> = {}): FitResult {
+  return fit({ model: v.model, guide: v.guide, objective: elbo({ scale: "datapoint" }), data: new Dataset(rows, { dim: 2 }), ...options });
+}
+
+/** A fixed Gaussian posterior q(z | x) = N(z; x_1, 0.15^2) (x_1 = z + noise in curveData): no parameters. */
+export function gaussianPosterior(): Guide {
+  const logStd = Tensor.full([1], Math.log(0.15), "persistent");
+  const logProb = (values: LatentValues, batch: Batch) => normalLogProb(values.z as Tensor, sliceCols(batch.obs, 0, 1), logStd);
+  return {
+    params: [],
+    sample(batch: Batch, rng: Rng) {
+      const m = sliceCols(batch.obs, 0, 1);
+      const z = normalRsample(m, logStd, rng.normal([batch.obs.rows, 1]));
+      return { values: { z }, logQ: normalLogProb(z, m, logStd), logQScore: null };
+    },
+    logProb,
+  };
+}
+
