@@ -92,6 +92,19 @@ describe("vae(): the model in the language and its amortized Gaussian guide (Fam
     v.dispose();
   });
 
+  test("precision f32: both networks compute in f32 from the same f64 parameters", () => {
+    const a = vae({ obsDim: 3, latentDim: 2, hidden: 6, rng: 4 });
+    const b = vae({ obsDim: 3, latentDim: 2, hidden: 6, rng: 4, precision: "f32" });
+    expect(b.encoderParams.values.toArray()).toEqual(a.encoderParams.values.toArray());
+    expect(b.decoderNet.precision).toBe("f32");
+    noGrad(() => {
+      const ea = a.encode(x()).mean.toArray();
+      const eb = b.encode(x()).mean.toArray();
+      eb.forEach((v, i) => expect(Math.abs(v - ea[i])).toBeLessThan(1e-5 * (1 + Math.abs(ea[i]))));
+      expect(eb).not.toEqual(ea);
+    });
+  });
+
   test("bad input: typed errors naming the argument", () => {
     expect(() => vae({ obsDim: 0 })).toThrow(DomainError);
     expect(() => vae({ obsDim: 2, hidden: 0 })).toThrow(/hidden/);

@@ -6,7 +6,7 @@ import { PassCounter } from "../../src/train/counting.js";
 import { modelOnly } from "../../src/train/schedules/joint.js";
 import type { VAE } from "../../src/infer/vae.js";
 import type { FitCallback } from "../../src/train/fit.js";
-import { curveData, fitVae, gaussianPosterior, smallVae } from "./helpers.js";
+import { curveData, fitVae, mapaOf, smallVae } from "./helpers.js";
 
 const data = curveData(400, 1);
 const held = curveData(50, 2);
@@ -41,7 +41,7 @@ describe("PassCounter in fit: passes counted as they run, in datapoint-passes", 
     const counter = new PassCounter();
     counter.addPrecompute(1234);
     counter.attach(v);
-    const r = fitVae(v, data, { epochs: 2, batchSize: 40, rng: 2, guide: gaussianPosterior(), objective: iwaeBound({ particles: 5 }), schedule: modelOnly(), counter });
+    const r = fitVae(v, data, { epochs: 2, batchSize: 40, rng: 2, guide: mapaOf(data), objective: iwaeBound({ particles: 5 }), schedule: modelOnly(), counter });
     expect(r.passes).toMatchObject({ encoderForward: 0, encoderBackward: 0, decoderForward: 4000, decoderBackward: 4000, precompute: 1234 });
     expect(r.passesPerDatapoint!.precompute).toBe(1234 / 400);
   });

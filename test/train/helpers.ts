@@ -1,9 +1,5 @@
-import { normalLogProb, normalRsample } from "../../src/autodiff/ops/gaussian.js";
-import { sliceCols } from "../../src/autodiff/ops/shape.js";
 import { Rng } from "../../src/core/rng.js";
-import { Tensor } from "../../src/core/tensor.js";
-import type { Guide } from "../../src/models/guide.js";
-import type { Batch, LatentValues } from "../../src/models/model.js";
+import { MapaPosterior } from "../../src/infer/mapa/posterior.js";
 import { Dataset } from "../../src/infer/families/dataset.js";
 import { elbo } from "../../src/infer/objectives/elbo.js";
 import { vae, type VAE } from "../../src/infer/vae.js";
@@ -26,18 +22,7 @@ export function fitVae(v: VAE, rows: number[][], options: Partial<FitOptions> = 
   return fit({ model: v.model, guide: v.guide, objective: elbo({ scale: "datapoint" }), data: new Dataset(rows, { dim: 2 }), ...options });
 }
 
-/** A fixed Gaussian posterior q(z | x) = N(z; x_1, 0.15^2) (x_1 = z + noise in curveData): no parameters. */
-export function gaussianPosterior(): Guide {
-  const logStd = Tensor.full([1], Math.log(0.15), "persistent");
-  const logProb = (values: LatentValues, batch: Batch) => normalLogProb(values.z as Tensor, sliceCols(batch.obs, 0, 1), logStd);
-  return {
-    params: [],
-    sample(batch: Batch, rng: Rng) {
-      const m = sliceCols(batch.obs, 0, 1);
-      const z = normalRsample(m, logStd, rng.normal([batch.obs.rows, 1]));
-      return { values: { z }, logQ: normalLogProb(z, m, logStd), logQScore: null };
-    },
-    logProb,
-  };
+/** MAPA built from the rows (1-D latent): the library's fixed posterior, no parameters. */
+export function mapaOf(rows: number[][], seed = 1): MapaPosterior {
+  return MapaPosterior.fit(Float64Array.from(rows.flat()), rows[0].length, 1, new Rng(seed));
 }
-

@@ -3,7 +3,7 @@ import { DomainError, UnknownNameError } from "../../../src/core/errors.js";
 import { priorOnlyBaseline, quadratureLogLikelihood } from "../../../src/diagnostics/vae.js";
 import { iwaeBound } from "../../../src/infer/objectives/importance-weighted.js";
 import { guideOnly, joint, modelOnly, updating } from "../../../src/train/schedules/joint.js";
-import { curveData, fitVae, gaussianPosterior, smallVae } from "../helpers.js";
+import { curveData, fitVae, mapaOf, smallVae } from "../helpers.js";
 
 const data = curveData(400, 1);
 const testX = curveData(150, 3);
@@ -13,7 +13,7 @@ describe("schedules of fit: joint, model only (fixed posterior), guide only", ()
   test.each([
     ["joint (ELBO)", () => ({})],
     ["joint (IWAE K = 5)", () => ({ objective: iwaeBound({ particles: 5 }) })],
-    ["model only against a fixed posterior (MAPA's schedule)", () => ({ guide: gaussianPosterior(), objective: iwaeBound({ particles: 5 }), schedule: modelOnly("mapa") })],
+    ["model only against a fixed posterior (MAPA's schedule)", () => ({ guide: mapaOf(data), objective: iwaeBound({ particles: 5 }), schedule: modelOnly("mapa") })],
   ] as [string, () => object][])("%s beats the prior-only baseline's test log-likelihood", (_, make) => {
     const v = smallVae();
     const before = quadratureLogLikelihood(v.model, testX).mean;
@@ -44,7 +44,7 @@ describe("schedules of fit: joint, model only (fixed posterior), guide only", ()
   test("bad input: an unknown target; updating a group without parameters", () => {
     expect(() => updating("decoder" as never)).toThrow(UnknownNameError);
     const v = smallVae();
-    expect(() => fitVae(v, data, { iterations: 1, guide: gaussianPosterior(), schedule: guideOnly() })).toThrow(DomainError);
-    expect(() => fitVae(v, data, { iterations: 1, guide: gaussianPosterior(), schedule: guideOnly() })).toThrow(/guide/);
+    expect(() => fitVae(v, data, { iterations: 1, guide: mapaOf(data), schedule: guideOnly() })).toThrow(DomainError);
+    expect(() => fitVae(v, data, { iterations: 1, guide: mapaOf(data), schedule: guideOnly() })).toThrow(/guide/);
   });
 });
