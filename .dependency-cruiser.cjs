@@ -94,10 +94,9 @@ module.exports = {
       to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
     {
-      // Two cycles close only through an `import type` (erased at run time):
-      // core/runtime.ts <-> core/threads.ts (Runtime.threads: ThreadPool) and
-      // train/loop.ts <-> train/callbacks.ts (TrainCallback / TrainInfo). They
-      // are reported but do not fail until those files are reworked; then make
+      // One cycle closes only through an `import type` (erased at run time):
+      // core/runtime.ts <-> core/threads.ts (Runtime.threads: ThreadPool). It
+      // is reported but does not fail until those files are reworked; then make
       // this an error.
       name: "no-type-only-circular",
       severity: "warn",

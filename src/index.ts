@@ -147,10 +147,11 @@ export { SGD, type SGDOptions } from "./optim/sgd.js";
 export { constantLr, cosineDecay, exponentialDecay, linearWarmup, stepDecay, type Schedule } from "./optim/schedule.js";
 export { clipGradNorm, gradNorm } from "./optim/clip.js";
 
-// models: the model and guide contracts, the library VAE
+// models: the model and guide contracts, the VAE's generative model and likelihoods
 export { globalSites, localSites, type Batch, type LatentSite, type LatentValues, type Model, type Support } from "./models/model.js";
 export type { FixedPosterior, Guide, GuideSample, Proposal } from "./models/guide.js";
-export { GaussianEncoder, VAE, type Network, type PassListener, type VAEOptions } from "./models/vae.js";
+export { VaeModel, vaeModel, type DecoderOptions, type Network, type PassListener, type PassSource, type VaeModelOptions } from "./models/vae.js";
+export { bernoulliLikelihood, gaussianLikelihood, type Likelihood } from "./models/likelihood.js";
 
 // infer: objectives (one file each), guides, variational families, MAPA
 export {
@@ -172,6 +173,7 @@ export { Dataset, Minibatcher, type DatasetOptions, type Rows } from "./infer/fa
 export { customFeatures, observationFeatures, windowFeatures, type FeatureMap, type WindowOptions } from "./infer/families/features.js";
 export { mlpNet, polynomialNet, type InferenceFn, type InferenceNet, type MlpNetOptions, type NormalFactor, type PolynomialNetOptions } from "./infer/families/nets.js";
 export { FAMILY_KINDS, Family, makeFamily, type FamilyKind, type FamilyOptions } from "./infer/families/family.js";
+export { VAE, vae, type VaeOptions } from "./infer/vae.js";
 export { MapaPosterior, precomputePasses, type IndexPosterior, type MapaOptions } from "./infer/mapa/posterior.js";
 export { assignCodes, type CodeAssignment, type CodeOptions, type OrderingMethod } from "./infer/mapa/codes.js";
 export { dataBandwidth, type BandwidthRule } from "./infer/mapa/bandwidth.js";
@@ -207,6 +209,7 @@ export {
 export {
   activeUnits,
   encoderMoments,
+  amortizedNormal,
   importanceLogLikelihood,
   klFromTruth,
   mutualInformation,
@@ -217,16 +220,15 @@ export {
   quadratureLogLikelihood,
   toDataTensor,
   type DataInput,
+  type AmortizedNormal,
   type PerPoint,
   type PosteriorQuadrature,
   type QuadratureOptions,
 } from "./diagnostics/vae.js";
 
-// train: the loop, its callbacks, checkpoints and schedules
-export { fit, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress } from "./train/fit.js";
-export { train, type TrainInfo, type TrainOptions, type TrainResult } from "./train/loop.js";
+// train: the loop, its schedules, pass counting, callbacks and checkpoints
+export { fit, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress, type ParamGroups } from "./train/fit.js";
 export { PassCounter, type PassCounts } from "./train/counting.js";
-export { Minibatches } from "./train/data.js";
 export {
   earlyStopping,
   metricsCallback,
@@ -235,11 +237,8 @@ export {
   type MetricsCallback,
   type MetricsRow,
   type ProgressSink,
-  type TrainCallback,
 } from "./train/callbacks.js";
 export { checkpointCallback, makeCheckpoint, restoreCheckpoint, type Checkpoint } from "./train/checkpoint.js";
-export type { ScheduleRecord, Strategy, TrainState } from "./train/schedules/types.js";
-export { joint, jointUpdate } from "./train/schedules/joint.js";
-export { iwae } from "./train/schedules/iwae.js";
+export type { FitSchedule, FitState, ScheduleRecord, UpdateTarget } from "./train/schedules/types.js";
+export { guideOnly, joint, modelOnly, updating } from "./train/schedules/joint.js";
 export { aggressive, type AggressiveOptions } from "./train/schedules/aggressive.js";
-export { fixedPosterior, mapa, type FixedPosteriorOptions } from "./train/schedules/mapa.js";

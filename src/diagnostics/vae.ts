@@ -4,10 +4,13 @@ import { DomainError, NonFiniteError, ShapeError, assertInteger, describeShape }
 import type { Rng } from "../core/rng.js";
 import { runtime } from "../core/runtime.js";
 import { Tensor } from "../core/tensor.js";
-import type { Proposal } from "../models/guide.js";
+import type { Guide, Proposal } from "../models/guide.js";
+import { Family } from "../infer/families/family.js";
+import type { NormalFactor } from "../infer/families/nets.js";
 import { drawParticles, sampleParticles } from "../infer/particles.js";
+import { asEngineModel } from "../model/engine-model.js";
+import type { ProbModel } from "../model/model.js";
 import type { LatentSite, Model } from "../models/model.js";
-import type { VAE } from "../models/vae.js";
 
 /** Data as rows: a [N, D] tensor or an array of N rows of length D. */
 export type DataInput = Tensor | readonly (readonly number[])[];
@@ -71,10 +74,30 @@ export interface PerPoint {
   stderr: number;
 }
 
+/**
+ * An amortized diagonal Gaussian q(z | x) = N(mean(x), diag exp(2 logStd(x)))
+ * evaluated on rows of x: a VAE (its encoder), or amortizedNormal(family).
+ */
+export interface AmortizedNormal {
+  readonly obsDim: number;
+  encode(x: Tensor): NormalFactor;
+}
+
+/** The encoder of an amortized family (kind "avi", on x_n) with one local site: q(z | x) from its inference network. */
+export function amortizedNormal(guide: Guide, obsDim: number): AmortizedNormal {
+  if (!(guide instanceof Family) || guide.kind !== "avi" || guide.localSites.length !== 1 || guide.N > 0) {
+    const got = guide instanceof Family ? `a ${guide.description} family with ${guide.localSites.length} local sites` : "another guide";
+    throw new DomainError("guide", "an amortized family (kind \"avi\" on x_n, built without data) with one local site", got);
+  }
+  const site = guide.localSites[0].name;
+  assertInteger("obsDim", obsDim, 1);
+  return { obsDim, encode: (x) => guide.localFactors({ obs: x })[site] };
+}
+
 /** Encoder means and log std of q_phi(z | x) for every row of x, as plain arrays [M][Z]. */
-export function encoderMoments(vae: VAE, data: DataInput): { mean: number[][]; logStd: number[][] } {
-  return withData("x", data, vae.obsDim, (x) => {
-    const { mean, logStd } = vae.encode(x);
+export function encoderMoments(encoder: AmortizedNormal, data: DataInput): { mean: number[][]; logStd: number[][] } {
+  return withData("x", data, encoder.obsDim, (x) => {
+    const { mean, logStd } = encoder.encode(x);
     return { mean: mean.toRows(), logStd: logStd.toRows() };
   });
 }
@@ -85,8 +108,8 @@ export function encoderMoments(vae: VAE, data: DataInput): { mean: number[][]; l
  *   I = (1/M) sum_i [ E_q log q(z | x_i) - log (1/M) sum_j q(z_i | x_j) ],  z_i ~ q(. | x_i),
  * with E_q[log q(z | x_i)] = -sum_d (0.5 log(2 pi e) + s_d(x_i)) exact.
  */
-export function mutualInformation(vae: VAE, data: DataInput, rng: Rng): number {
-  const { mean, logStd } = encoderMoments(vae, data);
+export function mutualInformation(encoder: AmortizedNormal, data: DataInput, rng: Rng): number {
+  const { mean, logStd } = encoderMoments(encoder, data);
   const M = mean.length;
   if (M < 2) throw new DomainError("x", "at least two held-out rows", `${M} row`);
   const Z = mean[0].length;
@@ -112,8 +135,8 @@ export function mutualInformation(vae: VAE, data: DataInput, rng: Rng): number {
 }
 
 /** Active units (Burda et al. 2016): latent dims whose Var_x(E_q[z_d | x]) > threshold (default 0.01). */
-export function activeUnits(vae: VAE, data: DataInput, threshold = 0.01): { count: number; variances: number[] } {
-  const { mean } = encoderMoments(vae, data);
+export function activeUnits(encoder: AmortizedNormal, data: DataInput, threshold = 0.01): { count: number; variances: number[] } {
+  const { mean } = encoderMoments(encoder, data);
   const variances = columnVariances(mean);
   return { count: variances.filter((v) => v > threshold).length, variances };
 }
@@ -193,7 +216,8 @@ function logJointOnGrid(model: Model, site: LatentSite, x: Tensor, row: number, 
  * The integrand is smooth and negligible at the box edges, so the regular-grid
  * sum converges quickly once the cell is finer than the posterior's width.
  */
-export function posteriorQuadrature(model: Model, data: DataInput, options: QuadratureOptions = {}): PosteriorQuadrature {
+export function posteriorQuadrature(modelIn: Model | ProbModel, data: DataInput, options: QuadratureOptions = {}): PosteriorQuadrature {
+  const model = asEngineModel(modelIn);
   const site = quadratureSite(model);
   const Z = site.dim;
   const { range = Z === 1 ? 6 : 5, coarse = Z === 1 ? 241 : 51, fine = Z === 1 ? 801 : 101, threshold = 30 } = options;
@@ -242,7 +266,7 @@ export function posteriorQuadrature(model: Model, data: DataInput, options: Quad
 }
 
 /** Test log-likelihood (1/N) sum_n log p(x_n) by latent-grid quadrature (see posteriorQuadrature). */
-export function quadratureLogLikelihood(model: Model, data: DataInput, options: QuadratureOptions = {}): PerPoint {
+export function quadratureLogLikelihood(model: Model | ProbModel, data: DataInput, options: QuadratureOptions = {}): PerPoint {
   const { perPoint, mean, stderr } = posteriorQuadrature(model, data, options);
   return { perPoint, mean, stderr };
 }
@@ -253,7 +277,7 @@ export function quadratureLogLikelihood(model: Model, data: DataInput, options: 
  * a stochastic lower bound that tightens as K grows. Points go in chunks of ~maxRows draws.
  */
 export function importanceLogLikelihood(
-  model: Model,
+  modelIn: Model | ProbModel,
   q: Proposal,
   data: DataInput,
   rng: Rng,
@@ -261,6 +285,7 @@ export function importanceLogLikelihood(
 ): PerPoint {
   assertInteger("K", K, 1);
   assertInteger("maxRows", maxRows, 1);
+  const model = asEngineModel(modelIn);
   return withData("x", data, model.obsDim, (x) => {
     const N = x.rows;
     const D = x.cols;
@@ -365,7 +390,7 @@ function alignedRmse(q: readonly (readonly number[])[], t: readonly (readonly nu
  * (1/N) sum_n [log p_true(x_n) - log p_theta(x_n)], both marginals by latent-grid
  * quadrature (a Monte Carlo estimate over x, exact-by-quadrature over z).
  */
-export function klFromTruth(trueModel: Model, model: Model, test: DataInput, options: QuadratureOptions = {}): PerPoint & { method: string } {
+export function klFromTruth(trueModel: Model | ProbModel, model: Model | ProbModel, test: DataInput, options: QuadratureOptions = {}): PerPoint & { method: string } {
   const lt = quadratureLogLikelihood(trueModel, test, options).perPoint;
   const lm = quadratureLogLikelihood(model, test, options).perPoint;
   const perPoint = lt.map((v, i) => v - lm[i]);

@@ -1,2 +1,3 @@
 export * from "./model.js";
+export * from "./likelihood.js";
 export * from "./vae.js";

@@ -1,17 +1,15 @@
-import { normalLogProb, normalRsample } from "../autodiff/ops/gaussian.js";
-import { add } from "../autodiff/ops/binary.js";
-import { repeatRows, sliceCols } from "../autodiff/ops/shape.js";
-import { checkPrecision, type Precision } from "../autodiff/ops/linalg.js";
+import { checkPrecision, type Activation, type Precision } from "../autodiff/ops/linalg.js";
 import { isRecording } from "../autodiff/tape.js";
 import { DomainError, ShapeError, assertInteger, describeShape } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
-import type { Guide, GuideSample } from "./guide.js";
-import { constant } from "../nn/init.js";
+import type { Distribution } from "../distributions/distribution.js";
+import { DiagNormal } from "../distributions/normal.js";
+import { defineModel, type ProbModel } from "../model/model.js";
 import { MLP } from "../nn/mlp.js";
-import { ParamSpecs, type Param } from "../nn/module.js";
+import { ParamSpecs } from "../nn/module.js";
 import type { ParamStore } from "../nn/param-store.js";
-import type { Batch, LatentSite, LatentValues, Model } from "./model.js";
+import { gaussianLikelihood, type Likelihood } from "./likelihood.js";
 
 /** Which network ran a pass. */
 export type Network = "encoder" | "decoder";
@@ -23,156 +21,106 @@ export type Network = "encoder" | "decoder";
  */
 export type PassListener = (network: Network, rows: number, withBackward: boolean) => void;
 
-export interface VAEOptions {
+/** Anything whose network passes can be counted (a VAE, its decoder model). */
+export interface PassSource {
+  passListener: PassListener | null;
+}
+
+export interface DecoderOptions {
+  /** Hidden widths of the decoder MLP Z-hidden...-D. Default [50, 50]. */
+  hidden?: readonly number[];
+  /** Hidden-layer activation. Default "tanh". */
+  activation?: Activation;
+}
+
+export interface VaeModelOptions {
   /** Size of one observation x (D). */
   obsDim: number;
   /** Size of the latent z (Z). Default 1. */
   latentDim?: number;
-  /** Hidden width H of both MLPs (two hidden tanh layers). Default 50. */
-  hidden?: number;
-  /** Initial log of the decoder noise scale. Default log(0.5). */
-  initLogSigma?: number;
-  /** Seed or generator for the initialization (decoder first, then encoder). Default 0. */
-  rng?: Rng | number;
-  /** Arithmetic of both MLPs' dense layers (see Precision; parameters stay f64). Default "f64". */
+  decoder?: DecoderOptions;
+  /** p(x | decoder output). Default gaussianLikelihood() (learned noise scale, initially 0.5). */
+  likelihood?: Likelihood;
+  /** Arithmetic of the decoder's dense layers (parameters stay f64). Default "f64". */
   precision?: Precision;
+  /** Seed or generator of the decoder's initialization. Default 0. */
+  rng?: Rng | number;
 }
 
 /**
- * Variational autoencoder with a Gaussian decoder:
- *   p(z) = N(0, I_Z),  p_theta(x | z) = N(x; f_theta(z), diag(exp(2 logSigma))),
- * f_theta an MLP Z-H-H-D with tanh hidden layers, logSigma [D] learned;
- * encoder q_phi(z | x) = N(mu_phi(x), diag(exp(2 s_phi(x)))) from an MLP D-H-H-2Z.
- * Decoder parameters (theta: f and logSigma) and encoder parameters (phi) live
- * in two separate stores so that schedules can update either alone.
+ * The generative model of a VAE, written once in the model language:
+ *
+ *   theta: m.module("decoder", f_theta)           (the MLP and the likelihood's parameters, one store)
+ *   plate n:  z_n ~ N(0, I_Z)                     (local latent, [B, Z])
+ *             x_n ~ likelihood(f_theta(z_n))      (observed, [B, D])
+ *
+ * Kingma & Welling 2014. `model` gives the engine everything (site list, log
+ * p(x, z) of given values, draws from the joint); the decoder's parameters
+ * are the model's learnable parameters, trained by fit().
  */
-export class VAE implements Model {
-  readonly name = "vae";
-  readonly latents: readonly LatentSite[];
+export class VaeModel implements PassSource {
+  readonly model: ProbModel;
   readonly obsDim: number;
   readonly latentDim: number;
-  readonly hidden: number;
+  readonly likelihood: Likelihood;
+  /** f_theta: Z -> decoder output (D means, or D logits). */
   readonly decoderNet: MLP;
-  readonly encoderNet: MLP;
-  readonly logSigma: Param;
-  /** theta: decoder MLP + noise scale. */
+  /** theta: the decoder MLP and the likelihood's parameters (e.g. "logSigma"). */
   readonly decoderParams: ParamStore;
-  /** phi: encoder MLP. */
-  readonly encoderParams: ParamStore;
-  /** The amortized Gaussian guide q_phi(z | x) (params: [encoderParams]). */
-  readonly encoder: GaussianEncoder;
-  /** Notified of every encoder / decoder pass (the training loop's pass counter). */
+  /** Notified of every decoder pass (the training loop's pass counter). */
   passListener: PassListener | null = null;
+  private readonly observation: (decoded: Tensor) => Distribution;
   private readonly zero: Tensor;
 
-  constructor(options: VAEOptions) {
-    const { obsDim, latentDim = 1, hidden = 50, initLogSigma = Math.log(0.5) } = options ?? ({} as VAEOptions);
+  constructor(options: VaeModelOptions) {
+    const { obsDim, latentDim = 1, decoder = {} } = options ?? ({} as VaeModelOptions);
     assertInteger("obsDim", obsDim, 1);
     assertInteger("latentDim", latentDim, 1);
-    assertInteger("hidden", hidden, 1);
-    if (!Number.isFinite(initLogSigma)) throw new DomainError("initLogSigma", "a finite number", String(initLogSigma));
+    const hidden = decoder.hidden ?? [50, 50];
+    if (!Array.isArray(hidden)) throw new DomainError("decoder.hidden", "an array of hidden widths", String(hidden));
+    hidden.forEach((h, i) => assertInteger(`decoder.hidden[${i}]`, h, 1));
     const precision = checkPrecision("precision", options.precision ?? "f64");
+    const likelihood = options.likelihood ?? gaussianLikelihood();
+    if (!likelihood || typeof likelihood.build !== "function") throw new DomainError("likelihood", "a Likelihood (gaussianLikelihood(), bernoulliLikelihood(), ...)", String(likelihood));
     const rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
     this.obsDim = obsDim;
     this.latentDim = latentDim;
-    this.hidden = hidden;
-    this.latents = [{ name: "z", scope: "local", dim: latentDim, support: { kind: "real" } }];
-    const dec = new ParamSpecs();
-    this.decoderNet = new MLP([latentDim, hidden, hidden, obsDim], { specs: dec.scope("decoder"), activation: "tanh", precision });
-    this.logSigma = dec.add("logSigma", [obsDim], constant(initLogSigma));
-    this.decoderParams = dec.build(rng.fork(0));
-    const enc = new ParamSpecs();
-    this.encoderNet = new MLP([obsDim, hidden, hidden, 2 * latentDim], { specs: enc.scope("encoder"), activation: "tanh", precision });
-    this.encoderParams = enc.build(rng.fork(1));
-    this.encoder = new GaussianEncoder(this);
+    this.likelihood = likelihood;
+    const specs = new ParamSpecs();
+    this.decoderNet = new MLP([latentDim, ...hidden, obsDim], { specs: specs.scope("decoder"), activation: decoder.activation ?? "tanh", precision });
+    this.observation = likelihood.build(specs, obsDim);
+    this.decoderParams = specs.build(rng);
     this.zero = Tensor.zeros([1], "persistent");
+    const Z = latentDim;
+    this.model = defineModel("vae", (m) => {
+      m.module("decoder", this.decoderNet);
+      m.plate("data", () => {
+        const z = m.sample("z", new DiagNormal(this.zero, this.zero), { dim: Z });
+        m.observe("x", this.observation(this.decode(z)));
+      });
+    });
   }
 
-  /** Decoder mean f_theta(z): [B, Z] -> [B, D]. */
+  /** Decoder output f_theta(z): [B, Z] -> [B, D]. */
   decode(z: Tensor): Tensor {
-    assertShape2("z", z, this.latentDim);
+    if (z.rank !== 2 || z.cols !== this.latentDim) throw new ShapeError("z", `[B, ${this.latentDim}]`, describeShape(z.shape));
     this.passListener?.("decoder", z.rows, isRecording());
     return this.decoderNet.forward(z);
   }
 
-  /** Encoder output (mean, log std) of q_phi(z | x): [B, D] -> two [B, Z]. */
-  encode(x: Tensor): { mean: Tensor; logStd: Tensor } {
-    assertShape2("x", x, this.obsDim);
-    this.passListener?.("encoder", x.rows, isRecording());
-    const h = this.encoderNet.forward(x);
-    const Z = this.latentDim;
-    return { mean: sliceCols(h, 0, Z), logStd: sliceCols(h, Z, 2 * Z) };
+  /** p_theta(x | z) for z [B, Z]: the likelihood at the decoder's output. */
+  observationDistribution(z: Tensor): Distribution {
+    return this.observation(this.decode(z));
   }
 
-  /** log p_theta(x | z) -> [B]. */
-  logLikelihood(z: Tensor, x: Tensor): Tensor {
-    assertShape2("x", x, this.obsDim);
-    if (x.rows !== z.rows) throw new ShapeError("z", `${x.rows} rows (one per row of x)`, describeShape(z.shape));
-    return normalLogProb(x, this.decode(z), this.logSigma.tensor);
-  }
-
-  /** log p(z) = log N(z; 0, I) -> [B]. */
-  logPrior(z: Tensor): Tensor {
-    return normalLogProb(z, this.zero, this.zero);
-  }
-
-  /** log p_theta(x, z) = log p(z) + log p_theta(x | z) -> [B]. */
-  logJoint(values: LatentValues, batch: Batch): Tensor {
-    const z = values.z;
-    if (!(z instanceof Tensor)) throw new DomainError("values.z", "a Tensor [B, Z]", z === undefined ? "undefined" : "an Int32Array");
-    return add(this.logPrior(z), this.logLikelihood(z, batch.obs));
-  }
-
-  /** n draws z ~ N(0, I), x ~ p_theta(x | z) (arena tensors). */
-  sampleJoint(n: number, rng: Rng): { values: LatentValues; batch: Batch } {
-    assertInteger("n", n, 1);
-    const z = rng.normal([n, this.latentDim]);
-    const eps = rng.normal([n, this.obsDim]);
-    const x = normalRsample(this.decode(z), this.logSigma.tensor, eps);
-    return { values: { z }, batch: { obs: x } };
-  }
-
-  /** Frees both parameter stores. */
+  /** Frees the decoder's store. */
   dispose(): void {
     this.decoderParams.dispose();
-    this.encoderParams.dispose();
     this.zero.dispose();
   }
 }
 
-/** The VAE's encoder as a Guide: z = mu(x) + exp(s(x)) eps, logQ = log N(z; mu(x), exp(s(x))^2). */
-export class GaussianEncoder implements Guide {
-  readonly params: readonly ParamStore[];
-
-  constructor(readonly vae: VAE) {
-    this.params = [vae.encoderParams];
-  }
-
-  sample(batch: Batch, rng: Rng): GuideSample {
-    return this.sampleRepeated(batch, 1, rng);
-  }
-
-  /**
-   * K draws per datapoint from ONE encoder pass over the B rows: row b*K + k
-   * of values.z / logQ is draw k for datapoint b (the layout of repeatRows).
-   */
-  sampleRepeated(batch: Batch, K: number, rng: Rng): GuideSample {
-    assertInteger("K", K, 1);
-    const { mean, logStd } = this.vae.encode(batch.obs);
-    const m = K === 1 ? mean : repeatRows(mean, K);
-    const s = K === 1 ? logStd : repeatRows(logStd, K);
-    const z = normalRsample(m, s, rng.normal(m.shape));
-    return { values: { z }, logQ: normalLogProb(z, m, s), logQScore: null };
-  }
-
-  logProb(values: LatentValues, batch: Batch): Tensor {
-    const z = values.z;
-    if (!(z instanceof Tensor)) throw new DomainError("values.z", "a Tensor [B, Z]", "not a Tensor");
-    const { mean, logStd } = this.vae.encode(batch.obs);
-    return normalLogProb(z, mean, logStd);
-  }
-}
-
-function assertShape2(argument: string, t: Tensor, cols: number): void {
-  if (t.rank !== 2 || t.cols !== cols) throw new ShapeError(argument, `[B, ${cols}]`, describeShape(t.shape));
+/** vaeModel({ obsDim, latentDim, decoder, likelihood }): a VAE's generative model in the language (see VaeModel). */
+export function vaeModel(options: VaeModelOptions): VaeModel {
+  return new VaeModel(options);
 }

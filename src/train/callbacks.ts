@@ -1,18 +1,7 @@
+// Callbacks of the training loop (fit): progress, metrics, early stopping.
+// Checkpoints are in checkpoint.ts.
 import { DomainError, assertInteger } from "../core/errors.js";
-import type { TrainInfo, TrainResult } from "./loop.js";
-
-/**
- * Hooks into the training loop. onStep / onEpoch may return a string to stop
- * training (the reason, reported as result.stoppedBy). Network passes made
- * inside callbacks are not counted.
- */
-export interface TrainCallback {
-  onStart?(info: TrainInfo): void;
-  onStep?(info: TrainInfo): string | void;
-  onEpoch?(info: TrainInfo): string | void;
-  onDiverged?(info: TrainInfo, diverged: { step: number; message: string }): void;
-  onEnd?(result: TrainResult): void;
-}
+import type { FitCallback, FitStepInfo } from "./fit.js";
 
 /** Anything that shows progress: tick(n) advances by n steps (the experiments' ProgressReporter fits). */
 export interface ProgressSink {
@@ -20,7 +9,7 @@ export interface ProgressSink {
 }
 
 /** Ticks `progress` every `every` steps with the mean loss since the last tick. */
-export function progressCallback(progress: ProgressSink, every = 10): TrainCallback {
+export function progressCallback(progress: ProgressSink, every = 10): FitCallback {
   assertInteger("every", every, 1);
   let last = 0;
   let sum = 0;
@@ -44,13 +33,13 @@ export function progressCallback(progress: ProgressSink, every = 10): TrainCallb
 export interface MetricsRow {
   step: number;
   epoch: number;
-  /** Network passes per training datapoint so far (training cost, precomputation included). */
+  /** Network passes per training datapoint so far (training cost, precomputation included); NaN without a pass counter. */
   passesPerDatapoint: number;
   wallMs: number;
   values: Record<string, number>;
 }
 
-export interface MetricsCallback extends TrainCallback {
+export interface MetricsCallback extends FitCallback {
   readonly history: MetricsRow[];
 }
 
@@ -59,19 +48,19 @@ export interface MetricsCallback extends TrainCallback {
  * unless disabled), recording rows in `.history`; evaluation is not counted as training cost.
  */
 export function metricsCallback(
-  metrics: (info: TrainInfo) => Record<string, number>,
+  metrics: (info: FitStepInfo) => Record<string, number>,
   { every = 100, atStart = true, atEnd = true }: { every?: number; atStart?: boolean; atEnd?: boolean } = {},
 ): MetricsCallback {
   assertInteger("every", every, 1);
   const history: MetricsRow[] = [];
   let t0 = Date.now();
-  let lastInfo: TrainInfo | null = null;
-  const add = (info: TrainInfo) => {
+  let lastInfo: FitStepInfo | null = null;
+  const add = (info: FitStepInfo) => {
     if (history.length > 0 && history[history.length - 1].step === info.step) return;
     history.push({
       step: info.step,
       epoch: info.epoch,
-      passesPerDatapoint: info.counter.perDatapoint(info.n).total,
+      passesPerDatapoint: info.counter ? info.counter.perDatapoint(info.dataSize).total : NaN,
       wallMs: Date.now() - t0,
       values: metrics(info),
     });
@@ -94,7 +83,7 @@ export function metricsCallback(
 
 export interface EarlyStoppingOptions {
   /** The monitored value, computed every `every` steps (e.g. held-out negative log-likelihood). */
-  monitor: (info: TrainInfo) => number;
+  monitor: (info: FitStepInfo) => number;
   every?: number;
   /** Stop after this many evaluations without improvement. Default 5. */
   patience?: number;
@@ -105,7 +94,7 @@ export interface EarlyStoppingOptions {
 }
 
 /** Stops training once the monitored value has not improved for `patience` evaluations; `.best` holds the best value. */
-export function earlyStopping({ monitor, every = 100, patience = 5, minDelta = 0, mode = "min" }: EarlyStoppingOptions): TrainCallback & {
+export function earlyStopping({ monitor, every = 100, patience = 5, minDelta = 0, mode = "min" }: EarlyStoppingOptions): FitCallback & {
   readonly best: { value: number; step: number };
 } {
   assertInteger("every", every, 1);

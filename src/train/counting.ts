@@ -1,5 +1,5 @@
 import { DomainError } from "../core/errors.js";
-import type { Network, VAE } from "../models/vae.js";
+import type { Network, PassSource } from "../models/vae.js";
 
 /** Network passes counted so far, in datapoint-passes (a pass over B rows counts B). */
 export interface PassCounts {
@@ -15,23 +15,24 @@ export interface PassCounts {
 
 /**
  * Counts forward and backward network passes as they happen: attached to a
- * VAE, every encoder / decoder call over B rows adds B forward passes, and B
- * backward passes when it was recorded for a gradient (inside valueAndGrad,
- * which always backpropagates through it). Evaluation done by callbacks runs
- * inside suspend() and is not counted.
+ * VAE (or any PassSource), every encoder / decoder call over B rows adds B
+ * forward passes, and B backward passes when it was recorded for a gradient
+ * (inside valueAndGrad, which always backpropagates through it). Given to
+ * fit({ counter }), it counts the steps and schedule hooks only: fit's
+ * set-up and the callbacks (evaluation) run inside suspend().
  */
 export class PassCounter {
   private counts = { encoderForward: 0, encoderBackward: 0, decoderForward: 0, decoderBackward: 0, precompute: 0 };
   private paused = 0;
 
-  /** Starts counting the passes of `vae` (replaces any earlier listener). */
-  attach(vae: VAE): void {
-    vae.passListener = (network, rows, withBackward) => this.onPass(network, rows, withBackward);
+  /** Starts counting the passes of `source` (replaces any earlier listener). */
+  attach(source: PassSource): void {
+    source.passListener = (network, rows, withBackward) => this.onPass(network, rows, withBackward);
   }
 
-  /** Stops counting the passes of `vae`. */
-  detach(vae: VAE): void {
-    vae.passListener = null;
+  /** Stops counting the passes of `source`. */
+  detach(source: PassSource): void {
+    source.passListener = null;
   }
 
   /** Adds precomputation cost (datapoint-passes), e.g. a posterior built before training. */

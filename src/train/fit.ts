@@ -1,5 +1,5 @@
 import { valueAndGrad } from "../autodiff/tape.js";
-import { DomainError, TrainingDivergedError, assertInteger, assertPositive } from "../core/errors.js";
+import { DomainError, ShapeError, TrainingDivergedError, assertInteger, assertPositive } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import type { Guide } from "../models/guide.js";
 import type { Dataset } from "../infer/families/dataset.js";
@@ -12,20 +12,45 @@ import type { ParamStore } from "../nn/param-store.js";
 import { Adam } from "../optim/adam.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Schedule } from "../optim/schedule.js";
+import type { PassCounter, PassCounts } from "./counting.js";
+import { joint } from "./schedules/joint.js";
+import type { FitSchedule, FitState, ScheduleRecord, UpdateTarget } from "./schedules/types.js";
 
-/** What a fit callback sees after each step. */
-export interface FitStepInfo {
-  /** Steps done so far (1-based index of the step just taken). */
-  readonly step: number;
-  readonly loss: number;
-  readonly losses: Float64Array;
+/** The two parameter groups of a fit: the guide's stores (phi) and the model's (theta). */
+export interface ParamGroups<T> {
+  readonly guide: T;
+  readonly model: T;
 }
 
-/** Hooks into fit: onStep may return a string to stop (the reason, in result.stoppedBy). */
+/** What a fit callback sees (after each step, at epoch ends, at the start with step 0 and loss NaN). */
+export interface FitStepInfo {
+  /** Outer steps done so far (1-based index of the step just taken). */
+  readonly step: number;
+  /** The epoch of the step (0-based; 0 on simulations). */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly losses: Float64Array;
+  readonly model: Model;
+  readonly guide: Guide;
+  readonly record: ScheduleRecord;
+  readonly stores: ParamGroups<readonly ParamStore[]>;
+  readonly optimizers: ParamGroups<Optimizer | null>;
+  /** The pass counter of the run (fit({ counter })), or null. */
+  readonly counter: PassCounter | null;
+  /** Training-set size N (the batch size on simulations). */
+  readonly dataSize: number;
+  readonly heldOut: Dataset | null;
+}
+
+/**
+ * Hooks into fit. onStep / onEpoch may return a string to stop (the reason,
+ * in result.stoppedBy). Network passes made inside callbacks are not counted.
+ */
 export interface FitCallback {
-  onStart?(): void;
+  onStart?(info: FitStepInfo): void;
   onStep?(info: FitStepInfo): string | void;
-  onDiverged?(diverged: { step: number; message: string }): void;
+  onEpoch?(info: FitStepInfo): string | void;
+  onDiverged?(diverged: { step: number; message: string }, info: FitStepInfo): void;
   onEnd?(result: FitResult): void;
 }
 
@@ -39,23 +64,35 @@ export interface FitProgress {
 export interface FitOptions {
   /** The model: written in the language (a ProbModel) or the engine's view of one. */
   model: Model | ProbModel;
-  /** The guide (a family, an inference network, a study's guide); its params are trained. */
+  /** The guide (a family, an inference network, a fixed posterior such as MAPA); its params are trained. */
   guide: Guide;
   objective: Objective;
   /** A fixed data set, minibatched. Without it, every pass draws fresh simulations of batchSize from the model's joint. */
   data?: Dataset;
-  /** Optimizer steps. */
-  iterations: number;
+  /** Outer steps. With `epochs`, the most steps (e.g. a cap on a long run). */
+  iterations?: number;
+  /** Epochs over the shuffled data: floor(N / B) outer steps each (the last incomplete batch is dropped). Needs data. */
+  epochs?: number;
   /** Rows per pass. Default: N with data (full batch); required on simulations. */
   batchSize?: number;
-  /** Adam learning rate. Default 1e-3. */
+  /** How one outer step updates guide and model (schedules/). Default joint(): one update of both on the objective. */
+  schedule?: FitSchedule;
+  /** Held-out data for schedule decisions (the aggressive switch) and callbacks. */
+  heldOut?: Dataset;
+  /** Adam learning rate of the guide's group (and of the model's without modelLr). Default 1e-3. */
   lr?: number;
-  /** Learning-rate multiplier per step (optim/schedule.ts). */
+  /** Adam learning rate of the model's parameters. Default: lr. */
+  modelLr?: number;
+  /** Learning-rate multiplier per update (optim/schedule.ts), for both groups. */
   lrSchedule?: Schedule;
-  /** Builds the optimizer over the trained stores instead of Adam(lr, lrSchedule). */
-  optimizer?: (stores: ParamStore[]) => Optimizer;
-  /** Seed or generator of every draw (minibatches, simulations, Monte Carlo). Default 0. */
+  /** Builds each group's optimizer instead of Adam(lr, lrSchedule): called once per non-empty group. */
+  optimizer?: (stores: ParamStore[], group: "guide" | "model") => Optimizer;
+  /** Seed or generator of the Monte Carlo draws (and simulations, and minibatches without batchRng). Default 0. */
   rng?: Rng | number;
+  /** Generator of the minibatch order (and the schedules' random batches). Default: rng. */
+  batchRng?: Rng;
+  /** Counts network passes of the steps and schedule hooks (attach it to the networks first); set-up and callbacks are not counted. */
+  counter?: PassCounter;
   callbacks?: readonly FitCallback[];
   /** Progress display, ticked about 100 times (and its label). */
   progress?: FitProgress;
@@ -67,13 +104,20 @@ export interface FitOptions {
 /** What a fit did. */
 export interface FitResult {
   objective: string;
+  /** What the schedule executed (updates of each group, inner steps, switch-off). */
+  schedule: ScheduleRecord;
   steps: number;
-  /** The loss of every step taken. */
+  /** Completed epochs of the data (0 on simulations). */
+  epochs: number;
+  /** The loss of every outer step taken. */
   losses: Float64Array;
-  /** Optimizer steps (gradient evaluations). */
+  /** Gradient evaluations (updates; one per step under joint training). */
   gradientEvaluations: number;
-  /** Per-datapoint gradient evaluations: steps x B x draws per datapoint. */
+  /** Per-datapoint gradient evaluations: updates x B x draws per datapoint. */
   datapointGradients: number;
+  /** Network passes counted (fit({ counter })), total and per training datapoint; null without a counter. */
+  passes: PassCounts | null;
+  passesPerDatapoint: PassCounts | null;
   wallMs: number;
   /** Set when training stopped on a non-finite loss or gradient: the step (1-based) and what was found. */
   diverged: { step: number; message: string } | null;
@@ -82,26 +126,39 @@ export interface FitResult {
 }
 
 /**
- * The training loop, once: each step draws a batch (a minibatch of the data
- * or fresh simulations from the model's joint), evaluates the objective's
- * loss and its gradient (valueAndGrad), and takes one optimizer step over the
- * guide's and the model's parameters. Every step is guarded: the stores are
- * snapshotted first; a non-finite loss or gradient restores them and stops
- * with the step reported (nothing already learned is lost).
- * F-VI, A-VI, amortized inference on simulations (qp / pq), IWAE, RWS are
- * this loop with another guide or objective.
+ * The training loop, once: each outer step draws a batch (the epoch's next
+ * minibatch of the data, or fresh simulations from the model's joint) and
+ * lets the schedule take its updates: an update evaluates the objective's
+ * loss and its gradient (valueAndGrad) and steps the optimizer of the
+ * guide's parameters, the model's, or both (joint training, the default).
+ * Every step is guarded: all stores are snapshotted first; a non-finite loss
+ * or gradient restores them and stops with the step reported (nothing
+ * already learned is lost). F-VI, A-VI, amortized inference on simulations
+ * (qp / pq), IWAE, RWS, VAEs (joint, aggressive, MAPA's decoder-only
+ * training) are this loop with another guide, objective or schedule.
  */
 export function fit(options: FitOptions): FitResult {
   if (!options || typeof options !== "object") throw new DomainError("options", "{ model, guide, objective, iterations, ... }", String(options));
-  const { guide, objective, data, iterations, callbacks = [], onDivergence = "stop" } = options;
-  assertInteger("iterations", iterations, 1);
+  const { guide, objective, data, callbacks = [], onDivergence = "stop", counter = null } = options;
+  const heldOut = options.heldOut ?? null;
+  const schedule = options.schedule ?? joint();
+  if (options.iterations !== undefined || options.epochs === undefined) assertInteger("iterations", options.iterations as number, 1);
+  if (options.epochs !== undefined) {
+    assertInteger("epochs", options.epochs, 1);
+    if (!data) throw new DomainError("epochs", "a data set to take epochs of (epochs need data)", "training on simulations");
+  }
   if (!guide || !Array.isArray(guide.params)) throw new DomainError("guide", "a Guide (with params)", String(guide));
   if (!objective || typeof objective.loss !== "function") throw new DomainError("objective", "an Objective (elbo(), iwaeBound(), forwardKL(), ...)", String(objective));
+  if (!schedule || typeof schedule.step !== "function") throw new DomainError("schedule", "a FitSchedule (joint(), aggressive(), modelOnly(), ...)", String(schedule));
+  const quiet = <T>(fn: () => T): T => (counter ? counter.suspend(fn) : fn());
   const prob = options.model instanceof ProbModel ? options.model : null;
-  const model: Model = asEngineModel(options.model);
+  const model: Model = quiet(() => asEngineModel(options.model));
   const lr = options.lr ?? 1e-3;
   assertPositive("lr", lr);
+  const modelLr = options.modelLr ?? lr;
+  assertPositive("modelLr", modelLr);
   const rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
+  if (options.batchRng !== undefined && !(options.batchRng instanceof Rng)) throw new DomainError("batchRng", "an Rng", String(options.batchRng));
   const B = options.batchSize ?? data?.N;
   if (B === undefined) throw new DomainError("batchSize", "the rows per pass (required when training on simulations)", "undefined");
   assertInteger("batchSize", B, 1);
@@ -109,13 +166,21 @@ export function fit(options: FitOptions): FitResult {
   if (data && "N" in guide && typeof guide.N === "number" && guide.N > 0 && guide.N !== data.N) {
     throw new DomainError("data", `the data set the guide was built on (N = ${guide.N})`, `N = ${data.N}`);
   }
+  if (heldOut && heldOut.D !== model.obsDim) throw new ShapeError("heldOut", `observations of ${model.obsDim} columns`, `${heldOut.D} columns`);
 
-  const batches = data ? new Minibatcher(data.N, B, rng) : null;
-  const stores = [...guide.params, ...(prob ? prob.params() : [])];
-  const opt = options.optimizer ? options.optimizer(stores) : new Adam(stores, { lr, schedule: options.lrSchedule });
-  const losses = new Float64Array(iterations);
+  const batches = data ? new Minibatcher(data.N, B, options.batchRng ?? rng) : null;
+  const fullBatch = !data || B === data.N;
+  const perEpoch = data ? (fullBatch ? 1 : batches!.perEpoch) : Infinity;
+  const total = Math.min(options.iterations ?? Infinity, options.epochs !== undefined ? options.epochs * perEpoch : Infinity);
+  const stores: ParamGroups<ParamStore[]> = { guide: [...guide.params], model: quiet(() => (prob ? prob.params() : [])) };
+  const makeOpt = (s: ParamStore[], group: "guide" | "model", rate: number): Optimizer | null =>
+    s.length === 0 ? null : options.optimizer ? options.optimizer(s, group) : new Adam(s, { lr: rate, schedule: options.lrSchedule });
+  const optimizers: ParamGroups<Optimizer | null> = { guide: makeOpt(stores.guide, "guide", lr), model: makeOpt(stores.model, "model", modelLr) };
+  const all = [...stores.guide, ...stores.model];
+  const record: ScheduleRecord = { schedule: schedule.name, guideUpdates: 0, modelUpdates: 0, innerSteps: [], switchedOff: null, mi: [] };
   const dataSize = data ? data.N : B;
   const sampleJoint = model.sampleJoint?.bind(model);
+  const simulate = (): Batch => sampleJoint!(B, rng).batch;
   let idx: Int32Array | null = null;
   const ctx: ObjectiveContext = {
     model,
@@ -123,66 +188,151 @@ export function fit(options: FitOptions): FitResult {
     rng,
     batchSize: B,
     dataSize,
-    batch: (): Batch => (data ? (idx ? data.batch(idx) : data.full()) : sampleJoint!(B, rng).batch),
+    batch: (): Batch => (data ? (idx ? data.batch(idx) : data.full()) : simulate()),
   };
-  const tick = Math.max(1, Math.floor(iterations / 100));
-  let ticked = 0;
+  let losses: Float64Array = new Float64Array(Math.max(1, Math.min(total, 1024)));
   let steps = 0;
+  let epoch = 0;
+  let updates = 0;
+  let datapointGradients = 0;
+  const draws = objective.drawsPerDatapoint ?? 1;
+
+  // a random batch's rows are drawn before, and gathered inside, the gradient evaluation (whose arena they live in)
+  const randomCtx = (): ObjectiveContext => {
+    if (!data) return ctx;
+    if (fullBatch) return { ...ctx, batch: () => data.full() };
+    const rows = batches!.random();
+    return { ...ctx, batch: () => data.batch(rows) };
+  };
+  const update = (target: UpdateTarget, batch: "step" | "random" = "step"): number => {
+    const own = target === "both" ? optimizers.guide ?? optimizers.model : optimizers[target];
+    if (!own) throw new DomainError(`update("${target}")`, `a ${target} with parameters to train`, "none");
+    if (batch !== "step" && batch !== "random") throw new DomainError("batch", '"step" or "random"', JSON.stringify(batch));
+    const c = batch === "random" ? randomCtx() : ctx;
+    const value = valueAndGrad(() => objective.loss(c));
+    if (!Number.isFinite(value)) throw new TrainingDivergedError(steps + 1, `loss ${value}`);
+    updates++;
+    datapointGradients += B * draws;
+    if (target === "model") optimizers.guide?.zeroGrad();
+    if (target === "guide") optimizers.model?.zeroGrad();
+    if (target !== "model" && optimizers.guide) {
+      optimizers.guide.step();
+      record.guideUpdates++;
+    }
+    if (target !== "guide" && optimizers.model) {
+      optimizers.model.step();
+      record.modelUpdates++;
+    }
+    return value;
+  };
+  const state: FitState & { step: number; epoch: number } = {
+    model,
+    guide,
+    objective,
+    rng,
+    record,
+    heldOut,
+    dataSize,
+    step: 0,
+    epoch: 0,
+    update,
+  };
+  const info = (loss: number): FitStepInfo => ({
+    step: steps,
+    epoch,
+    loss,
+    losses: losses.subarray(0, steps),
+    model,
+    guide,
+    record,
+    stores,
+    optimizers,
+    counter,
+    dataSize,
+    heldOut,
+  });
+  /** Runs a hook of every callback (uncounted) with one info object; the first stop reason returned, if any. */
+  const notify = (loss: number, f: (c: FitCallback, i: FitStepInfo) => string | void): string | null => {
+    if (callbacks.length === 0) return null;
+    const i = info(loss);
+    return quiet(() => callbacks.map((c) => f(c, i)).find((s): s is string => typeof s === "string")) ?? null;
+  };
+
+  const tick = Number.isFinite(total) ? Math.max(1, Math.floor(total / 100)) : 1;
+  let ticked = 0;
   let diverged: FitResult["diverged"] = null;
   let stoppedBy: string | null = null;
   let error: TrainingDivergedError | null = null;
   const t0 = performance.now();
   objective.start?.();
-  callbacks.forEach((c) => c.onStart?.());
-  options.progress?.start(iterations, options.label ?? objective.name);
   try {
-    for (let it = 0; it < iterations; it++) {
-      idx = batches && B !== data!.N ? batches.next() : null;
-      stores.forEach((s) => s.snapshot());
+    schedule.start?.(state);
+    notify(NaN, (c, i) => c.onStart?.(i));
+    options.progress?.start(total, options.label ?? objective.name);
+    for (let it = 0; it < total; it++) {
+      epoch = data ? Math.floor(it / perEpoch) : 0;
+      state.step = it;
+      state.epoch = epoch;
+      idx = fullBatch ? null : batches!.next();
+      all.forEach((s) => s.snapshot());
       let loss: number;
       try {
-        loss = valueAndGrad(() => objective.loss(ctx));
+        loss = schedule.step(state);
         if (!Number.isFinite(loss)) throw new TrainingDivergedError(it + 1, `loss ${loss}`);
-        opt.step();
       } catch (err) {
         if (!(err instanceof TrainingDivergedError)) throw err;
-        stores.forEach((s) => {
+        all.forEach((s) => {
           s.restore();
           s.zeroGrad();
         });
         diverged = { step: it + 1, message: err.message };
         error = err;
-        callbacks.forEach((c) => c.onDiverged?.(diverged!));
+        notify(NaN, (c, i) => c.onDiverged?.(diverged!, i));
         break;
       }
+      if (steps === losses.length) losses = grow(losses, total);
       losses[it] = loss;
       steps = it + 1;
-      if (options.progress && (steps % tick === 0 || steps === iterations)) {
+      if (options.progress && (steps % tick === 0 || steps === total)) {
         options.progress.tick(steps - ticked, { loss });
         ticked = steps;
       }
-      const info: FitStepInfo = { step: steps, loss, losses: losses.subarray(0, steps) };
-      const stop = callbacks.map((c) => c.onStep?.(info)).find((s) => typeof s === "string");
-      if (stop) {
-        stoppedBy = stop;
-        break;
+      stoppedBy = notify(loss, (c, i) => c.onStep?.(i));
+      if (stoppedBy) break;
+      if (data && steps % perEpoch === 0) {
+        state.step = steps;
+        schedule.endEpoch?.(state);
+        stoppedBy = notify(loss, (c, i) => c.onEpoch?.(i));
+        if (stoppedBy) break;
       }
     }
   } finally {
     options.progress?.stop();
-    opt.dispose();
+    optimizers.guide?.dispose();
+    optimizers.model?.dispose();
   }
   const result: FitResult = {
     objective: objective.name,
+    schedule: record,
     steps,
+    epochs: data ? Math.floor(steps / perEpoch) : 0,
     losses: losses.slice(0, steps),
-    gradientEvaluations: steps,
-    datapointGradients: steps * B * (objective.drawsPerDatapoint ?? 1),
+    gradientEvaluations: updates,
+    datapointGradients,
+    passes: counter ? counter.get() : null,
+    passesPerDatapoint: counter ? counter.perDatapoint(dataSize) : null,
     wallMs: performance.now() - t0,
     diverged,
     stoppedBy,
   };
-  callbacks.forEach((c) => c.onEnd?.(result));
+  quiet(() => callbacks.forEach((c) => c.onEnd?.(result)));
   if (error && onDivergence === "throw") throw error;
   return result;
+}
+
+/** The losses buffer doubled (at most `total` long). */
+function grow(losses: Float64Array, total: number): Float64Array {
+  const next = new Float64Array(Math.min(total, losses.length * 2));
+  next.set(losses);
+  return next;
 }

@@ -16,10 +16,11 @@ import {
   proposalMeans,
   quadratureLogLikelihood,
 } from "../../src/diagnostics/vae.js";
+import { amortizedNormal } from "../../src/diagnostics/vae.js";
+import { makeFamily, mlpNet } from "../../src/infer/families/index.js";
+import { vae } from "../../src/infer/vae.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
-import { VAE } from "../../src/models/vae.js";
-import { joint, train } from "../../src/train/index.js";
-import { curveData } from "../train/helpers.js";
+import { curveData, fitVae } from "../train/helpers.js";
 
 /** x = z A + N(0, s^2 I), z ~ N(0, I_Z), x in R^2: log p(x) and E[z | x] in closed form. */
 function linearGaussian(A: number[][], s: number): Model & { logMarginal(x: number[]): number; posteriorMean(x: number[]): number[] } {
@@ -67,14 +68,14 @@ describe("quadrature", () => {
   });
 
   test("agrees with the IWAE estimate (K = 500) of a briefly trained VAE within 0.05 nats", () => {
-    const vae = new VAE({ obsDim: 2, hidden: 32, rng: 3 });
-    train(vae, joint(), { data: curveData(400, 1), epochs: 10, batchSize: 40, lr: 3e-3, rng: 4 });
+    const v = vae({ obsDim: 2, hidden: 32, rng: 3 });
+    fitVae(v, curveData(400, 1), { epochs: 10, batchSize: 40, lr: 3e-3, rng: 4 });
     const testX = curveData(100, 3);
-    const quad = quadratureLogLikelihood(vae, testX).mean;
-    const iw = importanceLogLikelihood(vae, vae.encoder, testX, new Rng(5), { K: 500 }).mean;
+    const quad = quadratureLogLikelihood(v.model, testX).mean;
+    const iw = importanceLogLikelihood(v.model, v.guide, testX, new Rng(5), { K: 500 }).mean;
     expect(Math.abs(quad - iw)).toBeLessThan(0.05);
     // a lower bound in expectation: the ELBO (K = 1) is clearly below
-    const elbo = importanceLogLikelihood(vae, vae.encoder, testX, new Rng(5), { K: 1 }).mean;
+    const elbo = importanceLogLikelihood(v.model, v.guide, testX, new Rng(5), { K: 1 }).mean;
     expect(elbo).toBeLessThan(quad - 0.02);
   });
 
@@ -97,20 +98,22 @@ describe("encoder diagnostics", () => {
   const held = curveData(200, 2);
 
   test("mutual information: ~0 for an encoder that ignores x, clearly > 0 after training, <= log M", () => {
-    const vae = new VAE({ obsDim: 2, hidden: 16, rng: 1 });
-    const w = vae.encoderNet.layers[0].weight.tensor;
+    const v = vae({ obsDim: 2, hidden: 16, rng: 1 });
+    const w = v.encoderParams.get("net.split.0.weight");
     w.set(new Array(w.size).fill(0));
     // (single-draw estimator: zero in expectation, Monte Carlo error ~ 0.7 / sqrt(M))
-    expect(Math.abs(mutualInformation(vae, held, new Rng(0)))).toBeLessThan(0.2);
-    expect(activeUnits(vae, held).count).toBe(0);
-    const trained = new VAE({ obsDim: 2, hidden: 16, rng: 1 });
-    train(trained, joint(), { data: curveData(400, 1), epochs: 10, batchSize: 40, lr: 3e-3, rng: 4 });
+    expect(Math.abs(mutualInformation(v, held, new Rng(0)))).toBeLessThan(0.2);
+    expect(activeUnits(v, held).count).toBe(0);
+    const trained = vae({ obsDim: 2, hidden: 16, rng: 1 });
+    fitVae(trained, curveData(400, 1), { epochs: 10, batchSize: 40, lr: 3e-3, rng: 4 });
     const mi = mutualInformation(trained, held, new Rng(0));
     expect(mi).toBeGreaterThan(0.3);
     expect(mi).toBeLessThanOrEqual(Math.log(held.length));
     expect(activeUnits(trained, held).count).toBe(1);
+    // the family's own view gives the same numbers as the VAE's encode
+    expect(mutualInformation(amortizedNormal(trained.guide, 2), held, new Rng(0))).toBe(mi);
     // the encoder mean tracks the true posterior mean (x_1 ~ z) up to a reflection
-    const encMeans = proposalMeans(trained.encoder, "z", held, 2, new Rng(1), 200);
+    const encMeans = proposalMeans(trained.guide, "z", held, 2, new Rng(1), 200);
     const agree = posteriorMeanAgreement(encMeans, held.map((r) => [r[0]]));
     expect(Math.abs(agree.correlation[0])).toBeGreaterThan(0.9);
   });
@@ -138,14 +141,16 @@ describe("encoder diagnostics", () => {
 });
 
 describe("bad input", () => {
-  const vae = new VAE({ obsDim: 2, hidden: 4 });
+  const v = vae({ obsDim: 2, hidden: 4 });
   test("typed errors naming the argument", () => {
-    expect(() => importanceLogLikelihood(vae, vae.encoder, points, new Rng(0), { K: 0 })).toThrow(DomainError);
-    expect(() => importanceLogLikelihood(vae, vae.encoder, points, new Rng(0), { K: 0 })).toThrow(/K/);
-    expect(() => quadratureLogLikelihood(vae, [[1, NaN]])).toThrow(NonFiniteError);
-    expect(() => quadratureLogLikelihood(vae, [])).toThrow(/x/);
-    expect(() => mutualInformation(vae, [[1, 2]], new Rng(0))).toThrow(/x/);
-    expect(() => quadratureLogLikelihood(new VAE({ obsDim: 2, latentDim: 3, hidden: 4 }), points)).toThrow(/model/);
+    expect(() => importanceLogLikelihood(v.model, v.guide, points, new Rng(0), { K: 0 })).toThrow(DomainError);
+    expect(() => importanceLogLikelihood(v.model, v.guide, points, new Rng(0), { K: 0 })).toThrow(/K/);
+    expect(() => quadratureLogLikelihood(v.model, [[1, NaN]])).toThrow(NonFiniteError);
+    expect(() => quadratureLogLikelihood(v.model, [])).toThrow(/x/);
+    expect(() => mutualInformation(v, [[1, 2]], new Rng(0))).toThrow(/x/);
+    expect(() => quadratureLogLikelihood(vae({ obsDim: 2, latentDim: 3, hidden: 4 }).model, points)).toThrow(/model/);
+    expect(() => amortizedNormal(makeFamily(v.model, null, { kind: "avi", net: mlpNet({ width: 2 }) }), 0)).toThrow(/obsDim/);
+    expect(() => amortizedNormal(makeFamily(v.model, null, { kind: "const" }), 2)).toThrow(/guide/);
     expect(() => posteriorMeanAgreement([[1]], [[1], [2]])).toThrow(/qMeans/);
     expect(() => priorOnlyBaseline([], [[1]])).toThrow(/train/);
   });

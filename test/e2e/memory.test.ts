@@ -3,7 +3,7 @@
 // grow Wasm memory or the arena's high-water mark.
 import { describe, expect, it } from "vitest";
 import {
-  Adam, MLP, ParamSpecs, Rng, mean, normalKL, normalLogProb, normalRsample, runtime, sliceCols, sub, Tensor, valueAndGrad,
+  Adam, Dataset, MLP, ParamSpecs, Rng, elbo, fit, mean, normalKL, normalLogProb, normalRsample, runtime, sliceCols, sub, Tensor, vae, valueAndGrad,
 } from "../../src/index.js";
 
 describe("memory over many training steps", () => {
@@ -36,5 +36,24 @@ describe("memory over many training steps", () => {
     expect(rt.memoryBytes).toBe(bytesAfterWarmup);
     expect(rt.arena.peakBytes).toBe(arenaAfterWarmup);
     expect(store.firstNonFiniteValue()).toBe(-1);
+  });
+
+  // the VAE as a model in the language, trained by fit: every step runs the model function (sites, trace, distributions)
+  it("a VAE trained by fit (model language, Family encoder): does not grow after warm-up (30,000 steps)", () => {
+    const rt = runtime();
+    const v = vae({ obsDim: 4, latentDim: 2, hidden: 8, rng: 1 });
+    const data = new Dataset(new Rng(2).normal([64, 4]).toArray(), { dim: 4 });
+    let bytesAfterWarmup = 0;
+    let arenaAfterWarmup = 0;
+    const r = fit({
+      model: v.model, guide: v.guide, objective: elbo({ scale: "datapoint" }), data, batchSize: 16, iterations: 31_000, rng: 3,
+      callbacks: [{ onStep: ({ step }) => void (step === 1000 && ((bytesAfterWarmup = rt.memoryBytes), (arenaAfterWarmup = rt.arena.peakBytes))) }],
+    });
+    expect(r.steps).toBe(31_000);
+    expect(rt.memoryBytes).toBe(bytesAfterWarmup);
+    expect(rt.arena.peakBytes).toBe(arenaAfterWarmup);
+    expect(v.decoderParams.firstNonFiniteValue()).toBe(-1);
+    v.dispose();
+    data.dispose();
   });
 });

@@ -7,7 +7,8 @@ import { DomainError } from "../../src/core/errors.js";
 import { Rng } from "../../src/core/rng.js";
 import { Tensor } from "../../src/core/tensor.js";
 import type { Batch, LatentValues, Model } from "../../src/models/model.js";
-import { VAE } from "../../src/models/vae.js";
+import { vae as makeVae } from "../../src/infer/vae.js";
+import { asEngineModel } from "../../src/model/engine-model.js";
 import { iwaeLoss } from "../../src/infer/objectives/importance-weighted.js";
 import { drawParticles, repeatBatch } from "../../src/infer/particles.js";
 import type { Proposal } from "../../src/models/guide.js";
@@ -42,19 +43,20 @@ describe("IWAE bound with any proposal (fixed posterior or VAE encoder with samp
   });
 
   test("K = 1 is the negative ELBO of qpLoss (same draws); larger K tightens the bound", () => {
-    const vae = new VAE({ obsDim: 2, hidden: 8, rng: 1 });
+    const vae = makeVae({ obsDim: 2, hidden: 8, rng: 1 });
+    const m = asEngineModel(vae.model);
     const obs = Tensor.from([[0.5, 1], [-1, 0.2], [2, -0.3]], undefined, "persistent");
-    const iw1 = noGrad(() => iwaeLoss(vae, vae.encoder, { obs }, new Rng(7), { particles: 1 }).item());
-    const qp = noGrad(() => qpLoss(vae, vae.encoder, { obs }, new Rng(7)).item());
+    const iw1 = noGrad(() => iwaeLoss(m, vae.guide, { obs }, new Rng(7), { particles: 1 }).item());
+    const qp = noGrad(() => qpLoss(m, vae.guide, { obs }, new Rng(7)).item());
     expect(iw1).toBeCloseTo(qp, 10);
     const avg = (K: number) => {
       let s = 0;
-      for (let i = 0; i < 20; i++) s += noGrad(() => iwaeLoss(vae, vae.encoder, { obs }, new Rng(100 + i), { particles: K }).item());
+      for (let i = 0; i < 20; i++) s += noGrad(() => iwaeLoss(m, vae.guide, { obs }, new Rng(100 + i), { particles: K }).item());
       return s / 20;
     };
     expect(avg(20)).toBeLessThan(avg(1));
     // gradients reach both encoder and decoder
-    valueAndGrad(() => iwaeLoss(vae, vae.encoder, { obs }, new Rng(1), { particles: 5 }));
+    valueAndGrad(() => iwaeLoss(m, vae.guide, { obs }, new Rng(1), { particles: 5 }));
     expect(vae.encoderParams.grads.toArray().some((g) => g !== 0)).toBe(true);
     expect(vae.decoderParams.grads.toArray().some((g) => g !== 0)).toBe(true);
     vae.encoderParams.zeroGrad();

@@ -1,6 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { Tensor, Rng, Normal, shift, scale, defineModel, Dataset, makeFamily, fit, elbo, forwardKL, DomainError, TrainingDivergedError, log } from "../../src/index.js";
-import type { Objective } from "../../src/index.js";
+import type { FitStepInfo, Objective } from "../../src/index.js";
+import { Adam } from "../../src/optim/adam.js";
+import { curveData, fitVae, smallVae } from "./helpers.js";
 
 const model = defineModel("linear", (m) => {
   m.plate("data", () => {
@@ -68,5 +70,60 @@ describe("fit: the one training loop", () => {
     expect(() => fit({ model, guide: q, objective: elbo(), data: new Dataset([1, 2]), iterations: 5 })).toThrow(DomainError);
     expect(() => fit({ model, guide: q, objective: elbo(), data, iterations: 5, lr: -1 })).toThrow(/lr/);
     void Tensor; void Rng;
+  });
+});
+
+describe("fit: epochs, parameter groups, held-out data", () => {
+  const vaeData = curveData(200, 1);
+
+  it("epochs of shuffled minibatches: floor(N / B) steps each, onEpoch after each, iterations cap the run", () => {
+    const ends: number[] = [];
+    const r = fitVae(smallVae(1, 8), vaeData, { epochs: 3, batchSize: 30, rng: 1, callbacks: [{ onEpoch: (i) => void ends.push(i.step) }] });
+    expect(r.steps).toBe(18);
+    expect(r.epochs).toBe(3);
+    expect(ends).toEqual([6, 12, 18]);
+    const capped = fitVae(smallVae(1, 8), vaeData, { epochs: 3, iterations: 8, batchSize: 30, rng: 1 });
+    expect(capped.steps).toBe(8);
+    expect(capped.epochs).toBe(1);
+    expect(Array.from(capped.losses)).toEqual(Array.from(r.losses.subarray(0, 8)));
+    // every epoch visits distinct rows: the batches of one epoch are disjoint
+    const seen: number[][] = [];
+    fit({ model, guide: makeFamily(model, data, { kind: "fvi" }), objective: { name: "rows", loss: (ctx) => (seen.push(Array.from(ctx.batch().index!)), elbo().loss(ctx)) }, data, epochs: 2, batchSize: 3, rng: 2 });
+    expect(seen).toHaveLength(4);
+    expect([...seen[0], ...seen[1]].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([...seen[2], ...seen[3]].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("guide and model have their own optimizers (and learning rates); both are seen by callbacks", () => {
+    const made: string[] = [];
+    let info: FitStepInfo | null = null;
+    const v = smallVae(1, 8);
+    fitVae(v, vaeData, {
+      iterations: 3, batchSize: 50, lr: 1e-3, modelLr: 5e-3, rng: 1,
+      optimizer: (stores, group) => (made.push(`${group} ${stores.length}`), new Adam(stores, { lr: group === "model" ? 5e-3 : 1e-3 })),
+      callbacks: [{ onStep: (i) => void (info = i) }],
+    });
+    expect(made).toEqual(["guide 1", "model 1"]);
+    const seen = info as unknown as FitStepInfo;
+    expect(seen.stores.guide).toEqual([v.encoderParams]);
+    expect(seen.stores.model).toEqual([v.decoderParams]);
+    expect(seen.optimizers.model!.baseLr).toBe(5e-3);
+    expect(seen.optimizers.guide!.stepCount).toBe(3);
+    // modelLr alone changes only the model's updates
+    const a = smallVae(2, 8);
+    const b = smallVae(2, 8);
+    fitVae(a, vaeData, { iterations: 5, batchSize: 50, rng: 3 });
+    fitVae(b, vaeData, { iterations: 5, batchSize: 50, rng: 3, modelLr: 1e-2 });
+    expect(b.encoderParams.values.toArray()).not.toEqual(a.encoderParams.values.toArray());
+    expect(b.decoderParams.values.toArray()).not.toEqual(a.decoderParams.values.toArray());
+  });
+
+  it("bad input: epochs without data, held-out data of the wrong width, a bad schedule or generator", () => {
+    const q = makeFamily(model, null, { kind: "avi" });
+    expect(() => fit({ model, guide: q, objective: elbo(), epochs: 2, batchSize: 4 })).toThrow(/epochs/);
+    expect(() => fitVae(smallVae(1, 4), vaeData, { epochs: 1, heldOut: new Dataset([1, 2, 3]) })).toThrow(/heldOut/);
+    expect(() => fitVae(smallVae(1, 4), vaeData, { epochs: 1, schedule: {} as never })).toThrow(/schedule/);
+    expect(() => fitVae(smallVae(1, 4), vaeData, { epochs: 1, batchRng: 3 as never })).toThrow(/batchRng/);
+    expect(() => fitVae(smallVae(1, 4), vaeData, { epochs: 1, modelLr: 0 })).toThrow(/modelLr/);
   });
 });

@@ -18,9 +18,10 @@ import { latentGrid, syntheticDataset, truePosterior, SYNTHETIC_NAMES, type Synt
 import { encoderMoments } from "../../diagnostics/vae.js";
 import { spearman } from "../../infer/mapa/codes.js";
 import { MapaPosterior } from "../../infer/mapa/posterior.js";
-import { VAE } from "../../models/vae.js";
-import { train } from "../../train/loop.js";
-import { joint } from "../../train/schedules/joint.js";
+import { Dataset } from "../../infer/families/dataset.js";
+import { elbo } from "../../infer/objectives/elbo.js";
+import { vae as makeVae } from "../../infer/vae.js";
+import { fit } from "../../train/fit.js";
 import { densityGrid, lineChart, type DensityPanel, type Series } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, RunContext, RunOptions } from "../types.js";
@@ -69,9 +70,12 @@ function affineAlign(from: Float64Array, to: Float64Array): { fitted: Float64Arr
 
 /** Encoder means of a joint VAE trained for `epochs` on ds (flat [nTest, latentDim]). */
 function encoderMeans(ds: SyntheticDataset, epochs: number, seed: number): Float64Array {
-  const vae = new VAE({ obsDim: ds.obsDim, latentDim: ds.latentDim, rng: new Rng(seed).fork(11) });
-  train(vae, joint(), { data: Tensor.from(ds.train, [ds.nTrain, ds.obsDim]), epochs, batchSize: 100, rng: new Rng(seed).fork(12) });
+  const vae = makeVae({ obsDim: ds.obsDim, latentDim: ds.latentDim, rng: new Rng(seed).fork(11) });
+  const data = new Dataset(ds.train, { dim: ds.obsDim });
+  const rng = new Rng(seed).fork(12);
+  fit({ model: vae.model, guide: vae.guide, objective: elbo({ scale: "datapoint" }), data, epochs, batchSize: 100, lr: 1e-3, rng: rng.fork(2), batchRng: rng.fork(1) });
   const m = encoderMoments(vae, Tensor.from(ds.test, [ds.nTest, ds.obsDim])).mean.flat();
+  data.dispose();
   vae.dispose();
   runtime().arena.reset();
   return Float64Array.from(m);

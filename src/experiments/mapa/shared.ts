@@ -10,15 +10,18 @@ import { runtime } from "../../core/runtime.js";
 import { Tensor } from "../../core/tensor.js";
 import { gridPosterior, latentGrid, type LatentGrid, type SyntheticDataset } from "./datasets.js";
 import { activeUnits, importanceLogLikelihood, mutualInformation } from "../../diagnostics/vae.js";
+import { Dataset } from "../../infer/families/dataset.js";
 import { MapaPosterior, precomputePasses } from "../../infer/mapa/posterior.js";
-import { VAE } from "../../models/vae.js";
-import type { TrainCallback } from "../../train/callbacks.js";
-import { train } from "../../train/loop.js";
+import { elbo } from "../../infer/objectives/elbo.js";
+import { iwaeBound } from "../../infer/objectives/importance-weighted.js";
+import type { Objective } from "../../infer/objectives/objective.js";
+import { vae as makeVae, type VAE } from "../../infer/vae.js";
+import type { Guide } from "../../models/guide.js";
+import { PassCounter } from "../../train/counting.js";
+import { fit, type FitCallback } from "../../train/fit.js";
 import { aggressive } from "../../train/schedules/aggressive.js";
-import { iwae } from "../../train/schedules/iwae.js";
-import { joint } from "../../train/schedules/joint.js";
-import { mapa } from "../../train/schedules/mapa.js";
-import type { Strategy } from "../../train/schedules/types.js";
+import { joint, modelOnly } from "../../train/schedules/joint.js";
+import type { FitSchedule } from "../../train/schedules/types.js";
 
 export const PIPELINES = ["joint", "iwae-5", "iwae-50", "aggressive", "mapa"] as const;
 export type PipelineName = (typeof PIPELINES)[number];
@@ -50,7 +53,7 @@ export function decoderLogLikelihood(vae: VAE, grid: LatentGrid, x: Float64Array
   try {
     const { f, sigma } = noGrad(() => ({
       f: vae.decode(Tensor.from(grid.points, [grid.size, grid.latentDim])).toFloat64Array(),
-      sigma: vae.logSigma.tensor.toFloat64Array().map(Math.exp),
+      sigma: vae.decoderParams.get("logSigma").toFloat64Array().map(Math.exp),
     }));
     return gridPosterior(grid, f, sigma, x, vae.obsDim).logLikelihood;
   } finally {
@@ -109,20 +112,33 @@ export interface PipelineRun {
   diverged: boolean;
 }
 
-function strategyFor(name: PipelineName, vae: VAE, ds: SyntheticDataset, seed: number, s: PipelineSettings): { strategy: Strategy; pre: PipelineRun["precompute"]; post: MapaPosterior | null } {
+/** How a pipeline trains: its guide (the VAE's encoder, or MAPA fixed), objective and schedule. */
+interface Pipeline {
+  guide: Guide;
+  objective: Objective;
+  schedule: FitSchedule;
+  pre: PipelineRun["precompute"];
+  /** Datapoint-passes spent before training (MAPA's construction), counted as training cost. */
+  precomputePasses: number;
+  post: MapaPosterior | null;
+}
+
+function pipelineFor(name: PipelineName, vae: VAE, ds: SyntheticDataset, seed: number, s: PipelineSettings): Pipeline {
+  const encoder = { guide: vae.guide, pre: null, precomputePasses: 0, post: null };
   switch (name) {
     case "joint":
-      return { strategy: joint(), pre: null, post: null };
+      return { ...encoder, objective: elbo({ scale: "datapoint" }), schedule: joint() };
     case "iwae-5":
-      return { strategy: iwae(5), pre: null, post: null };
+      return { ...encoder, objective: iwaeBound({ particles: 5 }), schedule: joint() };
     case "iwae-50":
-      return { strategy: iwae(50), pre: null, post: null };
+      return { ...encoder, objective: iwaeBound({ particles: 50 }), schedule: joint() };
     case "aggressive":
-      return { strategy: aggressive(), pre: null, post: null };
+      return { ...encoder, objective: elbo({ scale: "datapoint" }), schedule: aggressive() };
     case "mapa": {
       const post = MapaPosterior.fit(ds.train, ds.obsDim, ds.latentDim, new Rng(seed).fork(7), { components: s.mapaComponents * ds.latentDim });
-      const passes = precomputePasses(post, vae);
-      return { strategy: mapa({ posterior: post, K: s.mapaK, precomputePasses: passes }), pre: { passes: passes / ds.nTrain, seconds: post.precompute.seconds }, post };
+      const passes = precomputePasses(post, vae.decoderNet);
+      // decoder only, MAPA held fixed: theta maximizes log (1/K) sum_k p_theta(x, z_k) / MAPA(z_k | x)
+      return { guide: post, objective: iwaeBound({ particles: s.mapaK }), schedule: modelOnly("mapa"), pre: { passes: passes / ds.nTrain, seconds: post.precompute.seconds }, precomputePasses: passes, post };
     }
   }
 }
@@ -133,8 +149,8 @@ function strategyFor(name: PipelineName, vae: VAE, ds: SyntheticDataset, seed: n
  * wall time (evaluation time excluded, precomputation included).
  */
 export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: number, s: PipelineSettings, onProgress?: (fraction: number) => void): PipelineRun {
-  const vae = new VAE({ obsDim: ds.obsDim, latentDim: ds.latentDim, hidden: s.hidden, rng: new Rng(seed).fork(1) });
-  const { strategy, pre, post } = strategyFor(name, vae, ds, seed, s);
+  const vae = makeVae({ obsDim: ds.obsDim, latentDim: ds.latentDim, hidden: s.hidden, rng: new Rng(seed).fork(1) });
+  const { guide, objective, schedule, pre, precomputePasses: prePasses, post } = pipelineFor(name, vae, ds, seed, s);
   const grid = latentGrid(ds.latentDim, s.gridPerDim[ds.latentDim - 1]);
   const evalX = ds.test.subarray(0, Math.min(s.evalRows, ds.nTest) * ds.obsDim);
   const curve: CurvePoint[] = [];
@@ -144,19 +160,21 @@ export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: numb
   let lastFraction = 0;
   const every = Math.max(1, s.budgetPasses / s.evaluations);
   let nextEval = 0;
+  const counter = new PassCounter();
+  const passesSoFar = () => counter.perDatapoint(ds.nTrain).total;
   const evaluate = (passes: number) => {
     const e0 = performance.now();
     curve.push({ passes, seconds: preSeconds + (e0 - t0 - evalMs) / 1000, testLL: meanOf(decoderLogLikelihood(vae, grid, evalX)) });
     evalMs += performance.now() - e0;
   };
-  const budget: TrainCallback = {
-    onStart(info) {
+  const budget: FitCallback = {
+    onStart() {
       t0 = performance.now();
-      evaluate(info.counter.perDatapoint(info.n).total);
+      evaluate(passesSoFar());
       nextEval = every;
     },
-    onStep(info) {
-      const passes = info.counter.perDatapoint(info.n).total;
+    onStep() {
+      const passes = passesSoFar();
       if (passes >= nextEval) {
         evaluate(passes);
         while (nextEval <= passes) nextEval += every;
@@ -169,16 +187,31 @@ export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: numb
       if (passes >= s.budgetPasses) return "budget reached";
     },
   };
-  const result = train(vae, strategy, {
-    data: Tensor.from(ds.train, [ds.nTrain, ds.obsDim]),
-    heldOut: Tensor.from(ds.test.subarray(0, Math.min(500, ds.nTest) * ds.obsDim), [Math.min(500, ds.nTest), ds.obsDim]),
+  const data = new Dataset(ds.train, { dim: ds.obsDim });
+  const heldOut = new Dataset(ds.test.subarray(0, Math.min(500, ds.nTest) * ds.obsDim), { dim: ds.obsDim });
+  // the loop's two streams as before: minibatch order from fork 1, Monte Carlo draws from fork 2
+  const rng = new Rng(seed).fork(2);
+  counter.addPrecompute(prePasses);
+  counter.attach(vae);
+  const result = fit({
+    model: vae.model,
+    guide,
+    objective,
+    schedule,
+    data,
+    heldOut,
     batchSize: s.batchSize,
     epochs: s.maxEpochs,
     lr: s.lr,
-    rng: new Rng(seed).fork(2),
+    rng: rng.fork(2),
+    batchRng: rng.fork(1),
+    counter,
     callbacks: [budget],
   });
-  const passes = result.passesPerDatapoint.total;
+  counter.detach(vae);
+  data.dispose();
+  heldOut.dispose();
+  const passes = result.passesPerDatapoint!.total;
   if (curve[curve.length - 1].passes < passes) evaluate(passes);
   const seconds = preSeconds + (performance.now() - t0 - evalMs) / 1000;
   const perPoint = decoderLogLikelihood(vae, grid, ds.test);
@@ -187,7 +220,7 @@ export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: numb
   const x200 = Tensor.from(ds.test.subarray(0, n200 * ds.obsDim), [n200, ds.obsDim], "persistent");
   const x500 = Tensor.from(ds.test.subarray(0, Math.min(500, ds.nTest) * ds.obsDim), [Math.min(500, ds.nTest), ds.obsDim], "persistent");
   const evalRng = new Rng(seed).fork(9);
-  const iwae500TestLL = importanceLogLikelihood(vae, post ?? vae.encoder, x200, evalRng, { K: 500 }).mean;
+  const iwae500TestLL = importanceLogLikelihood(vae.model, post ?? vae.guide, x200, evalRng, { K: 500 }).mean;
   const au = post ? null : activeUnits(vae, x500).count;
   const mi = post ? null : mutualInformation(vae, x500, evalRng);
   x200.dispose();

@@ -70,7 +70,11 @@ export class Dataset {
   }
 }
 
-/** Draws minibatches of B distinct indices, epoch by epoch (a fresh permutation each epoch); B = N gives 0..N-1 in order. */
+/**
+ * THE minibatcher of the library: minibatches of B distinct indices, epoch by
+ * epoch (a fresh permutation each epoch, whose last incomplete batch is
+ * dropped: floor(N / B) batches per epoch); B = N gives 0..N-1 in order.
+ */
 export class Minibatcher {
   private order: Int32Array = new Int32Array(0);
   private pos = 0;
@@ -84,6 +88,12 @@ export class Minibatcher {
     if (B > N) throw new DomainError("batchSize", `an integer <= N = ${N}`, String(B));
   }
 
+  /** Batches per epoch, floor(N / B). */
+  get perEpoch(): number {
+    return Math.floor(this.N / this.B);
+  }
+
+  /** The next minibatch of the epoch (a new permutation once the current one has no B indices left). */
   next(): Int32Array {
     if (this.B === this.N) {
       if (this.order.length !== this.N) this.order = Int32Array.from({ length: this.N }, (_, i) => i);
@@ -96,5 +106,16 @@ export class Minibatcher {
     const idx = this.order.subarray(this.pos, this.pos + this.B);
     this.pos += this.B;
     return idx;
+  }
+
+  /**
+   * B consecutive indices of the current permutation from a uniformly random
+   * start: a random batch that does not advance the epoch (the aggressive
+   * schedule's inner loop).
+   */
+  random(): Int32Array {
+    if (this.order.length !== this.N) this.order = this.B === this.N ? Int32Array.from({ length: this.N }, (_, i) => i) : this.rng.permutation(this.N);
+    const start = this.rng.nextInt(this.N - this.B + 1);
+    return this.order.subarray(start, start + this.B);
   }
 }

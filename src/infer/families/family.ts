@@ -1,7 +1,7 @@
 import { gatherRows } from "../../autodiff/ops/gather.js";
 import { add } from "../../autodiff/ops/binary.js";
 import { normalLogProb, normalRsample } from "../../autodiff/ops/gaussian.js";
-import { sliceCols } from "../../autodiff/ops/shape.js";
+import { repeatRows, sliceCols } from "../../autodiff/ops/shape.js";
 import { DomainError, ShapeError, UnknownNameError, assertInteger } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { Tensor } from "../../core/tensor.js";
@@ -16,6 +16,7 @@ import type { Bijector } from "../../model/transforms/bijector.js";
 import { sub } from "../../autodiff/ops/binary.js";
 import type { ParamStore } from "../../nn/param-store.js";
 import type { Guide, GuideSample } from "../../models/guide.js";
+import { repeatBatch } from "../particles.js";
 import type { Dataset } from "./dataset.js";
 import { observationFeatures, type FeatureMap } from "./features.js";
 import { expandRows, mlpNet, type InferenceFn, type InferenceNet, type NormalFactor } from "./nets.js";
@@ -34,6 +35,8 @@ export interface FamilyOptions {
   standardize?: boolean;
   /** Seed of the inference network's initialization. Default: 0. */
   seed?: number;
+  /** Generator of the initialization instead of new Rng(seed) (e.g. a fork shared with a model's decoder). */
+  rng?: Rng;
   /** Initial log-std of the free factors (F-VI, Const, globals). Default: 0. */
   initLogStd?: number;
   /** Initial means of global factors by site name. Default: 0. */
@@ -94,7 +97,8 @@ export class Family implements Guide {
     this.localDim = this.localSites.reduce((s, site) => s + this.bijectors.get(site.name)!.size, 0);
     const initLogStd = options.initLogStd ?? 0;
     if (!Number.isFinite(initLogStd)) throw new DomainError("initLogStd", "a finite number", String(initLogStd));
-    const rng = new Rng(options.seed ?? 0);
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) throw new DomainError("rng", "an Rng", String(options.rng));
+    const rng = options.rng ?? new Rng(options.seed ?? 0);
     const d = this.localDim;
 
     const specs = new ParamSpecs();
@@ -201,6 +205,23 @@ export class Family implements Guide {
       draws.push({ values, logQ: logQ!, logQScore: null, logQGlobal });
     }
     return draws;
+  }
+
+  /**
+   * K draws per datapoint from one evaluation of the factors over the B rows
+   * (one inference-network pass): row b * K + k is draw k of datapoint b (the
+   * layout of repeatRows). Local sites only: a family with global sites draws
+   * on the repeated batch instead (sample), as particles need.
+   */
+  sampleRepeated(batch: Batch, K: number, rng: Rng): GuideSample {
+    assertInteger("K", K, 1);
+    if (K === 1 || this.globals.size > 0) return this.sample(K === 1 ? batch : repeatBatch(batch, K), rng);
+    const local = this.localFactors(batch);
+    const repeated: Record<string, NormalFactor> = {};
+    for (const [name, f] of Object.entries(local)) repeated[name] = { mean: repeatRows(f.mean, K), logStd: repeatRows(f.logStd, K) };
+    const values: LatentValues = {};
+    const logQ = drawAll(repeated, this.bijectors, values, rng, batch.obs.rows * K);
+    return { values, logQ: logQ!, logQScore: null };
   }
 
   /** log q(z_b | x_b) of given local values, Tensor [B]. */

@@ -1,7 +1,7 @@
 import { mul } from "../../autodiff/ops/binary.js";
 import { scale, tanh } from "../../autodiff/ops/unary.js";
-import { concatCols, repeatRows, reshape } from "../../autodiff/ops/shape.js";
-import { dense, type Activation } from "../../autodiff/ops/linalg.js";
+import { concatCols, repeatRows, reshape, sliceCols } from "../../autodiff/ops/shape.js";
+import { checkPrecision, dense, type Activation, type Precision } from "../../autodiff/ops/linalg.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { constant, zeros } from "../../nn/init.js";
@@ -38,33 +38,48 @@ export interface MlpNetOptions {
   /** Hidden layers. Default: 2 (the 1-k-k-1 networks of the A-VI study). */
   depth?: number;
   activation?: Activation;
-  /** "separate": two MLPs (mean, log-std); "trunk": one shared trunk with two linear heads. Default: "separate". */
-  heads?: "separate" | "trunk";
+  /**
+   * "separate": two MLPs (mean, log-std); "trunk": one shared trunk with two
+   * linear heads; "split": ONE MLP F-k-...-k-2d whose output is split into
+   * mean (first d columns) and log-std (the VAE encoder of Kingma & Welling
+   * 2014). Default: "separate".
+   */
+  heads?: "separate" | "trunk" | "split";
   /** Softly bound the log-std output to (-b, b) by b tanh(raw / b) (keeps a small network from diverging to huge scales). Default: unbounded. */
   logStdBound?: number;
+  /** Arithmetic of the dense layers (parameters stay f64; see Precision). Default: "f64". */
+  precision?: Precision;
 }
 
-/** A-VI inference networks: mean(x), logStd(x) by MLPs of width k (two networks, or a trunk with two heads). */
-export function mlpNet({ width, depth = 2, activation = "relu", heads = "separate", logStdBound }: MlpNetOptions): InferenceNet {
+/** A-VI inference networks: mean(x), logStd(x) by MLPs of width k (two networks, a trunk with two heads, or one MLP with a split output). */
+export function mlpNet({ width, depth = 2, activation = "relu", heads = "separate", logStdBound, precision: precisionOption }: MlpNetOptions): InferenceNet {
   assertInteger("width", width, 1);
   if (logStdBound !== undefined && !(logStdBound > 0 && Number.isFinite(logStdBound))) {
     throw new DomainError("logStdBound", "a finite number > 0", String(logStdBound));
   }
   const bound = (raw: Tensor) => (logStdBound === undefined ? raw : scale(tanh(scale(raw, 1 / logStdBound)), logStdBound));
   assertInteger("depth", depth, 1);
-  if (heads !== "separate" && heads !== "trunk") throw new DomainError("heads", '"separate" or "trunk"', JSON.stringify(heads));
+  if (heads !== "separate" && heads !== "trunk" && heads !== "split") throw new DomainError("heads", '"separate", "trunk" or "split"', JSON.stringify(heads));
+  const precision = checkPrecision("precision", precisionOption ?? "f64");
   const hidden = Array.from({ length: depth }, () => width);
   return {
     name: `MLP ${heads} width ${width}`,
     build(specs, F, d) {
       if (heads === "separate") {
-        const m = new MLP([F, ...hidden, d], { specs: specs.scope("mean"), activation });
-        const s = new MLP([F, ...hidden, d], { specs: specs.scope("logStd"), activation, init: "glorotUniform" });
+        const m = new MLP([F, ...hidden, d], { specs: specs.scope("mean"), activation, precision });
+        const s = new MLP([F, ...hidden, d], { specs: specs.scope("logStd"), activation, init: "glorotUniform", precision });
         return (x) => ({ mean: m.forward(x), logStd: bound(s.forward(x)) });
       }
-      const trunk = new MLP([F, ...hidden], { specs: specs.scope("trunk"), activation, outputActivation: activation });
-      const mh = new Linear(width, d, { specs: specs.scope("meanHead") });
-      const sh = new Linear(width, d, { specs: specs.scope("logStdHead"), init: zeros });
+      if (heads === "split") {
+        const net = new MLP([F, ...hidden, 2 * d], { specs: specs.scope("split"), activation, precision });
+        return (x) => {
+          const h = net.forward(x);
+          return { mean: sliceCols(h, 0, d), logStd: bound(sliceCols(h, d, 2 * d)) };
+        };
+      }
+      const trunk = new MLP([F, ...hidden], { specs: specs.scope("trunk"), activation, outputActivation: activation, precision });
+      const mh = new Linear(width, d, { specs: specs.scope("meanHead"), precision });
+      const sh = new Linear(width, d, { specs: specs.scope("logStdHead"), init: zeros, precision });
       return (x) => {
         const h = trunk.forward(x);
         return { mean: mh.forward(h), logStd: bound(sh.forward(h)) };

@@ -18,7 +18,7 @@ import type { Rng } from "../../core/rng.js";
 import { Tensor } from "../../core/tensor.js";
 import type { FixedPosterior, GuideSample } from "../../models/guide.js";
 import type { Batch, LatentValues } from "../../models/model.js";
-import type { VAE } from "../../models/vae.js";
+import type { MLP } from "../../nn/mlp.js";
 import { dataBandwidth, type BandwidthRule } from "./bandwidth.js";
 import { assignCodes, type CodeOptions } from "./codes.js";
 import type { WorkCounter } from "./graph.js";
@@ -77,9 +77,10 @@ function localSpacing(codes: Float64Array, d: number, k: number, work: WorkCount
 }
 
 /**
- * MAPA as the fixed posterior of the `mapa` schedule (src/train/schedules/mapa.ts),
- * which maximizes log (1/K) sum_k p_theta(x, z_k) / MAPA(z_k | x), z_k ~ MAPA(. | x)
- * over the decoder only. Build it with MapaPosterior.fit(train, ...).
+ * MAPA as the fixed guide of decoder-only training (fit with the modelOnly()
+ * schedule and iwaeBound({ particles: K })), which maximizes
+ * log (1/K) sum_k p_theta(x, z_k) / MAPA(z_k | x), z_k ~ MAPA(. | x) over the
+ * decoder only. Build it with MapaPosterior.fit(train, ...).
  */
 export class MapaPosterior implements FixedPosterior {
   readonly params = [] as const;
@@ -290,9 +291,9 @@ export class MapaPosterior implements FixedPosterior {
   }
 }
 
-/** MAPA's precomputation in datapoint-passes of the VAE's decoder: multiply-adds / (multiply-adds of one decoder forward pass over one row). */
-export function precomputePasses(posterior: MapaPosterior, vae: VAE): number {
-  const sizes = vae.decoderNet.sizes;
+/** MAPA's precomputation in datapoint-passes of a decoder MLP: multiply-adds / (multiply-adds of one decoder forward pass over one row). */
+export function precomputePasses(posterior: MapaPosterior, decoder: Pick<MLP, "sizes">): number {
+  const sizes = decoder.sizes;
   let macs = 0;
   for (let l = 1; l < sizes.length; l++) macs += sizes[l - 1] * sizes[l];
   return posterior.precompute.multiplyAdds / macs;

@@ -1,5 +1,3 @@
 export * from "./types.js";
 export * from "./joint.js";
-export * from "./iwae.js";
 export * from "./aggressive.js";
-export * from "./mapa.js";

@@ -1,26 +1,23 @@
-import { valueAndGrad } from "../../autodiff/tape.js";
-import type { Tensor } from "../../core/tensor.js";
-import { qpLoss } from "../../infer/objectives/elbo.js";
-import type { Batch } from "../../models/model.js";
-import type { Strategy, TrainState } from "./types.js";
+import { UnknownNameError } from "../../core/errors.js";
+import type { FitSchedule, UpdateTarget } from "./types.js";
 
-/** One update of encoder AND decoder from the gradient of loss(); returns the loss value. */
-export function jointUpdate(state: TrainState, loss: () => Tensor): number {
-  const value = valueAndGrad(loss);
-  state.encoderOpt.step();
-  state.decoderOpt.step();
-  state.record.encoderUpdates++;
-  state.record.decoderUpdates++;
-  return value;
+const TARGETS: readonly UpdateTarget[] = ["guide", "model", "both"];
+
+/** Every outer step is one update of `target` on the objective's loss (the step's batch). */
+export function updating(target: UpdateTarget, name: string = target): FitSchedule {
+  if (!TARGETS.includes(target)) throw new UnknownNameError("target", `one of ${TARGETS.map((t) => `"${t}"`).join(", ")}`, JSON.stringify(target));
+  return { name, step: (state) => state.update(target) };
 }
 
-/** Joint VAE training (Kingma & Welling 2014): theta and phi together on the negative ELBO (qpLoss, reparameterized). */
-export function joint(): Strategy {
-  return {
-    name: "joint",
-    step(batch: Batch, state: TrainState): number {
-      state.record.innerSteps.push(0);
-      return jointUpdate(state, () => qpLoss(state.vae, state.vae.encoder, batch, state.rng));
-    },
-  };
-}
+/** Joint training (Kingma & Welling 2014): guide and model together on the objective (the default of fit). */
+export const joint = (): FitSchedule => updating("both", "joint");
+
+/**
+ * The model only, with the guide held fixed: decoder-only training against a
+ * fixed posterior approximation (MAPA: the guide is the fixed q, the
+ * objective e.g. iwaeBound({ particles: K })).
+ */
+export const modelOnly = (name = "model only"): FitSchedule => updating("model", name);
+
+/** The guide only, with the model held fixed (amortized inference for a trained model). */
+export const guideOnly = (name = "guide only"): FitSchedule => updating("guide", name);

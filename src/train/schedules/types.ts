@@ -1,57 +1,69 @@
 import type { Rng } from "../../core/rng.js";
-import type { Tensor } from "../../core/tensor.js";
-import type { Batch, LatentValues } from "../../models/model.js";
-import type { VAE } from "../../models/vae.js";
-import type { Optimizer } from "../../optim/optimizer.js";
-import type { PassCounter } from "../counting.js";
+import type { Dataset } from "../../infer/families/dataset.js";
+import type { Objective } from "../../infer/objectives/objective.js";
+import type { Guide } from "../../models/guide.js";
+import type { Model } from "../../models/model.js";
+
+/** Which parameters an update trains: the guide's (phi), the model's (theta), or both. */
+export type UpdateTarget = "guide" | "model" | "both";
 
 /**
- * What a schedule actually executed, for reports and tests:
- * innerSteps[t] = encoder-only updates taken before outer step t (0 for plain
- * steps), switchedOff = when the aggressive phase ended (null if it never
- * ran or never ended), mi[e] = I_q(x; z) on held-out data after epoch e
- * (aggressive schedule only).
+ * What a schedule executed, for reports and tests: guide and model updates
+ * taken (optimizer steps of each group); innerSteps[t] = guide-only updates
+ * before outer step t (schedules with an inner loop record it; empty
+ * otherwise); switchedOff = when the aggressive phase ended ({ step: outer
+ * steps done, epoch }, null if it never did); mi[e] = I_q(x; z) on the
+ * held-out data after epoch e (aggressive only).
  */
 export interface ScheduleRecord {
-  strategy: string;
+  schedule: string;
+  guideUpdates: number;
+  modelUpdates: number;
   innerSteps: number[];
-  encoderUpdates: number;
-  decoderUpdates: number;
   switchedOff: { step: number; epoch: number } | null;
   mi: number[];
 }
 
-/** Everything a strategy may use during one outer step. */
-export interface TrainState {
-  readonly vae: VAE;
+/** Everything a schedule may use during one outer step of fit. */
+export interface FitState {
+  readonly model: Model;
+  readonly guide: Guide;
+  readonly objective: Objective;
+  /** The generator of the run's Monte Carlo draws. */
   readonly rng: Rng;
-  /** Adam over the encoder store (phi). */
-  readonly encoderOpt: Optimizer;
-  /** Adam over the decoder store (theta). */
-  readonly decoderOpt: Optimizer;
-  readonly counter: PassCounter;
   readonly record: ScheduleRecord;
-  /** A random batch of the training data (not the epoch's next one): the aggressive schedule's fresh batches. */
-  freshBatch(): Batch;
-  /** Held-out data [M, D] for schedule decisions (e.g. the aggressive switch), or null. */
-  readonly heldOut: Tensor | null;
-  /** Training-set size N. */
-  readonly n: number;
-  /** Index of the current outer step (0-based) and epoch. */
+  /** Held-out data (schedule decisions such as the aggressive switch), or null. */
+  readonly heldOut: Dataset | null;
+  /** Training-set size N (the batch size on simulations). */
+  readonly dataSize: number;
+  /** Outer steps done before this one, and the current epoch (0-based). */
   readonly step: number;
   readonly epoch: number;
+  /**
+   * One gradient evaluation of the objective's loss and an optimizer update
+   * of `target`; the other group's gradients are discarded. `batch`: "step",
+   * the outer step's batch (the epoch's next minibatch, or fresh
+   * simulations), or "random", a random batch of the training data that does
+   * not advance the epoch (the aggressive schedule's inner loop; fresh
+   * simulations without data). Batches are cut inside the gradient
+   * evaluation (they live in its arena). Returns the loss value; a non-finite
+   * loss or gradient throws TrainingDivergedError (fit restores the step's snapshot).
+   */
+  update(target: UpdateTarget, batch?: "step" | "random"): number;
 }
 
 /**
- * A training schedule: how one outer step updates encoder and/or decoder.
- * The loop owns batching, counting, divergence handling and callbacks.
+ * A training schedule: how one outer step of fit updates guide and / or
+ * model (joint; guide only; model only, e.g. MAPA's fixed posterior;
+ * aggressive: an inner guide loop before each model update). fit owns
+ * batching, counting, divergence handling and callbacks.
  */
-export interface Strategy {
+export interface FitSchedule {
   readonly name: string;
-  /** Called once before the first step (e.g. to add precomputation cost to state.counter). */
-  start?(state: TrainState): void;
-  /** One outer step on `batch`; returns the loss value (per datapoint) reported for it. */
-  step(batch: Batch, state: TrainState): number;
-  /** Called after every epoch (e.g. the aggressive schedule's mutual-information check). */
-  endEpoch?(state: TrainState): void;
+  /** Called once before the first step (e.g. to check for held-out data and reset state). */
+  start?(state: FitState): void;
+  /** One outer step; returns the loss value reported for it. */
+  step(state: FitState): number;
+  /** Called after every epoch of the data (e.g. the aggressive schedule's mutual-information check). */
+  endEpoch?(state: FitState): void;
 }

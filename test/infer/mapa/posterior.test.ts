@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DomainError, MapaPosterior, NonFiniteError, Rng, ShapeError, Tensor, VAE, fixedPosterior, iwaeLoss } from "../../../src/index.js";
+import { DomainError, Dataset, MapaPosterior, NonFiniteError, Rng, ShapeError, Tensor, asEngineModel, fit, iwaeBound, iwaeLoss, modelOnly, precomputePasses, vae as makeVae } from "../../../src/index.js";
 import { syntheticDataset, truePosterior } from "../../../src/experiments/index.js";
 import { correlation } from "../../../src/experiments/mapa/shared.js";
 import { grid, meanAndStdErr, simpson } from "../../helpers/quadrature.js";
@@ -47,12 +47,20 @@ describe("MapaPosterior", () => {
     const b = post.logProb(z, obs.toFloat64Array()).toArray();
     a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 10));
   });
-  it("drives the mapa schedule's decoder-only bound: finite loss, decoder gradients only", () => {
-    const vae = new VAE({ obsDim: 2, latentDim: 1, hidden: 8, rng: 1 });
+  it("drives decoder-only training as the fixed guide of fit: finite loss, decoder updated, no encoder pass", () => {
+    const vae = makeVae({ obsDim: 2, latentDim: 1, hidden: 8, rng: 1 });
     const batch = { obs: Tensor.from(spiral.train.slice(0, 8), [4, 2]), index: Int32Array.from([0, 1, 2, 3]) };
-    const loss = iwaeLoss(vae, post, batch, new Rng(4), { particles: 5 }).item();
+    const loss = iwaeLoss(asEngineModel(vae.model), post, batch, new Rng(4), { particles: 5 }).item();
     expect(Number.isFinite(loss)).toBe(true);
-    expect(fixedPosterior({ posterior: post, K: 5 }).name).toBe("mapa");
+    const dec = vae.decoderParams.values.toArray();
+    const passes: string[] = [];
+    vae.passListener = (n) => void passes.push(n);
+    const r = fit({ model: vae.model, guide: post, objective: iwaeBound({ particles: 5 }), schedule: modelOnly("mapa"), data: new Dataset(spiral.train, { dim: 2 }), iterations: 5, batchSize: 40, rng: 2 });
+    expect(r.schedule).toMatchObject({ schedule: "mapa", guideUpdates: 0, modelUpdates: 5 });
+    expect(vae.decoderParams.values.toArray()).not.toEqual(dec);
+    expect(passes.every((n) => n === "decoder")).toBe(true);
+    // precomputation in decoder-pass units: multiply-adds / (1*8 + 8*8 + 8*2)
+    expect(precomputePasses(post, vae.decoderNet)).toBeCloseTo(post.precompute.multiplyAdds / 88, 10);
     vae.dispose();
   });
   it("bad inputs: typed errors naming the argument", () => {

@@ -1,11 +1,10 @@
-import { add } from "../../../autodiff/ops/binary.js";
-import { bernoulliLogProb, normalLogProb } from "../../../autodiff/ops/gaussian.js";
 import { dense } from "../../../autodiff/ops/linalg.js";
-import { sum } from "../../../autodiff/ops/reduce.js";
-import { reshape, sliceCols } from "../../../autodiff/ops/shape.js";
-import { DomainError, ShapeError, assertInteger, assertPositive, describeShape } from "../../../core/errors.js";
+import { reshape } from "../../../autodiff/ops/shape.js";
+import { DomainError, ShapeError, UnknownNameError, assertInteger, assertPositive, describeShape } from "../../../core/errors.js";
 import { Tensor } from "../../../core/tensor.js";
-import type { Batch, LatentSite, LatentValues, Model } from "../../../models/model.js";
+import { Bernoulli } from "../../../distributions/bernoulli.js";
+import { DiagNormal } from "../../../distributions/normal.js";
+import { defineModel, type ProbModel } from "../../../model/model.js";
 
 export interface BayesianVaeOptions {
   /** Size of one observation (784 for 28 x 28 images). Default 784. */
@@ -20,31 +19,40 @@ export interface BayesianVaeOptions {
   weightPriorStd?: number;
 }
 
-/** Where one decoder layer's W [in, out] and b [out] sit in the flat global vector theta. */
-interface LayerSlot {
-  inSize: number;
-  outSize: number;
-  wAt: number;
-  bAt: number;
+/** One decoder layer's two global sites: W [in, out] (a [1, in * out] value) and b [out] (a [1, out] value). */
+export interface DecoderLayerSites {
+  readonly weight: string;
+  readonly bias: string;
+  readonly inSize: number;
+  readonly outSize: number;
 }
 
+/** Values of the decoder's weight and bias sites by name, each [1, size]. */
+export type DecoderWeights = Readonly<Record<string, Tensor>>;
+
 /**
- * VAE with a Bayesian decoder ("BNN" study of document 000): z_n ~ N(0, I_d),
- * theta ~ N(0, s_w^2 I) (all decoder weights and biases, ONE global site),
- * x_n ~ Bernoulli(sigmoid(decoder_theta(z_n))) per pixel (x in [0, 1]), decoder
- * d-256-256-D with LeakyReLU(0.2). Per-datapoint terms: log N(z_n; 0, I) + log p(x_n | z_n, theta).
+ * VAE with a Bayesian decoder ("BNN" study of document 000), in the model
+ * language: every decoder weight matrix and bias vector is a GLOBAL latent
+ * site with prior N(0, s_w^2 I) (layer l: sites "w{l}" and "b{l}"), and in the
+ * plate of images z_n ~ N(0, I_d) (local) and
+ * x_n ~ Bernoulli(sigmoid(decoder_W(z_n))) per pixel (x in [0, 1]), decoder
+ * d-256-256-D with LeakyReLU(0.2). A mean-field Gaussian family puts one free
+ * factor on each global site (the decoder weights' posterior) and F-VI /
+ * A-VI factors on z.
  */
-export class BayesianDecoderVae implements Model {
-  readonly name = "bayesian-decoder-vae";
-  readonly latents: readonly LatentSite[];
+export class BayesianDecoderVae {
+  readonly model: ProbModel;
   readonly obsDim: number;
   readonly latentDim: number;
   readonly hidden: readonly number[];
   readonly slope: number;
   readonly weightPriorStd: number;
-  /** Number of decoder parameters (the size of theta). */
+  /** The decoder's layers as pairs of global sites, input to output. */
+  readonly layers: readonly DecoderLayerSites[];
+  /** Number of decoder parameters (the sum of the global sites' sizes). */
   readonly thetaDim: number;
-  private readonly layers: LayerSlot[];
+  private readonly zero: Tensor;
+  private readonly logPriorStd: Tensor;
 
   constructor({ obsDim = 784, latentDim = 64, hidden = [256, 256], slope = 0.2, weightPriorStd = 1 }: BayesianVaeOptions = {}) {
     assertInteger("obsDim", obsDim, 1);
@@ -59,64 +67,58 @@ export class BayesianDecoderVae implements Model {
     this.slope = slope;
     this.weightPriorStd = weightPriorStd;
     const sizes = [latentDim, ...hidden, obsDim];
-    let at = 0;
-    this.layers = sizes.slice(1).map((outSize, l) => {
-      const inSize = sizes[l];
-      const slot = { inSize, outSize, wAt: at, bAt: at + inSize * outSize };
-      at += inSize * outSize + outSize;
-      return slot;
+    this.layers = sizes.slice(1).map((outSize, l) => ({ weight: `w${l}`, bias: `b${l}`, inSize: sizes[l], outSize }));
+    this.thetaDim = this.layers.reduce((s, l) => s + l.inSize * l.outSize + l.outSize, 0);
+    this.zero = Tensor.zeros([1], "persistent");
+    this.logPriorStd = Tensor.full([1], Math.log(weightPriorStd), "persistent");
+    this.model = defineModel("bayesian-decoder-vae", (m) => {
+      const weights: Record<string, Tensor> = {};
+      for (const l of this.layers) {
+        weights[l.weight] = m.sample(l.weight, new DiagNormal(this.zero, this.logPriorStd), { dim: l.inSize * l.outSize });
+        weights[l.bias] = m.sample(l.bias, new DiagNormal(this.zero, this.logPriorStd), { dim: l.outSize });
+      }
+      m.plate("images", () => {
+        const z = m.sample("z", new DiagNormal(this.zero, this.zero), { dim: latentDim });
+        m.observe("x", new Bernoulli(this.decode(weights, z)));
+      });
     });
-    this.thetaDim = at;
-    this.latents = [
-      { name: "z", scope: "local", dim: latentDim, support: { kind: "real" } },
-      { name: "theta", scope: "global", dim: this.thetaDim, support: { kind: "real" } },
-    ];
   }
 
-  /** He-normal initial decoder weights (zero biases) as a flat theta, e.g. for the variational mean. */
-  initialTheta(normals: (n: number) => Float64Array): Float64Array {
-    const theta = new Float64Array(this.thetaDim);
+  /** He-normal initial weights (zero biases) by site name, e.g. for the variational means; `normals(n)` gives n standard normals. */
+  initialWeights(normals: (n: number) => Float64Array): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {};
     for (const l of this.layers) {
       const e = normals(l.inSize * l.outSize);
       const sd = Math.sqrt(2 / l.inSize);
-      for (let k = 0; k < e.length; k++) theta[l.wAt + k] = sd * e[k];
+      out[l.weight] = e.map((v) => sd * v);
+      out[l.bias] = new Float64Array(l.outSize);
     }
-    return theta;
+    return out;
   }
 
-  /** Decoder logits [B, D] for z [B, d] and weights theta [1, P] (each layer dense(h, W, b)). */
-  decode(theta: Tensor, z: Tensor): Tensor {
-    if (theta.size !== this.thetaDim) throw new ShapeError("theta", `${this.thetaDim} values ([1, ${this.thetaDim}])`, `shape ${describeShape(theta.shape)}`);
+  /** Decoder logits [B, D] for z [B, d] and the weight sites' values (each layer dense(h, W, b)). */
+  decode(weights: DecoderWeights, z: Tensor): Tensor {
     if (z.rank !== 2 || z.cols !== this.latentDim) throw new ShapeError("z", `shape [B, ${this.latentDim}]`, `shape ${describeShape(z.shape)}`);
-    const flat = theta.rank === 2 ? theta : reshape(theta, [1, this.thetaDim]);
     const last = this.layers.length - 1;
     let h = z;
     this.layers.forEach((l, i) => {
-      const W = reshape(sliceCols(flat, l.wAt, l.bAt), [l.inSize, l.outSize]);
-      const b = reshape(sliceCols(flat, l.bAt, l.bAt + l.outSize), [l.outSize]);
+      const W = reshape(siteValue(weights, l.weight, l.inSize * l.outSize), [l.inSize, l.outSize]);
+      const b = reshape(siteValue(weights, l.bias, l.outSize), [l.outSize]);
       h = dense(h, W, b, i === last ? "identity" : "leakyRelu", this.slope);
     });
     return h;
   }
 
-  /** log N(z_n; 0, I) + sum_pixels log Bernoulli(x_n; sigmoid(logits_n)), Tensor [B]. */
-  logJoint(values: LatentValues, batch: Batch): Tensor {
-    const z = values.z;
-    const theta = values.theta;
-    if (!(z instanceof Tensor)) throw new DomainError("values.z", `a Tensor [B, ${this.latentDim}]`, z === undefined ? "nothing" : "an Int32Array");
-    if (!(theta instanceof Tensor)) throw new DomainError("values.theta", `a Tensor [1, ${this.thetaDim}]`, theta === undefined ? "nothing" : "an Int32Array");
-    const x = batch.obs;
-    if (x.cols !== this.obsDim || x.rows !== z.rows) {
-      throw new ShapeError("batch.obs", `shape [${z.rows}, ${this.obsDim}] (one image per row of z)`, `shape ${describeShape(x.shape)}`);
-    }
-    const prior = normalLogProb(z, Tensor.scalar(0), Tensor.scalar(0));
-    return add(prior, bernoulliLogProb(x, this.decode(theta, z)));
+  /** Frees the prior's constants. */
+  dispose(): void {
+    this.zero.dispose();
+    this.logPriorStd.dispose();
   }
+}
 
-  /** log N(theta; 0, s_w^2 I) summed, Tensor [1]. */
-  logPriorGlobal(values: LatentValues): Tensor {
-    const theta = values.theta;
-    if (!(theta instanceof Tensor)) throw new DomainError("values.theta", `a Tensor [1, ${this.thetaDim}]`, "nothing");
-    return sum(normalLogProb(theta, Tensor.scalar(0), Tensor.scalar(Math.log(this.weightPriorStd))));
-  }
+function siteValue(weights: DecoderWeights, name: string, size: number): Tensor {
+  const t = weights[name];
+  if (!(t instanceof Tensor)) throw new UnknownNameError(`weights.${name}`, `a Tensor [1, ${size}]`, t === undefined ? "nothing" : String(t));
+  if (t.size !== size) throw new ShapeError(`weights.${name}`, `${size} values ([1, ${size}])`, `shape ${describeShape(t.shape)}`);
+  return t;
 }
