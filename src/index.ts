@@ -23,38 +23,20 @@ export {
   ShapeError,
   TrainingDivergedError,
   UnknownNameError,
-  assertFiniteArray,
-  assertInteger,
-  assertPositive,
-  assertShape,
   describeShape,
 } from "./core/errors.js";
 
 // autodiff: the tape's user API and the ops a user composes
-export { backward, gradOf, noGrad, valueAndGrad } from "./autodiff/tape.js";
+export { backward, noGrad, valueAndGrad } from "./autodiff/tape.js";
 export { add, div, mul, sub } from "./autodiff/ops/binary.js";
 export { abs, detach, exp, leakyRelu, log, neg, relu, scale, shift, sigmoid, softplus, sqrt, square, tanh } from "./autodiff/ops/unary.js";
-export { digamma, lgamma } from "./autodiff/ops/special.js";
-export { betaLogProb, gammaLogProb, laplaceLogProb, poissonLogProb, studentTLogProb, uniformLogProb } from "./autodiff/ops/densities.js";
-export { logDetTriangular, triangularSolve, tril } from "./autodiff/ops/triangular.js";
 export { cos, sin } from "./autodiff/ops/trig.js";
 export { logMeanExp, logSoftmax, logSumExp, mean, meanRows, softmax, sum, sumCols, sumRows } from "./autodiff/ops/reduce.js";
 export { concatCols, oneHot, pickCols, repeatRows, reshape, sliceCols, transpose } from "./autodiff/ops/shape.js";
 export { gatherRows } from "./autodiff/ops/gather.js";
 export { dense, matmul, PRECISIONS, type Activation, type DenseOptions, type MatmulOptions, type Precision } from "./autodiff/ops/linalg.js";
-export {
-  bernoulliEntropy,
-  bernoulliKL,
-  bernoulliLogProb,
-  mixtureNormalLogProb,
-  normalEntropy,
-  normalKL,
-  normalLogProb,
-  normalRsample,
-  type DensityOptions,
-} from "./autodiff/ops/gaussian.js";
-export { categoricalEntropy, categoricalKL, categoricalLogProb, sampleCategorical } from "./autodiff/ops/categorical.js";
-export { RunningAverageBaseline, enumerateDiscrete, scoreFunctionSurrogate } from "./autodiff/estimators.js";
+export { normalEntropy, normalKL, normalLogProb, normalRsample } from "./autodiff/ops/gaussian.js";
+export { categoricalLogProb, sampleCategorical } from "./autodiff/ops/categorical.js";
 
 // distributions and their supports
 export {
@@ -93,7 +75,6 @@ export {
 export {
   defineModel,
   ProbModel,
-  indicesOf,
   isDiscreteSite,
   ModelContext,
   Trace,
@@ -101,7 +82,6 @@ export {
   MissingObservationError,
   MissingValueError,
   SupportError,
-  engineModel,
   asEngineModel,
   defineGuide,
   GuideFn,
@@ -118,7 +98,6 @@ export {
   type Site,
   type SiteInfo,
   type Scope,
-  type EngineModelOptions,
 } from "./model/index.js";
 export {
   affineBijector,
@@ -134,9 +113,9 @@ export {
 // nn
 // init schemes are also the namespace `inits` (inits.normal(0.1), inits.constant(1)): their short names would clash with ops
 export * as inits from "./nn/init.js";
-export { fans, glorotUniform, heNormal, resolveInit, type Init, type InitName } from "./nn/init.js";
+export { glorotUniform, heNormal, type Init, type InitName } from "./nn/init.js";
 export { ParamStore, type ParamSpec, type ParamsJSON } from "./nn/param-store.js";
-export { Param, ParamSpecs, type Module, type ParamPlacement } from "./nn/module.js";
+export { ParamSpecs, type Module, type ParamPlacement } from "./nn/module.js";
 export { Linear, type LinearOptions } from "./nn/linear.js";
 export { ACTIVATIONS, MLP, type MLPOptions } from "./nn/mlp.js";
 
@@ -164,11 +143,7 @@ export {
   type ObjectiveContext,
   type ElboObjectiveOptions,
 } from "./infer/objectives/index.js";
-export { negativeElbo, type ElboOptions } from "./infer/objectives/elbo.js";
-export { elboEstimate, iwaeLogLikelihood, iwaeLoss, type IwaeOptions } from "./infer/objectives/importance-weighted.js";
-export { qpLoss, type QpOptions } from "./infer/objectives/elbo.js";
-export { pqLoss } from "./infer/objectives/forward-kl.js";
-export { rwsLoss, wakePhiLoss, type RwsOptions, type WakePhiOptions } from "./infer/objectives/wake-sleep.js";
+export { elboEstimate, iwaeLogLikelihood } from "./infer/objectives/importance-weighted.js";
 export { Dataset, Minibatcher, type DatasetOptions, type Rows } from "./infer/families/dataset.js";
 export { customFeatures, observationFeatures, windowFeatures, type FeatureMap, type WindowOptions } from "./infer/families/features.js";
 export { mlpNet, polynomialNet, type InferenceFn, type InferenceNet, type MlpNetOptions, type NormalFactor, type PolynomialNetOptions } from "./infer/families/nets.js";
@@ -180,15 +155,7 @@ export { dataBandwidth, type BandwidthRule } from "./infer/mapa/bandwidth.js";
 
 // diagnostics
 export {
-  categoricalMarginal,
-  gather,
-  gaussianKde,
   importanceFromPrior,
-  multinomialResample,
-  normalizeLogWeights,
-  silvermanBandwidth,
-  systematicResample,
-  weightedMoments,
   type ImportanceOptions,
   type ImportanceReference,
   type Kde,
@@ -218,7 +185,6 @@ export {
   priorOnlyBaseline,
   proposalMeans,
   quadratureLogLikelihood,
-  toDataTensor,
   type DataInput,
   type AmortizedNormal,
   type PerPoint,

@@ -41,3 +41,23 @@ export { expandRows } from "./infer/families/nets.js";
 export { connectedComponents, knnGraph, laplacianEigenvectors, nearestNeighbors, type KnnGraph, type SpectralOptions, type WorkCounter } from "./infer/mapa/graph.js";
 export { assignmentCost, hungarian, minCostAssignment, sinkhornAssignment, twoOpt, type SinkhornOptions } from "./infer/mapa/assignment.js";
 export { argsort, normalQuantile, orderAlongCurve, principalProjections, spearman } from "./infer/mapa/codes.js";
+
+// moved from the root entry (session 3): fused density / KL kernels behind the distributions,
+// the estimators and loss functions behind the objectives, resampling and validation helpers
+export { toDataTensor } from "./diagnostics/vae.js";
+export { categoricalMarginal, gather, gaussianKde, multinomialResample, normalizeLogWeights, silvermanBandwidth, systematicResample, weightedMoments } from "./diagnostics/importance.js";
+export { rwsLoss, wakePhiLoss, type RwsOptions, type WakePhiOptions } from "./infer/objectives/wake-sleep.js";
+export { pqLoss } from "./infer/objectives/forward-kl.js";
+export { qpLoss, type QpOptions, negativeElbo, type ElboOptions } from "./infer/objectives/elbo.js";
+export { iwaeLoss, type IwaeOptions } from "./infer/objectives/importance-weighted.js";
+export { Param } from "./nn/module.js";
+export { fans, resolveInit } from "./nn/init.js";
+export { indicesOf, engineModel, type EngineModelOptions } from "./model/index.js";
+export { RunningAverageBaseline, enumerateDiscrete, scoreFunctionSurrogate } from "./autodiff/estimators.js";
+export { categoricalEntropy, categoricalKL } from "./autodiff/ops/categorical.js";
+export { bernoulliEntropy, bernoulliKL, bernoulliLogProb, mixtureNormalLogProb, type DensityOptions } from "./autodiff/ops/gaussian.js";
+export { logDetTriangular, triangularSolve, tril } from "./autodiff/ops/triangular.js";
+export { betaLogProb, gammaLogProb, laplaceLogProb, poissonLogProb, studentTLogProb, uniformLogProb } from "./autodiff/ops/densities.js";
+export { digamma, lgamma } from "./autodiff/ops/special.js";
+export { gradOf } from "./autodiff/tape.js";
+export { assertFiniteArray, assertInteger, assertPositive, assertShape } from "./core/errors.js";

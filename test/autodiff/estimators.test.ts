@@ -1,17 +1,8 @@
 import { describe, it, expect } from "vitest";
-import {
-  Tensor,
-  Rng,
-  ShapeError,
-  DomainError,
-  backward,
-  categoricalLogProb,
-  sampleCategorical,
-  normalLogProb,
-  scoreFunctionSurrogate,
-  RunningAverageBaseline,
-  enumerateDiscrete,
-} from "../../src/index.js";
+import { Tensor, Rng, ShapeError, DomainError, backward, normalLogProb } from "../../src/index.js";
+import { scoreFunctionSurrogate, RunningAverageBaseline, enumerateDiscrete } from "../../src/low-level.js";
+import { sampleCategorical } from "../../src/index.js";
+import { categoricalLogProb } from "../../src/index.js";
 import { clearTape, startRecording, stopRecording } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
 import { meanAndStdErr } from "../helpers/quadrature.js";

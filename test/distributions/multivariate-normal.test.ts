@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { Tensor, Rng, MultivariateNormal, Normal, kl, tril, DomainError, ShapeError } from "../../src/index.js";
+import { Tensor, Rng, MultivariateNormal, Normal, kl, DomainError, ShapeError } from "../../src/index.js";
+import { tril } from "../../src/low-level.js";
 import { gradCheck } from "../helpers/gradcheck.js";
 import { column, expectSampleMoments } from "../helpers/distribution-checks.js";
 import { grid, meanAndStdErr, simpson } from "../helpers/quadrature.js";

@@ -1,31 +1,6 @@
 import { describe, it, expect } from "vitest";
-import {
-  Tensor,
-  Rng,
-  Normal,
-  Categorical,
-  add,
-  mul,
-  scale,
-  shift,
-  exp,
-  defineModel,
-  engineModel,
-  DuplicateSiteError,
-  MissingObservationError,
-  MissingValueError,
-  SupportError,
-  ShapeError,
-  DomainError,
-  Dataset,
-  makeFamily,
-  fit,
-  elbo,
-  valueAndGrad,
-  noGrad,
-  MLP,
-  cosineDecay,
-} from "../../src/index.js";
+import { Tensor, Rng, Normal, Categorical, add, mul, scale, shift, exp, defineModel, DuplicateSiteError, MissingObservationError, MissingValueError, SupportError, ShapeError, DomainError, Dataset, makeFamily, fit, elbo, valueAndGrad, noGrad, MLP, cosineDecay } from "../../src/index.js";
+import { engineModel } from "../../src/low-level.js";
 import type { ModelContext } from "../../src/index.js";
 
 const logN = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);

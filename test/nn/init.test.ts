@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { DomainError, ParamStore, Rng, UnknownNameError, fans, glorotUniform, heNormal, inits, resolveInit, type Init } from "../../src/index.js";
+import { DomainError, ParamStore, Rng, UnknownNameError, glorotUniform, heNormal, inits, type Init } from "../../src/index.js";
+import { fans, resolveInit } from "../../src/low-level.js";
 
 function sample(init: Init, shape: number[], seed = 7): number[] {
   return ParamStore.build([{ name: "w", shape, init }], new Rng(seed)).values.toArray();

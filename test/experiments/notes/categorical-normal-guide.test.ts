@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DomainError, Rng, ShapeError, Tensor, engineModel, qpLoss, valueAndGrad } from "../../../src/index.js";
+import { DomainError, Rng, ShapeError, Tensor, valueAndGrad } from "../../../src/index.js";
+import { engineModel } from "../../../src/low-level.js";
+import { qpLoss } from "../../../src/low-level.js";
 import { CategoricalNormalGuide, discreteContinuousModel, gaussianGaussianModel } from "../../../src/experiments/index.js";
 import { note1Guide } from "../../../src/experiments/notes/note1.js";
 

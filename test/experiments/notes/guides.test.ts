@@ -2,7 +2,9 @@
 // Gaussian family (makeFamily kind "avi"): polynomialNet(1) started at
 // a = b = c = 2, and two tanh MLPs.
 import { describe, expect, it } from "vitest";
-import { MLP, ParamSpecs, Rng, Tensor, engineModel, noGrad, pqLoss, qpLoss, valueAndGrad } from "../../../src/index.js";
+import { MLP, ParamSpecs, Rng, Tensor, noGrad, valueAndGrad } from "../../../src/index.js";
+import { engineModel } from "../../../src/low-level.js";
+import { pqLoss, qpLoss } from "../../../src/low-level.js";
 import { gaussianGaussianModel, mixturePriorModel } from "../../../src/experiments/index.js";
 import { NOTE1_INIT, note1Guide } from "../../../src/experiments/notes/note1.js";
 import { note2Guide } from "../../../src/experiments/notes/note2.js";

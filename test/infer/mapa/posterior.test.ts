@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DomainError, Dataset, MapaPosterior, NonFiniteError, Rng, ShapeError, Tensor, asEngineModel, fit, iwaeBound, iwaeLoss, modelOnly, precomputePasses, vae as makeVae } from "../../../src/index.js";
+import { DomainError, Dataset, MapaPosterior, NonFiniteError, Rng, ShapeError, Tensor, asEngineModel, fit, iwaeBound, modelOnly, precomputePasses, vae as makeVae } from "../../../src/index.js";
+import { iwaeLoss } from "../../../src/low-level.js";
 import { syntheticDataset, truePosterior } from "../../../src/experiments/index.js";
 import { correlation } from "../../../src/experiments/mapa/shared.js";
 import { grid, meanAndStdErr, simpson } from "../../helpers/quadrature.js";

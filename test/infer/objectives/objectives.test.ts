@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { Tensor, Rng, Normal, shift, scale, defineModel, Dataset, makeFamily, elbo, iwaeBound, renyiBound, forwardKL, reweightedWakeSleep, noGrad, DomainError, iwaeLoss, asEngineModel } from "../../../src/index.js";
+import { Tensor, Rng, Normal, shift, scale, defineModel, Dataset, makeFamily, elbo, iwaeBound, renyiBound, forwardKL, reweightedWakeSleep, noGrad, DomainError, asEngineModel } from "../../../src/index.js";
+import { iwaeLoss } from "../../../src/low-level.js";
 import type { Objective, ObjectiveContext, Family } from "../../../src/index.js";
 
 // z_n ~ N(0, 1), x_n ~ N(2 z_n + 1, 0.5^2): p(x) = N(1, 4.25), p(z | x) = N(8 (x - 1) / 17, 1 / 17)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DomainError, MissingValueError, Rng, Tensor, engineModel } from "../../../../src/index.js";
+import { DomainError, MissingValueError, Rng, Tensor } from "../../../../src/index.js";
+import { engineModel } from "../../../../src/low-level.js";
 import {
   gaussianGaussianEvidence,
   gaussianGaussianModel,

@@ -2,7 +2,8 @@
 // guide's values, the gradient) allocates no persistent memory: the
 // distributions built inside the model function live in the step's arena.
 import { describe, expect, it } from "vitest";
-import { Rng, engineModel, runtime, valueAndGrad, sum } from "../../../../src/index.js";
+import { Rng, runtime, valueAndGrad, sum } from "../../../../src/index.js";
+import { engineModel } from "../../../../src/low-level.js";
 import { discreteContinuousModel, gaussianGaussianModel, mixturePriorModel, openUniverseModel } from "../../../../src/experiments/index.js";
 
 const heapTop = () => (runtime() as unknown as { top: number }).top;

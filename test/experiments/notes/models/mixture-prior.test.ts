@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DomainError, Rng, Tensor, engineModel } from "../../../../src/index.js";
+import { DomainError, Rng, Tensor } from "../../../../src/index.js";
+import { engineModel } from "../../../../src/low-level.js";
 import { MixturePrior, mixturePriorModel } from "../../../../src/experiments/index.js";
 import { simpson } from "../../../helpers/quadrature.js";
 import { logJointOnGrid, logPdf, moments, quadraturePosterior } from "./helpers.js";
