@@ -1,4 +1,4 @@
-import { GaussianProcessGrid } from "./models/gaussian-process.js";
+import { exactGaussianProcess } from "./models/gaussian-process.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { impossibilitySettings, runImpossibility, type ImpossibilitySettings } from "./impossibility.js";
@@ -26,7 +26,7 @@ registerExperiment({
     return runImpossibility(
       {
         label: "Gaussian process on a grid (RBF)",
-        model: new GaussianProcessGrid({ N, lengthScale, noiseStd }),
+        model: exactGaussianProcess({ N, lengthScale, noiseStd }),
         settings,
         modelSettings: { lengthScale, variance: 1, noiseStd, jitter: 0.01 },
       },

@@ -1,4 +1,4 @@
-import { GaussianHmm } from "./models/gaussian-hmm.js";
+import { exactGaussianHmm } from "./models/gaussian-hmm.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { impossibilitySettings, runImpossibility, type ImpossibilitySettings } from "./impossibility.js";
@@ -25,7 +25,7 @@ registerExperiment({
   async run(opts, ctx) {
     const { N, settings } = hmmSettings(opts);
     return runImpossibility(
-      { label: "Gaussian random-walk HMM", model: new GaussianHmm({ N }), settings, modelSettings: { initialStd: 1, transitionStd: 1, noiseStd: 1 } },
+      { label: "Gaussian random-walk HMM", model: exactGaussianHmm({ N }), settings, modelSettings: { initialStd: 1, transitionStd: 1, noiseStd: 1 } },
       opts,
       ctx,
     );

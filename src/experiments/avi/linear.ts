@@ -3,7 +3,7 @@ import { Rng } from "../../core/rng.js";
 import { Dataset } from "../../infer/families/dataset.js";
 import type { Family } from "../../infer/families/family.js";
 import { polynomialNet } from "../../infer/families/nets.js";
-import { LinearModel, linearFviOptimum, linearPosteriorKL } from "./models/linear.js";
+import { linearFviOptimum, linearModel, linearNegElboConstant, linearPosteriorKL, linearSettings } from "./models/linear.js";
 import { lineChart, thinIndices } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -29,12 +29,13 @@ function readFactors(family: Family, data: Dataset) {
 
 async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const s = settings(opts);
-  const model = new LinearModel({ theta: 0 });
+  const ms = linearSettings({ theta: 0 });
+  const model = linearModel(ms);
   const sim = model.sampleJoint(s.N, new Rng(opts.seed));
-  const data = new Dataset(sim.batch.obs.toArray());
+  const data = new Dataset(sim.data.x.toArray());
   const x = data.values();
-  const opt = linearFviOptimum(x, model.tau, model.s);
-  const slope = model.tau / model.s ** 2 / (1 + model.tau ** 2 / model.s ** 2);
+  const opt = linearFviOptimum(x, ms.tau, ms.s);
+  const slope = ms.tau / ms.s ** 2 / (1 + ms.tau ** 2 / ms.s ** 2);
 
   const methods: Method[] = [
     { name: "F-VI", family: { kind: "fvi" }, lr: 0.05 },
@@ -47,6 +48,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const avi1: { slope: number[]; intercept: number[]; logStd: number[] } = { slope: [], intercept: [], logStd: [] };
   const setup: StudySetup = {
     model,
+    negElboConstant: linearNegElboConstant(ms),
     data,
     iterations: s.iterations,
     samples: s.samples,
@@ -55,7 +57,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     window: Math.max(20, Math.round(s.iterations / 20)),
     inspect(method, seed, family) {
       const q = readFactors(family, data);
-      (kl[method.name] ??= []).push(linearPosteriorKL(q, x, model.tau, model.s));
+      (kl[method.name] ??= []).push(linearPosteriorKL(q, x, ms.tau, ms.s));
       (meanError[method.name] ??= []).push(Math.max(...q.means.map((m, i) => Math.abs(m - opt.means[i]))));
       if (seed === opts.seed) shown[method.name] = q.means;
       if (method.name === "A-VI d=1") {
@@ -87,7 +89,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const d0 = summaries.find((r) => r.method === "A-VI d=0")!;
   const d1 = summaries.find((r) => r.method === "A-VI d=1")!;
   const closedIntercept = -slope * opt.thetaMean;
-  const closedLogStd = -0.5 * Math.log(1 + model.tau ** 2 / model.s ** 2);
+  const closedLogStd = -0.5 * Math.log(1 + ms.tau ** 2 / ms.s ** 2);
   const headline: Record<string, number | string> = {
     ...headlineOf(summaries),
     "A-VI d=1 slope (closed form)": `${round(mean(avi1.slope), 4)} (${round(slope, 4)})`,

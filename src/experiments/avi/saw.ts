@@ -1,7 +1,7 @@
 import { Rng } from "../../core/rng.js";
 import { windowFeatures } from "../../infer/families/features.js";
 import { mlpNet } from "../../infer/families/nets.js";
-import { SawModel, sawDataset, sawOptimalNegElbo } from "./models/saw.js";
+import { SAW_NEG_ELBO_CONSTANT, sawDataset, sawEngineModel, sawModel, sawOptimalNegElbo, sawSettings, simulateSaw } from "./models/saw.js";
 import { lineChart } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -50,10 +50,11 @@ function gapFigure(summaries: readonly MethodSummary[]): FigureSpec {
 
 async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const s = settings(opts);
-  const model = new SawModel();
-  const series = model.simulate(s.N, new Rng(opts.seed)).x;
+  const ms = sawSettings();
+  const model = sawModel(ms);
+  const series = simulateSaw(model, s.N, new Rng(opts.seed)).x;
   const data = sawDataset(series);
-  const closedForm = sawOptimalNegElbo(series, model.a);
+  const closedForm = sawOptimalNegElbo(series, ms.a);
   const methods: Method[] = [
     { name: "F-VI", family: { kind: "fvi" }, lr: 0.05 },
     { name: "Const", family: { kind: "const" }, lr: 0.05 },
@@ -62,7 +63,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   ];
   const window = Math.max(20, Math.round(s.iterations / 20));
   const runs = runMethods(
-    { model, data, iterations: s.iterations, samples: s.samples, evalSamples: s.evalSamples, seeds: Array.from({ length: s.seeds }, (_, i) => opts.seed + i), window },
+    { model: sawEngineModel(model), negElboConstant: SAW_NEG_ELBO_CONSTANT, data, iterations: s.iterations, samples: s.samples, evalSamples: s.evalSamples, seeds: Array.from({ length: s.seeds }, (_, i) => opts.seed + i), window },
     methods,
     ctx,
     "avi-saw",
