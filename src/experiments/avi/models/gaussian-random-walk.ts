@@ -35,8 +35,8 @@ export class GaussianRandomWalk implements JointRowsDistribution {
   readonly stepStd: number;
   /** log s_n per step [N, 1]: log s0 first, then log st. */
   private readonly stepLogStd: Tensor;
-  /** L [N, N] with L_nk = s_k for k <= n (z = L e). */
-  private readonly cumulative: Tensor;
+  /** L^T [N, N] with L_nk = s_k for k <= n (z^T = e^T L^T: each z_n sums s_k e_k in order k = 1..n). */
+  private readonly cumulativeT: Tensor;
 
   constructor({ N, initialStd = 1, stepStd = 1 }: GaussianRandomWalkOptions) {
     assertInteger("N", N, 2);
@@ -49,9 +49,9 @@ export class GaussianRandomWalk implements JointRowsDistribution {
     const logStd = new Float64Array(N).fill(Math.log(stepStd));
     logStd[0] = Math.log(initialStd);
     this.stepLogStd = Tensor.from(logStd, [N, 1], "persistent");
-    const L = new Float64Array(N * N);
-    for (let n = 0; n < N; n++) for (let k = 0; k <= n; k++) L[n * N + k] = k === 0 ? initialStd : stepStd;
-    this.cumulative = Tensor.from(L, [N, N], "persistent");
+    const LT = new Float64Array(N * N);
+    for (let k = 0; k < N; k++) for (let n = k; n < N; n++) LT[k * N + n] = k === 0 ? initialStd : stepStd;
+    this.cumulativeT = Tensor.from(LT, [N, N], "persistent");
   }
 
   /** Per-step terms log N(z_n; z_{n-1}, s_n^2) with z_0 = 0, Tensor [N] (differentiable in z). */
@@ -71,12 +71,12 @@ export class GaussianRandomWalk implements JointRowsDistribution {
   /** z = L e, e ~ N(0, I_N): the walk's cumulative sums of its steps (the walk has no parameters to differentiate). */
   rsample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
     checkRowsShape("GaussianRandomWalk shape", shape, this.jointRows);
-    return matmul(this.cumulative, rng.normal([this.jointRows, 1]));
+    return reshape(matmul(rng.normal([1, this.jointRows]), this.cumulativeT), [this.jointRows, 1]);
   }
 
   /** Frees the persistent constants. */
   dispose(): void {
     this.stepLogStd.dispose();
-    this.cumulative.dispose();
+    this.cumulativeT.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import { add } from "../../../autodiff/ops/binary.js";
 import { normalLogProb } from "../../../autodiff/ops/gaussian.js";
 import { matmul } from "../../../autodiff/ops/linalg.js";
+import { reshape } from "../../../autodiff/ops/shape.js";
 import { noGrad } from "../../../autodiff/tape.js";
 import { NonFiniteError, ShapeError, assertInteger } from "../../../core/errors.js";
 import type { Rng } from "../../../core/rng.js";
@@ -25,7 +26,8 @@ export class WhitenedGaussian implements JointRowsDistribution {
   readonly jointRows: number;
   /** Cholesky factor L of K, row-major [N * N] (lower triangular). */
   readonly choleskyFactor: Float64Array;
-  private readonly factor: Tensor;
+  /** L^T [N, N]: a draw is z^T = e^T L^T (each z_n sums L_nk e_k in order k = 1..n). */
+  private readonly factorT: Tensor;
   private readonly whiten: Tensor;
   private readonly logDiag: Tensor;
 
@@ -40,7 +42,9 @@ export class WhitenedGaussian implements JointRowsDistribution {
     this.batchShape = [N, 1];
     const L = cholesky(covariance, N, "covariance");
     this.choleskyFactor = L;
-    this.factor = Tensor.from(L, [N, N], "persistent");
+    const LT = new Float64Array(N * N);
+    for (let i = 0; i < N; i++) for (let k = 0; k <= i; k++) LT[k * N + i] = L[i * N + k];
+    this.factorT = Tensor.from(LT, [N, N], "persistent");
     this.whiten = Tensor.from(invertLower(L, N), [N, N], "persistent");
     this.logDiag = Tensor.from(Array.from({ length: N }, (_, i) => -Math.log(L[i * N + i])), [N], "persistent");
   }
@@ -68,12 +72,12 @@ export class WhitenedGaussian implements JointRowsDistribution {
   /** z = L e, e ~ N(0, I) (K is a constant: nothing to differentiate but e). */
   rsample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
     checkRowsShape("WhitenedGaussian shape", shape, this.jointRows);
-    return matmul(this.factor, rng.normal([this.jointRows, 1]));
+    return reshape(matmul(rng.normal([1, this.jointRows]), this.factorT), [this.jointRows, 1]);
   }
 
   /** Frees the persistent constants. */
   dispose(): void {
-    this.factor.dispose();
+    this.factorT.dispose();
     this.whiten.dispose();
     this.logDiag.dispose();
   }
