@@ -52,7 +52,7 @@ export {
 export { trainGuide, type NoteLoss, type TrainGuideOptions } from "./notes/shared.js";
 // ... compare F-VI, Const and A-VI families over seeds (amortization gaps, convergence) ...
 export { compareFamilies, DEFAULT_METHODS, type CompareFamiliesOptions } from "./avi/compare-families.js";
-export { headlineOf, meanFieldFactors, runMethods, summarize, type Method, type MethodRun, type MethodSummary, type SeedResult, type StudyModel, type StudySetup } from "./avi/shared.js";
+export { headlineOf, meanFieldFactors, runMethods, summarize, type Method, type MethodRun, type MethodSummary, type SeedResult, type StudySetup } from "./avi/shared.js";
 export { linearStudyGaussian, localGlobalFviOptimum, localGlobalNegElbo, sawStudyGaussian, type LocalGlobalGaussian, type MeanFieldGaussian } from "./avi/local-global-gaussian.js";
 export { nonlinearStudy, type NonlinearStudyOptions } from "./avi/nonlinear.js";
 // ... and the impossibility analysis of a series with coupled locals (exact posterior, window bounds, trained windows).

@@ -8,6 +8,7 @@ import type { Distribution } from "../distributions/distribution.js";
 import { describeSupport, firstOutsideSupport, isDiscrete } from "../distributions/support.js";
 import type { Module } from "../nn/module.js";
 import type { ParamStore } from "../nn/param-store.js";
+import { checkJointRows, isJointRows } from "./joint-rows.js";
 import { DuplicateSiteError, MissingObservationError, MissingValueError, SupportError } from "./site-errors.js";
 import type { ParamSite, SampleSite, Scope } from "./site.js";
 
@@ -198,6 +199,7 @@ export class ModelContext {
       throw new DomainError(`site "${name}"`, "a Distribution", String(dist));
     }
     const rows = this.rows;
+    if (isJointRows(dist)) checkJointRows(name, dist, this.frame);
     const scope: Scope = this.frame ? "local" : "global";
     const dim = dimOption ?? perRowSize(name, dist, rows);
     const discrete = isDiscrete(dist.support);

@@ -3,6 +3,7 @@ import { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { isDiscrete } from "../distributions/support.js";
 import type { Batch, LatentSite, LatentValues, Model } from "../models/model.js";
+import { FullBatchError, isJointRows } from "./joint-rows.js";
 import { ProbModel, type ModelData } from "./model.js";
 import type { Trace } from "./trace.js";
 
@@ -12,6 +13,8 @@ export interface EngineModelOptions {
   observed?: string;
   /** The covariate (m.data name) that batch.context holds, if any. */
   context?: string;
+  /** Columns of that covariate: the site-discovery run gets zeros [2, contextDim] for it unless probeData has it. Default 1. */
+  contextDim?: number;
   /** Data given to the forward run that discovers the sites (covariates, if the model reads any). */
   probeData?: ModelData;
 }
@@ -25,9 +28,13 @@ export interface EngineModelOptions {
  * logJoint returns sum over local sites of log p per row, [B]; global
  * latents' log prior is logPriorGlobal, [1] (the objectives scale the local
  * part by N / B). Both come from one run of the model per set of values.
+ * `context` maps batch.context onto a covariate (m.data) of the model (a
+ * time series' x_{n-1}). A model with a site over its plate's rows jointly
+ * (a JointRowsDistribution: a random walk, a GP) gets requiresFullSequence:
+ * its batches must be the whole plate in data order (FullBatchError otherwise).
  */
 export function engineModel(model: ProbModel, options: EngineModelOptions = {}): Model {
-  const probe = model.run({ size: 2, data: options.probeData, rng: new Rng(0), sampleObserved: true });
+  const probe = model.run({ size: 2, data: probeDataOf(options), rng: new Rng(0), sampleObserved: true });
   const observed = probe.observedSites;
   if (observed.length === 0) throw new DomainError(`model "${model.name}"`, "at least one observed site (m.observe)", "none");
   const obsName = options.observed ?? (observed.length === 1 ? observed[0].name : undefined);
@@ -40,6 +47,8 @@ export function engineModel(model: ProbModel, options: EngineModelOptions = {}):
   const discrete = new Set(latents.filter((s) => isDiscrete(s.support)).map((s) => s.name));
   const hasGlobals = latents.some((s) => s.scope === "global");
   const contextName = options.context;
+  // a site over the plate's rows jointly (a random walk, a GP): batches must be the whole plate in data order
+  const fullSequence = probe.sampleSites.some((s) => isJointRows(s.dist));
 
   // one run serves logJoint and logPriorGlobal of the same values object
   let last: { values: LatentValues; batch: Batch | null; trace: Trace } | null = null;
@@ -71,7 +80,9 @@ export function engineModel(model: ProbModel, options: EngineModelOptions = {}):
     name: model.name,
     latents,
     obsDim: obsSite.dim,
+    ...(fullSequence ? { requiresFullSequence: true } : {}),
     logJoint(values: LatentValues, batch: Batch): Tensor {
+      if (fullSequence) checkDataOrder(batch);
       const lp = replay(values, batch).localLogProb();
       return lp ?? Tensor.zeros([batch.obs.rows]);
     },
@@ -90,6 +101,26 @@ export function engineModel(model: ProbModel, options: EngineModelOptions = {}):
     };
   }
   return engine;
+}
+
+/** The site-discovery run's data: probeData, plus zeros [2, contextDim] for the context covariate if probeData lacks it. */
+function probeDataOf(options: EngineModelOptions): ModelData | undefined {
+  const { context, probeData } = options;
+  if (!context || probeData?.[context]) return probeData;
+  const cols = options.contextDim ?? 1;
+  if (!Number.isSafeInteger(cols) || cols < 1) throw new DomainError("contextDim", "an integer >= 1 (columns of batch.context)", String(cols));
+  return { ...probeData, [context]: Tensor.zeros([2, cols]) };
+}
+
+/** A batch of a full-sequence model holds its rows in data order: batch.index, when given, is 0, 1, ..., B - 1. */
+function checkDataOrder(batch: Batch): void {
+  const idx = batch.index;
+  if (!idx) return;
+  for (let i = 0; i < idx.length; i++) {
+    if (idx[i] !== i) {
+      throw new FullBatchError("batch.index", `0, 1, ..., ${idx.length - 1} in order (the model's rows are not independent: the full series in data order)`, `${idx[i]} at position ${i}`);
+    }
+  }
 }
 
 const engines = new WeakMap<ProbModel, Model>();

@@ -6,6 +6,7 @@ export { ModelContext, type RunSpec, type SampleOptions, type SiteValue } from "
 export { Trace } from "./trace.js";
 export type { SampleSite, ParamSite, Site, SiteInfo, Scope } from "./site.js";
 export { DuplicateSiteError, MissingObservationError, MissingValueError, SupportError } from "./site-errors.js";
+export { FullBatchError, isJointRows, checkJointRows, type JointRowsDistribution } from "./joint-rows.js";
 export { engineModel, asEngineModel, type EngineModelOptions } from "./engine-model.js";
 export * from "./transforms/index.js";
 export { defineGuide, GuideFn, type GuideFnOptions } from "./guide-fn.js";

@@ -53,6 +53,12 @@ export interface Model {
   logPriorGlobal?(values: LatentValues): Tensor;
   /** n draws (latents, observations) from the joint, for pq / sleep losses and synthetic data. */
   sampleJoint?(n: number, rng: Rng): { values: LatentValues; batch: Batch };
+  /**
+   * True when the rows are not independent (a random walk, a GP over the
+   * rows): logJoint needs the whole data set in data order as one batch
+   * (no minibatches; FullBatchError otherwise).
+   */
+  readonly requiresFullSequence?: boolean;
 }
 
 /** The local latent sites of a model. */

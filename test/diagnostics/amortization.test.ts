@@ -6,7 +6,7 @@ import {
 import { Dataset, makeFamily, polynomialNet } from "../../src/infer/families/index.js";
 import { fit } from "../../src/train/fit.js";
 import { elbo } from "../../src/infer/objectives/elbo.js";
-import { LinearModel } from "../../src/experiments/avi/models/linear.js";
+import { linearModel } from "../../src/experiments/avi/models/linear.js";
 
 describe("convergence diagnostics", () => {
   it("finalValue and windowedMean average the last window", () => {
@@ -56,8 +56,8 @@ describe("meanFieldGaussianKL", () => {
 
 describe("evaluateNegElbo", () => {
   it("per-datapoint terms plus the global term add up to the total; A-VI d=1 has no gap to F-VI on avi-linear", () => {
-    const model = new LinearModel();
-    const data = new Dataset(model.sampleJoint(100, new Rng(4)).batch.obs.toArray());
+    const model = linearModel();
+    const data = new Dataset(model.sampleJoint(100, new Rng(4)).data.x.toArray());
     const fam = makeFamily(model, data, { kind: "avi", net: polynomialNet(1) });
     fit({ model, guide: fam, objective: elbo({ samples: 2 }), data, iterations: 300, lr: 0.05, rng: new Rng(1) });
     const ev = evaluateNegElbo(model, fam, data, new Rng(2), 20);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
 import { meanFieldNegElbo } from "../../src/experiments/avi/impossibility-analysis.js";
-import { GaussianHmm } from "../../src/experiments/avi/models/gaussian-hmm.js";
+import { gaussianHmmPosterior, gaussianHmmSettings } from "../../src/experiments/avi/models/gaussian-hmm.js";
 
 const logNormal = (x: number, m: number, s: number) => -0.5 * Math.log(2 * Math.PI * s * s) - ((x - m) ** 2) / (2 * s * s);
 
@@ -12,9 +12,9 @@ describe("meanFieldNegElbo (avi-hmm)", () => {
   it("equals E_q[log q(z) - log p(x, z)] estimated with 200,000 draws (within 4 standard errors)", () => {
     const N = 8;
     const [s0, st, s] = [1.2, 0.7, 0.9];
-    const model = new GaussianHmm({ N, initialStd: s0, transitionStd: st, noiseStd: s });
+    const settings = gaussianHmmSettings({ N, initialStd: s0, transitionStd: st, noiseStd: s });
     const x = [0.4, 1.1, 0.3, -0.8, -1.5, -0.2, 0.9, 1.7];
-    const post = model.posterior(x);
+    const post = gaussianHmmPosterior(settings, x);
     const m = Array.from(post.mean, (v, n) => v + 0.3 * Math.sin(n));
     const sd = Array.from(post.meanFieldStd, (v, n) => v * (0.7 + 0.1 * n));
     const exact = meanFieldNegElbo(post, m, sd).negElbo;

@@ -4,16 +4,16 @@ import { getExperiment, quietContext } from "../../src/experiments/index.js";
 import { checkSettings, windowBound } from "../../src/experiments/avi/impossibility.js";
 import { gpSettings } from "../../src/experiments/avi/gp.js";
 import { hmmSettings } from "../../src/experiments/avi/hmm.js";
-import { GaussianProcessGrid } from "../../src/experiments/avi/models/gaussian-process.js";
-import { GaussianHmm } from "../../src/experiments/avi/models/gaussian-hmm.js";
+import { exactGaussianProcess } from "../../src/experiments/avi/models/gaussian-process.js";
+import { exactGaussianHmm } from "../../src/experiments/avi/models/gaussian-hmm.js";
 import { Dataset, makeFamily, windowFeatures } from "../../src/infer/families/index.js";
 
 // The two "amortization is impossible" studies share their experiment code
 // (src/experiments/avi/impossibility.ts) and so their checks: a GP on a grid
 // and a Gaussian HMM, each with its own series length N.
 const STUDIES = [
-  { name: "avi-gp", settings: gpSettings, model: (N: number) => new GaussianProcessGrid({ N }), N: 30 },
-  { name: "avi-hmm", settings: hmmSettings, model: (N: number) => new GaussianHmm({ N }), N: 40 },
+  { name: "avi-gp", settings: gpSettings, model: (N: number) => exactGaussianProcess({ N }), N: 30 },
+  { name: "avi-hmm", settings: hmmSettings, model: (N: number) => exactGaussianHmm({ N }), N: 40 },
 ];
 
 describe.each(STUDIES)("$name --quick", ({ name, settings: settingsOf, model: modelOf, N }) => {
@@ -39,6 +39,6 @@ describe.each(STUDIES)("$name --quick", ({ name, settings: settingsOf, model: mo
     expect(() => model.posterior(new Array(N - 1).fill(0))).toThrow(ShapeError);
     expect(() => new Dataset([1, 2, NaN])).toThrow(NonFiniteError);
     const data = new Dataset(new Array(5).fill(0));
-    expect(() => makeFamily(modelOf(5), data, { kind: "avi", features: windowFeatures({ before: 3, after: 3 }) })).toThrow(DomainError);
+    expect(() => makeFamily(modelOf(5).model, data, { kind: "avi", features: windowFeatures({ before: 3, after: 3 }) })).toThrow(DomainError);
   });
 });

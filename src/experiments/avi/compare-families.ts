@@ -6,11 +6,15 @@ import { Dataset } from "../../infer/families/dataset.js";
 import { mlpNet } from "../../infer/families/nets.js";
 import { quietContext } from "../registry.js";
 import type { RunContext } from "../types.js";
-import { runMethods, summarize, type Method, type MethodRun, type MethodSummary, type StudyModel, type StudySetup } from "./shared.js";
+import { runMethods, summarize, type Method, type MethodRun, type MethodSummary, type StudySetup } from "./shared.js";
+import type { ProbModel } from "../../model/model.js";
+import type { Model } from "../../models/model.js";
 
 export interface CompareFamiliesOptions {
-  /** Any model with real-valued latents (a local z per datapoint, optionally globals). */
-  model: StudyModel;
+  /** Any model with continuous latents (a local z per datapoint, optionally globals): written in the language or an engine Model. */
+  model: ProbModel | Model;
+  /** Per-datapoint constant dropped from the reported -ELBO ("without constants"). Default 0. */
+  negElboConstant?: number;
   /** The observations: a Dataset, a table (rows = datapoints) or one value per datapoint. */
   data: Dataset | DataTable | ArrayLike<number>;
   /** Default: F-VI, Const and A-VI with a 2-layer ReLU MLP of width 16 on standardized x_n (Adam 0.05 / 0.05 / 0.02). Must include "F-VI". */
@@ -61,6 +65,7 @@ export function compareFamilies(options: CompareFamiliesOptions): { runs: Method
   try {
     const setup: StudySetup = {
       model: options.model,
+      negElboConstant: options.negElboConstant ?? 0,
       data: dataset,
       iterations,
       samples: options.samples ?? 4,

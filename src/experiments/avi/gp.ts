@@ -1,6 +1,6 @@
 import { resolveSettings } from "../settings.js";
 import type { SettingSpec } from "../types.js";
-import { GaussianProcessGrid } from "./models/gaussian-process.js";
+import { exactGaussianProcess } from "./models/gaussian-process.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { SERIES_DATA, WINDOWS_SETTING, impossibilitySettings, runImpossibility, validateWindows, type ImpossibilitySettings } from "./impossibility.js";
@@ -39,13 +39,13 @@ registerExperiment({
   validate: validateWindows,
   async run(opts, ctx) {
     const { N, lengthScale, variance, noiseStd, settings } = gpSettings(opts);
-    const model = new GaussianProcessGrid({ N, lengthScale, variance, noiseStd });
+    const model = exactGaussianProcess({ N, lengthScale, variance, noiseStd });
     return runImpossibility(
       {
         label: "Gaussian process on a grid (RBF)",
         model,
         settings,
-        modelSettings: { lengthScale, variance, noiseStd, jitter: model.jitter },
+        modelSettings: { lengthScale, variance, noiseStd, jitter: model.settings.jitter },
       },
       opts,
       ctx,

@@ -1,6 +1,6 @@
 import { resolveSettings } from "../settings.js";
 import type { SettingSpec } from "../types.js";
-import { GaussianHmm } from "./models/gaussian-hmm.js";
+import { exactGaussianHmm } from "./models/gaussian-hmm.js";
 import { registerExperiment } from "../registry.js";
 import type { RunOptions } from "../types.js";
 import { SERIES_DATA, WINDOWS_SETTING, impossibilitySettings, runImpossibility, validateWindows, type ImpossibilitySettings } from "./impossibility.js";
@@ -41,7 +41,7 @@ registerExperiment({
   async run(opts, ctx) {
     const { N, model, settings } = hmmSettings(opts);
     return runImpossibility(
-      { label: "Gaussian random-walk HMM", model: new GaussianHmm({ N, ...model }), settings, modelSettings: model },
+      { label: "Gaussian random-walk HMM", model: exactGaussianHmm({ N, ...model }), settings, modelSettings: model },
       opts,
       ctx,
     );

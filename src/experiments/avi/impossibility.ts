@@ -6,13 +6,12 @@ import type { DataSpec, SettingSpec, StudySettings } from "../types.js";
 import { DomainError, assertInteger } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { runtime } from "../../core/runtime.js";
-import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autodiff/tape.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { fit } from "../../train/fit.js";
 import { Dataset, makeFamily, mlpNet, windowFeatures, type Family } from "../../infer/families/index.js";
 import type { GaussianPosterior } from "./models/linear-gaussian-posterior.js";
-import type { Model } from "../../models/model.js";
+import type { ProbModel } from "../../model/model.js";
 import { lineChart } from "../../report/plots.js";
 import { cosineDecay } from "../../optim/schedule.js";
 import type { ExperimentResult, RunContext, RunOptions } from "../types.js";
@@ -20,8 +19,8 @@ import { equalInputs, meanFieldNegElbo, scatterChart, windowBound, type ExactSer
 
 export * from "./impossibility-analysis.js";
 
-/** A model of the study: coupled locals, an exact posterior, one simulated series. */
-export type SeriesModel = Model & ExactSeriesModel & { sampleJoint(n: number, rng: Rng): { batch: { obs: Tensor } } };
+/** A model of the study: coupled locals (the model, written once), an exact posterior, one simulated series. */
+export type SeriesModel = ExactSeriesModel & { readonly model: ProbModel };
 
 export interface ImpossibilitySettings {
   /** Odd window widths w = 2h + 1 of the trained A-VI families (x_{n-h} .. x_{n+h}, zero padded). */
@@ -125,13 +124,13 @@ export function trainMethods(model: SeriesModel, x: Float64Array, s: Impossibili
   const data = new Dataset(x);
   const post = model.posterior(x);
   const specs: { name: string; window: number; make: () => Family }[] = [
-    { name: "F-VI", window: 0, make: () => makeFamily(model, data, { kind: "fvi" }) },
-    { name: "Const", window: 0, make: () => makeFamily(model, data, { kind: "const" }) },
+    { name: "F-VI", window: 0, make: () => makeFamily(model.model, data, { kind: "fvi" }) },
+    { name: "Const", window: 0, make: () => makeFamily(model.model, data, { kind: "const" }) },
     ...s.windows.map((w) => ({
       name: `A-VI w=${w}`,
       window: w,
       make: () =>
-        makeFamily(model, data, {
+        makeFamily(model.model, data, {
           kind: "avi",
           net: mlpNet({ width: s.width, activation: "relu" }),
           features: windowFeatures({ before: (w - 1) / 2, after: (w - 1) / 2 }),
@@ -147,7 +146,7 @@ export function trainMethods(model: SeriesModel, x: Float64Array, s: Impossibili
     let last = 0;
     const every = Math.max(1, Math.floor(s.iterations / 50));
     const trace = fit({
-      model,
+      model: model.model,
       guide: family,
       objective: elbo({ samples: s.samples }),
       data,
@@ -200,7 +199,7 @@ export async function runImpossibility(spec: StudySpec, opts: RunOptions, ctx: R
   checkSettings(s, model.N);
   const N = model.N;
   // the user's series (--data, N rows) or one simulated from the model
-  const x = opts.data ? tableColumn(opts.data, 0) : Float64Array.from(model.sampleJoint(N, new Rng(opts.seed)).batch.obs.toArray());
+  const x = opts.data ? tableColumn(opts.data, 0) : model.model.sampleJoint(N, new Rng(opts.seed)).data.x.toFloat64Array();
   const post = model.posterior(x);
   const optimum = meanFieldNegElbo(post, post.mean, post.meanFieldStd);
 

@@ -5,7 +5,7 @@ import { linearStudyGaussian, localGlobalFviOptimum, localGlobalNegElbo } from "
 import { Rng } from "../../core/rng.js";
 import { Dataset } from "../../infer/families/dataset.js";
 import { polynomialNet } from "../../infer/families/nets.js";
-import { LinearModel, linearFviOptimum, linearPosteriorKL } from "./models/linear.js";
+import { linearFviOptimum, linearModel, linearNegElboConstant, linearPosteriorKL, linearSettings } from "./models/linear.js";
 import { lineChart, thinIndices } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -36,14 +36,15 @@ function settings(opts: RunOptions) {
 async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const s = settings(opts);
   const set = resolveSettings({ name: "avi-linear", settings: LINEAR_SETTING_SPECS }, opts);
-  const model = new LinearModel({ theta: set.number("theta"), tau: set.number("tau"), s: set.number("s") });
-  const data = new Dataset(opts.data ? tableColumn(opts.data, 0) : model.sampleJoint(s.N, new Rng(opts.seed)).batch.obs.toArray());
+  const ms = linearSettings({ theta: set.number("theta"), tau: set.number("tau"), s: set.number("s") });
+  const model = linearModel(ms);
+  const data = new Dataset(opts.data ? tableColumn(opts.data, 0) : model.sampleJoint(s.N, new Rng(opts.seed)).data.x.toArray());
   const x = data.values();
-  const gaussian = linearStudyGaussian(x, model.tau, model.s);
-  const c = s.N * model.negElboConstantPerDatapoint;
+  const gaussian = linearStudyGaussian(x, ms.tau, ms.s);
+  const c = s.N * linearNegElboConstant(ms);
   const exactOptimum = localGlobalNegElbo(gaussian, localGlobalFviOptimum(gaussian)) - c;
-  const opt = linearFviOptimum(x, model.tau, model.s);
-  const slope = model.tau / model.s ** 2 / (1 + model.tau ** 2 / model.s ** 2);
+  const opt = linearFviOptimum(x, ms.tau, ms.s);
+  const slope = ms.tau / ms.s ** 2 / (1 + ms.tau ** 2 / ms.s ** 2);
 
   const methods: Method[] = [
     { name: "F-VI", family: { kind: "fvi" }, lr: 0.05 },
@@ -56,6 +57,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const avi1: { slope: number[]; intercept: number[]; logStd: number[] } = { slope: [], intercept: [], logStd: [] };
   const setup: StudySetup = {
     model,
+    negElboConstant: linearNegElboConstant(ms),
     data,
     iterations: s.iterations,
     samples: s.samples,
@@ -65,7 +67,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     exactNegElbo: (family) => localGlobalNegElbo(gaussian, meanFieldFactors(family, data)),
     inspect(method, seed, family) {
       const q = meanFieldFactors(family, data);
-      (kl[method.name] ??= []).push(linearPosteriorKL(q, x, model.tau, model.s));
+      (kl[method.name] ??= []).push(linearPosteriorKL(q, x, ms.tau, ms.s));
       (meanError[method.name] ??= []).push(Math.max(...q.means.map((m, i) => Math.abs(m - opt.means[i]))));
       if (seed === opts.seed) shown[method.name] = q.means;
       if (method.name === "A-VI d=1") {
@@ -97,7 +99,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const d0 = summaries.find((r) => r.method === "A-VI d=0")!;
   const d1 = summaries.find((r) => r.method === "A-VI d=1")!;
   const closedIntercept = -slope * opt.thetaMean;
-  const closedLogStd = -0.5 * Math.log(1 + model.tau ** 2 / model.s ** 2);
+  const closedLogStd = -0.5 * Math.log(1 + ms.tau ** 2 / ms.s ** 2);
   const headline: Record<string, number | string> = {
     ...headlineOf(summaries),
     "A-VI d=1 slope (closed form)": `${round(mean(avi1.slope), 4)} (${round(slope, 4)})`,
@@ -120,7 +122,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   ];
   return {
     headline,
-    data: { settings: s, model: { tau: model.tau, s: model.s, theta: opts.data ? null : model.theta }, closedForm: { slope, intercept: closedIntercept, logStd: closedLogStd, thetaMean: opt.thetaMean }, exactOptimumNegElbo: exactOptimum, avi1, kl, maxMeanError: meanError, summaries, traces: undefined },
+    data: { settings: s, model: { tau: ms.tau, s: ms.s, theta: opts.data ? null : ms.theta }, closedForm: { slope, intercept: closedIntercept, logStd: closedLogStd, thetaMean: opt.thetaMean }, exactOptimumNegElbo: exactOptimum, avi1, kl, maxMeanError: meanError, summaries, traces: undefined },
     figures: [negElboFigure(runs), iterationsFigure(summaries), { name: "q-mean-vs-x", title: "Mean of q(z_n) against x_n: A-VI d=1 lies on the closed-form F-VI optimum", spec: meansFigure }].filter((f): f is FigureSpec => f !== null),
     notes: [...notes, ...unconvergedNote(summaries)],
   };

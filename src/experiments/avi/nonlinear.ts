@@ -4,7 +4,7 @@ import type { DataSpec, SettingSpec } from "../types.js";
 import { Rng } from "../../core/rng.js";
 import { Dataset } from "../../infer/families/dataset.js";
 import { mlpNet } from "../../infer/families/nets.js";
-import { NonlinearModel } from "./models/nonlinear.js";
+import { NONLINEAR_NEG_ELBO_CONSTANT, nonlinearModel } from "./models/nonlinear.js";
 import { lineChart } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -28,8 +28,8 @@ export interface NonlinearStudyOptions {
 
 /** avi-nonlinear for one N: F-VI, (Const), and A-VI MLPs 1-k-k-1 (ReLU, separate mean and log-std networks, standardized input) per width k. */
 export function nonlinearStudy(o: NonlinearStudyOptions, ctx: RunContext, label: string): { runs: MethodRun[]; summaries: MethodSummary[]; window: number } {
-  const model = new NonlinearModel();
-  const data = new Dataset(o.x ?? model.sampleJoint(o.N, new Rng(o.dataSeed)).batch.obs.toArray());
+  const model = nonlinearModel();
+  const data = new Dataset(o.x ?? model.sampleJoint(o.N, new Rng(o.dataSeed)).data.x.toArray());
   const methods: Method[] = [
     { name: "F-VI", family: { kind: "fvi" }, lr: 0.05 },
     ...(o.withConst ? [{ name: "Const", family: { kind: "const" as const }, lr: 0.05 }] : []),
@@ -42,7 +42,7 @@ export function nonlinearStudy(o: NonlinearStudyOptions, ctx: RunContext, label:
   ];
   const window = Math.max(20, Math.round(o.iterations / 20));
   const runs = runMethods(
-    { model, data, iterations: o.iterations, samples: o.samples, evalSamples: o.evalSamples, seeds: o.seeds, window },
+    { model, negElboConstant: NONLINEAR_NEG_ELBO_CONSTANT, data, iterations: o.iterations, samples: o.samples, evalSamples: o.evalSamples, seeds: o.seeds, window },
     methods,
     ctx,
     label,

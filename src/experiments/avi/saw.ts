@@ -5,7 +5,7 @@ import { localGlobalFviOptimum, localGlobalNegElbo, sawStudyGaussian } from "./l
 import { Rng } from "../../core/rng.js";
 import { windowFeatures } from "../../infer/families/features.js";
 import { mlpNet } from "../../infer/families/nets.js";
-import { SawModel, sawDataset, sawOptimalNegElbo } from "./models/saw.js";
+import { SAW_NEG_ELBO_CONSTANT, sawDataset, sawEngineModel, sawModel, sawOptimalNegElbo, sawSettings, simulateSaw } from "./models/saw.js";
 import { lineChart } from "../../report/plots.js";
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
@@ -70,12 +70,13 @@ function gapFigure(summaries: readonly MethodSummary[]): FigureSpec {
 async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult> {
   const s = settings(opts);
   const set = resolveSettings({ name: "avi-saw", settings: SAW_SETTING_SPECS }, opts);
-  const model = new SawModel({ a: set.number("a"), theta: set.number("theta") });
-  const series = opts.data ? tableColumn(opts.data, 0) : model.simulate(s.N, new Rng(opts.seed)).x;
+  const ms = sawSettings({ a: set.number("a"), theta: set.number("theta") });
+  const model = sawModel(ms);
+  const series = opts.data ? tableColumn(opts.data, 0) : simulateSaw(model, s.N, new Rng(opts.seed)).x;
   const data = sawDataset(series);
-  const closedForm = sawOptimalNegElbo(series, model.a);
-  const gaussian = sawStudyGaussian(series, model.a);
-  const exactOptimum = localGlobalNegElbo(gaussian, localGlobalFviOptimum(gaussian)) - s.N * model.negElboConstantPerDatapoint;
+  const closedForm = sawOptimalNegElbo(series, ms.a);
+  const gaussian = sawStudyGaussian(series, ms.a);
+  const exactOptimum = localGlobalNegElbo(gaussian, localGlobalFviOptimum(gaussian)) - s.N * SAW_NEG_ELBO_CONSTANT;
   const methods: Method[] = [
     { name: "F-VI", family: { kind: "fvi" }, lr: 0.05 },
     { name: "Const", family: { kind: "const" }, lr: 0.05 },
@@ -85,7 +86,8 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   const window = Math.max(20, Math.round(s.iterations / 20));
   const runs = runMethods(
     {
-      model, data, iterations: s.iterations, samples: s.samples, evalSamples: s.evalSamples, seeds: Array.from({ length: s.seeds }, (_, i) => opts.seed + i), window,
+      model: sawEngineModel(model), negElboConstant: SAW_NEG_ELBO_CONSTANT, data, iterations: s.iterations, samples: s.samples, evalSamples: s.evalSamples,
+      seeds: Array.from({ length: s.seeds }, (_, i) => opts.seed + i), window,
       exactNegElbo: (family) => localGlobalNegElbo(gaussian, meanFieldFactors(family, data)),
     },
     methods,
@@ -111,7 +113,7 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
   ];
   return {
     headline: { ...headlineOf(summaries), "F-VI optimum -ELBO (exact)": round(exactOptimum) },
-    data: { settings: s, model: { a: model.a, theta: opts.data ? null : model.theta }, summaries, closedFormNegElbo: closedForm, exactOptimumNegElbo: exactOptimum },
+    data: { settings: s, model: { a: ms.a, theta: opts.data ? null : ms.theta }, summaries, closedFormNegElbo: closedForm, exactOptimumNegElbo: exactOptimum },
     figures: [negElboFigure(runs), gapFigure(summaries), iterationsFigure(summaries)].filter((f): f is FigureSpec => f !== null),
     notes: [...notes, ...unconvergedNote(summaries)],
   };

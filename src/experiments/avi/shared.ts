@@ -10,13 +10,11 @@ import type { Dataset } from "../../infer/families/dataset.js";
 import { makeFamily, type Family, type FamilyOptions } from "../../infer/families/family.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { fit } from "../../train/fit.js";
+import type { ProbModel } from "../../model/model.js";
 import type { Model } from "../../models/model.js";
 import { cosineDecay } from "../../optim/schedule.js";
 import { boxplot, lineChart } from "../../report/plots.js";
 import type { FigureSpec, RunContext } from "../types.js";
-
-/** A model that may declare the per-datapoint constants the study's "-ELBO without constants" drops (default 0). */
-export type StudyModel = Model & { readonly negElboConstantPerDatapoint?: number };
 
 /** One method of a study: a family and its learning rate. */
 export interface Method {
@@ -30,7 +28,10 @@ export interface Method {
 }
 
 export interface StudySetup {
-  model: StudyModel;
+  /** The model (written in the language, or its engine view when the data carry a covariate). */
+  model: ProbModel | Model;
+  /** Per-datapoint constants the study's "-ELBO without constants" drops (1/2 log 2 pi per Gaussian density, fixed log-scales). */
+  negElboConstant: number;
   data: Dataset;
   iterations: number;
   /** Monte Carlo samples per step. */
@@ -68,14 +69,14 @@ export interface MethodRun {
 
 /** -ELBO without the constants the study drops (1/2 log 2 pi per Gaussian density and fixed log-scales). */
 export function withoutConstants(setup: StudySetup, negElbo: number): number {
-  return negElbo - setup.data.N * (setup.model.negElboConstantPerDatapoint ?? 0);
+  return negElbo - setup.data.N * setup.negElboConstant;
 }
 
 /** Fits every method for every seed (progress in iterations). */
 export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: RunContext, label: string): MethodRun[] {
   const total = methods.reduce((s, m) => s + (m.iterations ?? setup.iterations) * setup.seeds.length, 0);
   ctx.progress.start(total, label);
-  const c = setup.data.N * (setup.model.negElboConstantPerDatapoint ?? 0);
+  const c = setup.data.N * setup.negElboConstant;
   const runs = methods.map((method) => {
     const run: MethodRun = { name: method.name, seeds: [], traces: [], finalTrain: [], finalEval: [], wallMs: [], gradientEvaluations: 0, datapointGradients: 0, parameters: 0 };
     if (setup.exactNegElbo) run.exactEval = [];

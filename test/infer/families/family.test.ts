@@ -6,11 +6,13 @@ import {
 import { qpLoss } from "../../../src/infer/objectives/elbo.js";
 import { fit } from "../../../src/train/fit.js";
 import { elbo } from "../../../src/infer/objectives/elbo.js";
-import { LinearModel } from "../../../src/experiments/avi/models/linear.js";
+import { linearModel } from "../../../src/experiments/avi/models/linear.js";
+import { engineModel } from "../../../src/model/engine-model.js";
 import type { Model } from "../../../src/models/model.js";
 
-const model = new LinearModel({ theta: 1 });
-const data = new Dataset(model.sampleJoint(50, new Rng(1)).batch.obs.toArray());
+const linear = linearModel({ theta: 1 });
+const model = engineModel(linear);
+const data = new Dataset(linear.sampleJoint(50, new Rng(1)).data.x.toArray());
 
 describe("makeFamily: one switch between F-VI, Const and A-VI", () => {
   it("builds each kind from the model's latent declarations, with a global factor for theta", () => {

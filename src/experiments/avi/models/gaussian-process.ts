@@ -1,103 +1,84 @@
-import { add } from "../../../autodiff/ops/binary.js";
-import { normalLogProb } from "../../../autodiff/ops/gaussian.js";
-import { matmul } from "../../../autodiff/ops/linalg.js";
-import { assertInteger, assertPositive, DomainError } from "../../../core/errors.js";
-import type { Rng } from "../../../core/rng.js";
-import { Tensor } from "../../../core/tensor.js";
-import type { Batch, LatentSite, LatentValues, Model } from "../../../models/model.js";
-import { checkSeries, cholesky, inverseFromCholesky, invertLower, linearGaussianPosterior, type GaussianPosterior } from "./linear-gaussian-posterior.js";
-import { checkFullSequence, continuousLocal, normals } from "./sequence-sites.js";
+import { DomainError, assertInteger, assertPositive } from "../../../core/errors.js";
+import { Normal } from "../../../distributions/normal.js";
+import { defineModel, type ProbModel } from "../../../model/model.js";
+import { checkSeries, inverseFromCholesky, linearGaussianPosterior, type ExactSeries, type GaussianPosterior } from "./linear-gaussian-posterior.js";
+import { WhitenedGaussian } from "./whitened-gaussian.js";
 
-export interface GaussianProcessOptions {
-  /** Grid points t_n = n (n = 0..N-1). Default 60. */
-  N?: number;
-  /** RBF length scale in grid steps. Default 2. */
-  lengthScale?: number;
-  /** RBF variance. Default 1. */
-  variance?: number;
-  /** Observation noise std s. Default 0.5. */
-  noiseStd?: number;
-  /** Added to the kernel's diagonal (a nugget that keeps K well conditioned). Default 0.01 * variance (a white-noise part of the prior). */
-  jitter?: number;
+/** Settings of the GP regression on the grid t_n = n. */
+export interface GaussianProcessSettings {
+  /** Grid points t_n = n (n = 0..N-1). */
+  readonly N: number;
+  /** RBF length scale in grid steps. */
+  readonly lengthScale: number;
+  /** RBF variance. */
+  readonly variance: number;
+  /** Observation noise std s. */
+  readonly noiseStd: number;
+  /** Added to the kernel's diagonal (a nugget that keeps K well conditioned; a white-noise part of the prior). */
+  readonly jitter: number;
+}
+
+/** The settings with defaults (N = 60, l = 2, v = 1, s = 0.5, jitter 0.01 v), validated (DomainError naming the setting). */
+export function gaussianProcessSettings({ N = 60, lengthScale = 2, variance = 1, noiseStd = 0.5, jitter }: Partial<GaussianProcessSettings> = {}): GaussianProcessSettings {
+  assertInteger("N", N, 2);
+  assertPositive("lengthScale", lengthScale);
+  assertPositive("variance", variance);
+  assertPositive("noiseStd", noiseStd);
+  const nugget = jitter ?? 1e-2 * variance;
+  if (!(nugget >= 0) || !Number.isFinite(nugget)) throw new DomainError("jitter", "a finite value >= 0", String(jitter));
+  return { N, lengthScale, variance, noiseStd, jitter: nugget };
+}
+
+/** Kernel matrix K_ij = v exp(-(i - j)^2 / (2 l^2)) + jitter [i = j], row-major [N * N]. */
+export function rbfKernel({ N, lengthScale, variance, jitter }: GaussianProcessSettings): Float64Array {
+  const K = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) K[i * N + j] = variance * Math.exp(-((i - j) ** 2) / (2 * lengthScale ** 2)) + (i === j ? jitter : 0);
+  }
+  return K;
 }
 
 /**
  * Gaussian-process regression on a 1-D grid (avi-gp, our construction):
  * z ~ GP(0, k) at t_n = n, k(t, t') = v exp(-(t - t')^2 / (2 l^2)) (+ jitter on the diagonal),
- * x_n ~ N(z_n, s^2). The prior is dense, so a batch must be the FULL grid (obs [N, 1]).
- * Per-datapoint terms use the whitening u = L^{-1} z (K = L L^T):
- *   log N(u_n; 0, 1) - log L_nn + log N(x_n; z_n, s^2), which sum to log N(z; 0, K) + log p(x | z).
+ * x_n ~ N(z_n, s^2). The prior is dense over the plate's rows (a WhitenedGaussian:
+ * per-row terms log N(u_n; 0, 1) - log L_nn, u = L^{-1} z), so the model runs on the full grid only.
  */
-export class GaussianProcessGrid implements Model {
-  readonly name = "gaussian-process-grid";
-  readonly latents: readonly LatentSite[] = [continuousLocal("z")];
-  readonly obsDim = 1;
-  /** logJoint needs all N grid points in one batch (no minibatching). */
-  readonly requiresFullSequence = true;
-  readonly N: number;
-  readonly lengthScale: number;
-  readonly variance: number;
-  readonly noiseStd: number;
-  readonly jitter: number;
-  /** Kernel matrix K (with jitter), row-major [N * N]. */
-  readonly kernel: Float64Array;
-  private readonly cholK: Float64Array;
-  private readonly whitenT: Tensor;
-  private readonly logDiagT: Tensor;
+export function gaussianProcessGrid(options: Partial<GaussianProcessSettings> = {}): ProbModel {
+  const settings = gaussianProcessSettings(options);
+  return gpModel(settings, new WhitenedGaussian(rbfKernel(settings), settings.N));
+}
 
-  constructor({ N = 60, lengthScale = 2, variance = 1, noiseStd = 0.5, jitter }: GaussianProcessOptions = {}) {
-    assertInteger("N", N, 2);
-    assertPositive("lengthScale", lengthScale);
-    assertPositive("variance", variance);
-    assertPositive("noiseStd", noiseStd);
-    const nugget = jitter ?? 1e-2 * variance;
-    if (!(nugget >= 0) || !Number.isFinite(nugget)) throw new DomainError("jitter", "a finite value >= 0", String(jitter));
-    this.N = N;
-    this.lengthScale = lengthScale;
-    this.variance = variance;
-    this.noiseStd = noiseStd;
-    this.jitter = nugget;
-    const K = new Float64Array(N * N);
-    for (let i = 0; i < N; i++) {
-      for (let j = 0; j < N; j++) K[i * N + j] = variance * Math.exp(-((i - j) ** 2) / (2 * lengthScale ** 2)) + (i === j ? nugget : 0);
-    }
-    this.kernel = K;
-    this.cholK = cholesky(K, N);
-    this.whitenT = Tensor.from(invertLower(this.cholK, N), [N, N], "persistent");
-    this.logDiagT = Tensor.from(Array.from({ length: N }, (_, i) => -Math.log(this.cholK[i * N + i])), [N], "persistent");
-  }
+function gpModel({ N, noiseStd }: GaussianProcessSettings, prior: WhitenedGaussian): ProbModel {
+  return defineModel("gaussian-process-grid", (m) =>
+    m.plate(
+      "grid",
+      () => {
+        const z = m.sample("z", prior);
+        m.observe("x", new Normal(z, noiseStd));
+      },
+      { size: N },
+    ),
+  );
+}
 
-  /** Per-grid-point terms of log N(z; 0, K) + log p(x | z), Tensor [N]. */
-  logJoint(values: LatentValues, batch: Batch): Tensor {
-    const z = checkFullSequence(this, values, batch);
-    const u = matmul(this.whitenT, z);
-    const prior = add(normalLogProb(u, Tensor.scalar(0), Tensor.scalar(0)), this.logDiagT);
-    return add(prior, normalLogProb(batch.obs, z, Tensor.scalar(Math.log(this.noiseStd))));
-  }
+/** Exact posterior p(z | x) for a finite series x of length N (mean = K (K + s^2 I)^{-1} x), from the prior's Cholesky factor. */
+export function gaussianProcessPosterior(settings: GaussianProcessSettings, prior: WhitenedGaussian, x: ArrayLike<number>): GaussianPosterior {
+  checkSeries("x", x, settings.N);
+  return linearGaussianPosterior(inverseFromCholesky(prior.choleskyFactor, settings.N), prior.logDetCovariance, settings.noiseStd, x);
+}
 
-  /** One draw of the whole grid: z = L e, x = z + s e' (n must equal N). */
-  sampleJoint(n: number, rng: Rng): { values: LatentValues; batch: Batch } {
-    assertInteger("n", n, this.N);
-    const N = this.N;
-    const e = normals(rng, 2 * N);
-    const z = new Float64Array(N);
-    const x = new Float64Array(N);
-    for (let i = 0; i < N; i++) {
-      for (let k = 0; k <= i; k++) z[i] += this.cholK[i * N + k] * e[k];
-      x[i] = z[i] + this.noiseStd * e[N + i];
-    }
-    return {
-      values: { z: Tensor.from(z, [N, 1], "persistent") },
-      batch: { obs: Tensor.from(x, [N, 1], "persistent"), index: Int32Array.from({ length: N }, (_, i) => i) },
-    };
-  }
-
-  /** Exact posterior p(z | x) for a finite series x of length N (mean = K (K + s^2 I)^{-1} x). */
-  posterior(x: ArrayLike<number>): GaussianPosterior {
-    checkSeries("x", x, this.N);
-    const N = this.N;
-    let logDet = 0;
-    for (let i = 0; i < N; i++) logDet += 2 * Math.log(this.cholK[i * N + i]);
-    return linearGaussianPosterior(inverseFromCholesky(this.cholK, N), logDet, this.noiseStd, x);
-  }
+/** avi-gp's model with its settings and exact posterior (one Cholesky of K serves both). */
+export function exactGaussianProcess(options: Partial<GaussianProcessSettings> = {}): ExactSeries & { settings: GaussianProcessSettings; kernel: Float64Array } {
+  const settings = gaussianProcessSettings(options);
+  const kernel = rbfKernel(settings);
+  const prior = new WhitenedGaussian(kernel, settings.N);
+  return {
+    model: gpModel(settings, prior),
+    settings,
+    kernel,
+    N: settings.N,
+    noiseStd: settings.noiseStd,
+    posterior: (x) => gaussianProcessPosterior(settings, prior, x),
+  };
 }

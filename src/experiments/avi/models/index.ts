@@ -4,4 +4,7 @@ export * from "./saw.js";
 export * from "./gaussian-hmm.js";
 export * from "./gaussian-process.js";
 export * from "./bayesian-decoder-vae.js";
-export * from "./latent-values.js";
+export * from "./flat.js";
+export * from "./gaussian-random-walk.js";
+export * from "./whitened-gaussian.js";
+export * from "./series-simulation.js";

@@ -3,6 +3,7 @@
 // evaluation only (never on a training step).
 import { DomainError, NonFiniteError, ShapeError } from "../../../core/errors.js";
 import { cholesky, inverseFromCholesky, invertLower, solveLower, solveUpperT } from "../../../core/dense-matrix.js";
+import type { ProbModel } from "../../../model/model.js";
 
 export { cholesky, inverseFromCholesky, invertLower, solveLower, solveUpperT };
 
@@ -18,6 +19,14 @@ export interface GaussianPosterior {
   meanFieldStd: Float64Array;
   /** log p(x) (the -ELBO of the exact posterior is -logEvidence). */
   logEvidence: number;
+}
+
+/** A model of coupled locals (avi-hmm, avi-gp) with its exact posterior: the model, its series length N and noise std, p(z | x) in closed form. */
+export interface ExactSeries {
+  readonly model: ProbModel;
+  readonly N: number;
+  readonly noiseStd: number;
+  posterior(x: ArrayLike<number>): GaussianPosterior;
 }
 
 /** Checks that x is a finite series of length n (typed errors naming `argument`). */

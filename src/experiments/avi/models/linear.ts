@@ -1,71 +1,49 @@
 import { add } from "../../../autodiff/ops/binary.js";
-import { normalLogProb } from "../../../autodiff/ops/gaussian.js";
 import { scale } from "../../../autodiff/ops/unary.js";
 import { DomainError, assertPositive } from "../../../core/errors.js";
-import type { Rng } from "../../../core/rng.js";
-import { Tensor } from "../../../core/tensor.js";
-import type { Batch, LatentSite, LatentValues, Model } from "../../../models/model.js";
-import { continuousLatent } from "./latent-values.js";
+import { Normal } from "../../../distributions/normal.js";
+import { defineModel, type ProbModel } from "../../../model/model.js";
+import { Flat } from "./flat.js";
 
-export interface LinearModelOptions {
-  /** Scale of the latent's effect tau. Default: 1.155 (the study's value). */
-  tau?: number;
-  /** Observation noise s. Default: 2.43. */
-  s?: number;
-  /** theta used by sampleJoint (the prior on theta is flat). Default: 0. */
-  theta?: number;
+/** Settings of avi-linear. */
+export interface LinearSettings {
+  /** Scale of the latent's effect tau. */
+  readonly tau: number;
+  /** Observation noise s. */
+  readonly s: number;
+  /** theta of forward runs (simulated data): the prior on theta is flat, so it has no draws. */
+  readonly theta: number;
+}
+
+/** The settings with the study's defaults (tau = 1.155, s = 2.43, theta = 0), validated (DomainError naming the setting). */
+export function linearSettings({ tau = 1.155, s = 2.43, theta = 0 }: Partial<LinearSettings> = {}): LinearSettings {
+  assertPositive("tau", tau);
+  assertPositive("s", s);
+  if (!Number.isFinite(theta)) throw new DomainError("theta", "a finite number", String(theta));
+  return { tau, s, theta };
 }
 
 /**
  * avi-linear (Margossian & Blei): flat p(theta), z_n ~ N(0, 1),
  * x_n ~ N(theta + tau z_n, s^2). The posterior is Gaussian, and the F-VI
- * optimum's means are linear in x_n (see linearFviOptimum).
+ * optimum's means are linear in x_n (see linearFviOptimum). Forward runs
+ * (sampleJoint) take theta = settings.theta.
  */
-export class LinearModel implements Model {
-  readonly name = "avi-linear";
-  readonly latents: readonly LatentSite[] = [
-    { name: "theta", scope: "global", dim: 1, support: { kind: "real" } },
-    { name: "z", scope: "local", dim: 1, support: { kind: "real" } },
-  ];
-  readonly obsDim = 1;
-  readonly tau: number;
-  readonly s: number;
-  readonly theta: number;
-  private readonly zero: Tensor;
-  private readonly logS: Tensor;
+export function linearModel(options: Partial<LinearSettings> = {}): ProbModel {
+  const { tau, s, theta: at } = linearSettings(options);
+  const flat = new Flat({ at });
+  return defineModel("avi-linear", (m) => {
+    const theta = m.sample("theta", flat);
+    m.plate("data", () => {
+      const z = m.sample("z", new Normal(0, 1));
+      m.observe("x", new Normal(add(scale(z, tau), theta), s));
+    });
+  });
+}
 
-  constructor({ tau = 1.155, s = 2.43, theta = 0 }: LinearModelOptions = {}) {
-    assertPositive("tau", tau);
-    assertPositive("s", s);
-    if (!Number.isFinite(theta)) throw new DomainError("theta", "a finite number", String(theta));
-    [this.tau, this.s, this.theta] = [tau, s, theta];
-    this.zero = Tensor.scalar(0, "persistent");
-    this.logS = Tensor.scalar(Math.log(s), "persistent");
-  }
-
-  /** log N(z_n; 0, 1) + log N(x_n; theta + tau z_n, s^2), [B]. */
-  logJoint(values: LatentValues, batch: Batch): Tensor {
-    const z = continuousLatent(values, "z", batch.obs.rows);
-    const theta = continuousLatent(values, "theta", 1);
-    const loc = add(scale(z, this.tau), theta);
-    return add(normalLogProb(z, this.zero, this.zero), normalLogProb(batch.obs, loc, this.logS));
-  }
-
-  /** n draws with the model's theta: z ~ N(0, 1), x = theta + tau z + s eps. */
-  sampleJoint(n: number, rng: Rng): { values: LatentValues; batch: Batch } {
-    const z = rng.normal([n, 1]).toFloat64Array();
-    const eps = rng.normal([n, 1]).toFloat64Array();
-    const x = z.map((zi, i) => this.theta + this.tau * zi + this.s * eps[i]);
-    return {
-      values: { z: Tensor.from(z, [n, 1]), theta: Tensor.from([this.theta], [1, 1]) },
-      batch: { obs: Tensor.from(x, [n, 1]) },
-    };
-  }
-
-  /** Per-datapoint constants dropped by the study's "-ELBO without constants": 1/2 log(2 pi) + log s. */
-  get negElboConstantPerDatapoint(): number {
-    return 0.5 * Math.log(2 * Math.PI) + Math.log(this.s);
-  }
+/** Per-datapoint constants dropped by the study's "-ELBO without constants": 1/2 log(2 pi) + log s. */
+export function linearNegElboConstant({ s }: Pick<LinearSettings, "s">): number {
+  return 0.5 * Math.log(2 * Math.PI) + Math.log(s);
 }
 
 /**

@@ -1,74 +1,63 @@
 import { add } from "../../../autodiff/ops/binary.js";
-import { normalLogProb } from "../../../autodiff/ops/gaussian.js";
 import { scale } from "../../../autodiff/ops/unary.js";
-import { DomainError, ShapeError, assertInteger, assertPositive } from "../../../core/errors.js";
+import { DomainError, assertPositive } from "../../../core/errors.js";
 import type { Rng } from "../../../core/rng.js";
-import { Tensor } from "../../../core/tensor.js";
+import { Normal } from "../../../distributions/normal.js";
 import { Dataset } from "../../../infer/families/dataset.js";
-import type { Batch, LatentSite, LatentValues, Model } from "../../../models/model.js";
-import { continuousLatent } from "./latent-values.js";
+import { engineModel } from "../../../model/engine-model.js";
+import { defineModel, type ProbModel } from "../../../model/model.js";
+import type { Model } from "../../../models/model.js";
+import { Flat } from "./flat.js";
+import { simulateSeries } from "./series-simulation.js";
 
-export interface SawModelOptions {
-  /** Gain a. Default: 0.75. */
-  a?: number;
-  /** theta used by simulate (flat prior). Default: 3.4159. */
-  theta?: number;
+/** Settings of avi-saw. */
+export interface SawSettings {
+  /** Gain a. */
+  readonly a: number;
+  /** theta of forward runs (the simulated series): the prior on theta is flat, so it has no draws. */
+  readonly theta: number;
+}
+
+/** The settings with the study's defaults (a = 0.75, theta = 3.4159), validated (DomainError naming the setting). */
+export function sawSettings({ a = 0.75, theta = 3.4159 }: Partial<SawSettings> = {}): SawSettings {
+  assertPositive("a", a);
+  if (!Number.isFinite(theta)) throw new DomainError("theta", "a finite number", String(theta));
+  return { a, theta };
 }
 
 /**
  * avi-saw (Margossian & Blei; time series, expanded domain): x_0 = 0,
  * z_n ~ N(x_{n-1}, 1), x_n ~ N(a (z_n + theta), 1), flat prior on theta.
- * The optimal q(z_n) depends on (x_{n-1}, x_n): x_{n-1} comes in as
- * batch.context, and amortization needs the window (x_{n-1}, x_n).
+ * x_{n-1} is a covariate (m.data("xPrev")): scoring reads it from the data
+ * (batch.context through sawEngineModel), and the series is simulated one
+ * step at a time by the same function (simulateSaw). The optimal q(z_n)
+ * depends on (x_{n-1}, x_n), so amortization needs that window.
  */
-export class SawModel implements Model {
-  readonly name = "avi-saw";
-  readonly latents: readonly LatentSite[] = [
-    { name: "theta", scope: "global", dim: 1, support: { kind: "real" } },
-    { name: "z", scope: "local", dim: 1, support: { kind: "real" } },
-  ];
-  readonly obsDim = 1;
-  readonly a: number;
-  readonly theta: number;
-  private readonly zero = Tensor.scalar(0, "persistent");
-
-  constructor({ a = 0.75, theta = 3.4159 }: SawModelOptions = {}) {
-    assertPositive("a", a);
-    if (!Number.isFinite(theta)) throw new DomainError("theta", "a finite number", String(theta));
-    [this.a, this.theta] = [a, theta];
-  }
-
-  /** log N(z_n; x_{n-1}, 1) + log N(x_n; a (z_n + theta), 1), [B]; x_{n-1} = batch.context. */
-  logJoint(values: LatentValues, batch: Batch): Tensor {
-    const B = batch.obs.rows;
-    const z = continuousLatent(values, "z", B);
-    const theta = continuousLatent(values, "theta", 1);
-    if (!batch.context || batch.context.rows !== B || batch.context.cols !== 1) {
-      throw new ShapeError("batch.context", `x_{n-1} as a [${B}, 1] tensor (build the data with sawDataset)`, batch.context ? `shape [${batch.context.shape}]` : "none");
-    }
-    return add(normalLogProb(z, batch.context, this.zero), normalLogProb(batch.obs, scale(add(z, theta), this.a), this.zero));
-  }
-
-  /** The series x_1..x_N (and z) simulated from the model with its theta. */
-  simulate(N: number, rng: Rng): { x: Float64Array; z: Float64Array } {
-    assertInteger("N", N, 1);
-    const e = rng.normal([2 * N]).toFloat64Array();
-    const x = new Float64Array(N);
-    const z = new Float64Array(N);
-    let prev = 0;
-    for (let n = 0; n < N; n++) {
-      z[n] = prev + e[2 * n];
-      x[n] = this.a * (z[n] + this.theta) + e[2 * n + 1];
-      prev = x[n];
-    }
-    return { x, z };
-  }
-
-  /** Per-datapoint constant of the -ELBO (1/2 log 2 pi), dropped by the study's "-ELBO without constants". */
-  get negElboConstantPerDatapoint(): number {
-    return 0.5 * Math.log(2 * Math.PI);
-  }
+export function sawModel(options: Partial<SawSettings> = {}): ProbModel {
+  const { a, theta: at } = sawSettings(options);
+  const flat = new Flat({ at });
+  return defineModel("avi-saw", (m) => {
+    const theta = m.sample("theta", flat);
+    m.plate("series", () => {
+      const z = m.sample("z", new Normal(m.data("xPrev"), 1));
+      m.observe("x", new Normal(scale(add(z, theta), a), 1));
+    });
+  });
 }
+
+/** The engine's view of the saw model: batch.context holds x_{n-1} (the Dataset of sawDataset). */
+export function sawEngineModel(model: ProbModel): Model {
+  return engineModel(model, { context: "xPrev" });
+}
+
+/** The series x_1..x_N (and z) simulated from the model, one step at a time from x_0 = 0 (theta = the settings' theta). */
+export function simulateSaw(model: ProbModel, N: number, rng: Rng): { x: Float64Array; z: Float64Array } {
+  const s = simulateSeries(model, N, rng, { covariate: "xPrev", from: "x", initial: 0 });
+  return { x: s.observed.x, z: s.latent.z };
+}
+
+/** Per-datapoint constant of the -ELBO (1/2 log 2 pi), dropped by the study's "-ELBO without constants". */
+export const SAW_NEG_ELBO_CONSTANT = 0.5 * Math.log(2 * Math.PI);
 
 /** A Dataset of the series x_1..x_N with context x_{n-1} (x_0 = 0). */
 export function sawDataset(x: ArrayLike<number>): Dataset {

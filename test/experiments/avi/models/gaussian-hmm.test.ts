@@ -2,45 +2,40 @@ import { describe, expect, it } from "vitest";
 import { DomainError, NonFiniteError, ShapeError } from "../../../../src/core/errors.js";
 import { Rng } from "../../../../src/core/rng.js";
 import { Tensor } from "../../../../src/core/tensor.js";
+import { engineModel, FullBatchError } from "../../../../src/model/index.js";
 import { meanFieldNegElbo } from "../../../../src/experiments/avi/impossibility-analysis.js";
-import { GaussianHmm, cholesky } from "../../../../src/experiments/avi/models/gaussian-hmm.js";
+import { exactGaussianHmm, gaussianHmm, gaussianHmmPosterior, gaussianHmmSettings } from "../../../../src/experiments/avi/models/gaussian-hmm.js";
+import { logNormalDense } from "../../../helpers/dense-gaussian.js";
 
-/** log N(x; 0, C) by Cholesky (independent of the model code's identity). */
-function logNormalDense(x: ArrayLike<number>, C: Float64Array): number {
-  const n = x.length;
-  const L = cholesky(C, n);
-  const y = new Float64Array(n);
-  let logDet = 0;
-  let quad = 0;
-  for (let i = 0; i < n; i++) {
-    let s = x[i];
-    for (let k = 0; k < i; k++) s -= L[i * n + k] * y[k];
-    y[i] = s / L[i * n + i];
-    quad += y[i] ** 2;
-    logDet += Math.log(L[i * n + i]);
-  }
-  return -0.5 * quad - logDet - 0.5 * n * Math.log(2 * Math.PI);
-}
+describe("gaussianHmm (avi-hmm in the model language)", () => {
+  const settings = gaussianHmmSettings({ N: 12, transitionStd: 0.7, noiseStd: 1.3 });
+  const model = gaussianHmm(settings);
+  const draw = model.sampleJoint(12, new Rng(3));
+  const x = draw.data.x.toArray();
+  const z = draw.values.z.toArray();
+  const LOG2PI = Math.log(2 * Math.PI);
 
-describe("GaussianHmm", () => {
-  const model = new GaussianHmm({ N: 12, transitionStd: 0.7, noiseStd: 1.3 });
-  const { values, batch } = model.sampleJoint(12, new Rng(3));
-  const x = batch.obs.toArray();
-  const z = (values.z as Tensor).toArray();
+  it("sites: z over the plate's rows jointly (a random walk), x observed; a forward run draws the whole series", () => {
+    expect(model.sites().map((s) => [s.name, s.scope, s.observed, s.distribution])).toEqual([
+      ["z", "local", false, "GaussianRandomWalk"],
+      ["x", "local", true, "Normal"],
+    ]);
+    expect(draw.data.x.shape).toEqual([12, 1]);
+  });
 
-  it("logJoint sums to log p(z) + log p(x | z)", () => {
-    const lj = model.logJoint(values, batch);
+  it("log p sums the per-step terms to log p(z) + log p(x | z)", () => {
+    const lj = engineModel(model).logJoint(draw.values, { obs: draw.data.x });
     expect(lj.shape).toEqual([12]);
     const total = lj.toArray().reduce((a, b) => a + b, 0);
-    const LOG2PI = Math.log(2 * Math.PI);
     let want = -0.5 * z[0] ** 2 - 0.5 * LOG2PI;
     for (let n = 1; n < 12; n++) want += -0.5 * ((z[n] - z[n - 1]) / 0.7) ** 2 - Math.log(0.7) - 0.5 * LOG2PI;
     for (let n = 0; n < 12; n++) want += -0.5 * ((x[n] - z[n]) / 1.3) ** 2 - Math.log(1.3) - 0.5 * LOG2PI;
     expect(total).toBeCloseTo(want, 10);
+    expect(model.logJoint(draw.values, draw.data).item()).toBeCloseTo(want, 10);
   });
 
   it("posterior: P m = x / s^2 and log p(x) = log N(x; 0, Sigma + s^2 I)", () => {
-    const post = model.posterior(x);
+    const post = gaussianHmmPosterior(settings, x);
     const N = 12;
     for (let i = 0; i < N; i++) {
       let r = 0;
@@ -61,8 +56,8 @@ describe("GaussianHmm", () => {
   });
 
   it("equal observations get different posterior means; constant data gives means varying with n", () => {
-    const m = new GaussianHmm({ N: 30 });
-    const xs = m.sampleJoint(30, new Rng(1)).batch.obs.toArray();
+    const m = exactGaussianHmm({ N: 30 });
+    const xs = m.model.sampleJoint(30, new Rng(1)).data.x.toArray();
     xs[20] = xs[5];
     const mean = m.posterior(xs).mean;
     expect(Math.abs(mean[20] - mean[5])).toBeGreaterThan(1e-3);
@@ -70,17 +65,17 @@ describe("GaussianHmm", () => {
     expect(Math.abs(flat[0] - flat[15])).toBeGreaterThan(0.1);
   });
 
-  it("rejects minibatches, NaN data and shuffled indices with typed errors", () => {
+  it("rejects minibatches, shuffled rows, bad series and settings with typed errors", () => {
+    const engine = engineModel(model);
+    expect(engine.requiresFullSequence).toBe(true);
     const part = { obs: Tensor.from(x.slice(0, 6), [6, 1]) };
-    expect(() => model.logJoint(values, part)).toThrow(ShapeError);
-    const nan = Tensor.from(x, [12, 1]);
-    nan.view()[4] = NaN;
-    expect(() => model.logJoint(values, { obs: nan })).toThrow(NonFiniteError);
-    const shuffled = { obs: batch.obs, index: Int32Array.from([1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) };
-    expect(() => model.logJoint(values, shuffled)).toThrow(DomainError);
-    expect(() => model.posterior(x.slice(0, 11))).toThrow(ShapeError);
-    expect(() => model.posterior([...x.slice(0, 11), NaN])).toThrow(NonFiniteError);
-    expect(() => new GaussianHmm({ N: 1 })).toThrow(DomainError);
-    expect(() => new GaussianHmm({ noiseStd: 0 })).toThrow(DomainError);
+    expect(() => engine.logJoint({ z: Tensor.from(z.slice(0, 6), [6, 1]) }, part)).toThrow(FullBatchError);
+    expect(() => engine.logJoint({ z: Tensor.from(z.slice(0, 6), [6, 1]) }, part)).toThrow(/full batch only/);
+    const shuffled = { obs: draw.data.x, index: Int32Array.from([1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) };
+    expect(() => engine.logJoint(draw.values, shuffled)).toThrow(FullBatchError);
+    expect(() => gaussianHmmPosterior(settings, x.slice(0, 11))).toThrow(ShapeError);
+    expect(() => gaussianHmmPosterior(settings, [...x.slice(0, 11), NaN])).toThrow(NonFiniteError);
+    expect(() => gaussianHmm({ N: 1 })).toThrow(DomainError);
+    expect(() => gaussianHmm({ noiseStd: 0 })).toThrow(/noiseStd/);
   });
 });
