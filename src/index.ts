@@ -208,3 +208,4 @@ export { checkpointCallback, makeCheckpoint, restoreCheckpoint, type Checkpoint 
 export type { FitSchedule, FitState, ScheduleRecord, UpdateTarget } from "./train/schedules/types.js";
 export { guideOnly, joint, modelOnly, updating } from "./train/schedules/joint.js";
 export { aggressive, type AggressiveOptions } from "./train/schedules/aggressive.js";
+export { wakeSleep, type WakeSleepOptions } from "./train/schedules/wake-sleep.js";

@@ -204,15 +204,15 @@ export function fit(options: FitOptions): FitResult {
     const rows = batches!.random();
     return { ...ctx, batch: () => data.batch(rows) };
   };
-  const update = (target: UpdateTarget, batch: "step" | "random" = "step"): number => {
+  const update = (target: UpdateTarget, batch: "step" | "random" = "step", phase: Objective = objective): number => {
     const own = target === "both" ? optimizers.guide ?? optimizers.model : optimizers[target];
     if (!own) throw new DomainError(`update("${target}")`, `a ${target} with parameters to train`, "none");
     if (batch !== "step" && batch !== "random") throw new DomainError("batch", '"step" or "random"', JSON.stringify(batch));
     const c = batch === "random" ? randomCtx() : ctx;
-    const value = valueAndGrad(() => objective.loss(c));
+    const value = valueAndGrad(() => phase.loss(c));
     if (!Number.isFinite(value)) throw new TrainingDivergedError(steps + 1, `loss ${value}`);
     updates++;
-    datapointGradients += B * draws;
+    datapointGradients += B * (phase === objective ? draws : phase.drawsPerDatapoint ?? 1);
     if (target === "model") optimizers.guide?.zeroGrad();
     if (target === "guide") optimizers.model?.zeroGrad();
     if (target !== "model" && optimizers.guide) {

@@ -48,8 +48,10 @@ export interface FitState {
    * simulations without data). Batches are cut inside the gradient
    * evaluation (they live in its arena). Returns the loss value; a non-finite
    * loss or gradient throws TrainingDivergedError (fit restores the step's snapshot).
+   * `objective` (default: fit's) is the loss of this update: wake and sleep
+   * phases train the model and the guide on different objectives.
    */
-  update(target: UpdateTarget, batch?: "step" | "random"): number;
+  update(target: UpdateTarget, batch?: "step" | "random", objective?: Objective): number;
 }
 
 /**
