@@ -2,7 +2,7 @@ import { DomainError, ShapeError, assertInteger } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { withTransientParams } from "../distributions/distribution.js";
-import { isDiscrete } from "../distributions/support.js";
+import { describeSupport, isDiscrete } from "../distributions/support.js";
 import { ParamStore } from "../nn/param-store.js";
 import { ModelContext, type RunSpec, type SiteValue } from "./context.js";
 import type { SiteInfo } from "./site.js";
@@ -63,6 +63,21 @@ export class ProbModel {
   sites(options: { size?: number; data?: ModelData; rng?: Rng } = {}): SiteInfo[] {
     const t = this.run({ size: options.size ?? 2, data: options.data, rng: options.rng ?? new Rng(0), sampleObserved: true });
     return t.info();
+  }
+
+  /**
+   * A table of the model's sites for a person to read: name, kind (latent /
+   * observed), scope, reals per row, support and distribution, and the
+   * learnable parameters with their sizes.
+   */
+  summary(options: { size?: number; data?: ModelData } = {}): string {
+    const t = this.run({ size: options.size ?? 2, data: options.data, rng: new Rng(0), sampleObserved: true });
+    const rows = t.info().map((s) => [s.name, s.observed ? "observed" : "latent", s.scope, String(s.dim), describeSupport(s.support), s.distribution]);
+    for (const site of t.sites.values()) if (site.type === "param") rows.push([site.name, "param", "global", String(site.store.size), "real", "(learned)"]);
+    const head = ["site", "kind", "scope", "dim", "support", "distribution"];
+    const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+    const line = (r: string[]) => r.map((c, j) => c.padEnd(widths[j])).join("  ").trimEnd();
+    return [`model "${this.name}"`, line(head), ...rows.map(line)].join("\n");
   }
 
   /** The latent sites only. */

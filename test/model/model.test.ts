@@ -32,6 +32,15 @@ describe("model language: sites and traces", () => {
     ]);
   });
 
+  it("summary: a table of sites (kind, scope, dim, support, distribution) and parameters", () => {
+    const text = hierarchical.summary();
+    const lines = text.split("\n");
+    expect(lines[0]).toBe('model "hier"');
+    expect(lines[1]).toMatch(/^site\s+kind\s+scope\s+dim\s+support\s+distribution$/);
+    expect(lines[2]).toMatch(/^theta\s+latent\s+global\s+1\s+real\s+Normal$/);
+    expect(lines[4]).toMatch(/^x\s+observed\s+local\s+1\s+real\s+Normal$/);
+  });
+
   it("log p of given values matches the closed form, with N / B subsampling scale", () => {
     const z = [0.3, -1.2, 2];
     const x = [0.1, 0.4, -0.5];
