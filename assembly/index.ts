@@ -24,3 +24,4 @@ export * from "./densities";
 export * from "./triangular";
 export * from "./support";
 export * from "./variates";
+export * from "./gamma-grad";

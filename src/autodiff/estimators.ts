@@ -2,7 +2,8 @@
 //
 // - Reparameterization (pathwise): is `rsample` itself (the distributions
 //   with `reparameterized` true: Normal, DiagNormal, MultivariateNormal,
-//   LogNormal, Uniform, Laplace, StudentT with a constant df), so gradients
+//   LogNormal, Uniform, Laplace, StudentT with a constant df; Gamma, Beta and
+//   Dirichlet by implicit reparameterization, ops/implicit-gamma.ts), so gradients
 //   flow through the sample into the distribution's parameters.
 // - Score function (REINFORCE, Williams 1992): scoreFunctionSurrogate, with an
 //   optional baseline (RunningAverageBaseline) to reduce variance.

@@ -1,9 +1,10 @@
 import type { Rng } from "../core/rng.js";
-import { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../core/tensor.js";
 import { add, mul, sub } from "../autodiff/ops/binary.js";
 import { betaLogProb } from "../autodiff/ops/densities.js";
 import { digamma, lgamma } from "../autodiff/ops/special.js";
 import { shift } from "../autodiff/ops/unary.js";
+import { betaPathwise } from "../autodiff/ops/implicit-gamma.js";
 import { noGrad } from "../autodiff/tape.js";
 import { assertDrawShape, broadcastParams, expandTo, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
 import { unitInterval, type Support } from "./support.js";
@@ -18,14 +19,14 @@ function logBeta(a: Tensor, b: Tensor): Tensor {
  * Beta(alpha, beta), alpha, beta > 0, elementwise on (0, 1):
  * p(x) = x^(alpha - 1) (1 - x)^(beta - 1) / B(alpha, beta); mean alpha / (alpha + beta).
  * Parameters: numbers / arrays (constants) or positive Tensors (gradients of
- * logProb, entropy and KL flow into both). No rsample (implicit
- * reparameterization would be needed for a pathwise gradient).
+ * logProb, entropy, KL and rsample flow into both). rsample: the sample
+ * draws, pathwise through both Gammas (implicit reparameterization, Figurnov et al. 2018).
  */
 export class Beta implements Distribution {
   readonly alpha: Tensor;
   readonly beta: Tensor;
   readonly support: Support = unitInterval;
-  readonly reparameterized = false;
+  readonly reparameterized = true;
   readonly eventShape: readonly number[] = [];
 
   constructor(alpha: ParamInput, beta: ParamInput) {
@@ -44,14 +45,17 @@ export class Beta implements Distribution {
 
   /** x = X / (X + Y), X ~ Gamma(alpha), Y ~ Gamma(beta) (Marsaglia-Tsang, X drawn first), clamped into (0, 1); no gradient. */
   sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
+    return noGrad(() => this.rsample(rng, shape));
+  }
+
+  /**
+   * The same draws as sample, pathwise in both parameters: x = X / (X + Y)
+   * with the implicit dX/dalpha, dY/dbeta of the Gamma draws (Figurnov et al. 2018).
+   */
+  rsample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
     assertDrawShape(shape, this.params);
-    return noGrad(() => {
-      const x = sampleGamma(rng, this.alpha, null, shape);
-      const y = sampleGamma(rng, this.beta, null, shape);
-      const out = Tensor.empty(shape, "arena", x.rt);
-      x.rt.k.betaFromGammas(x.ptr, y.ptr, out.ptr, out.size);
-      return out;
-    });
+    const [x, y] = noGrad(() => [sampleGamma(rng, this.alpha, null, shape), sampleGamma(rng, this.beta, null, shape)]);
+    return betaPathwise(this.alpha, this.beta, x, y);
   }
 
   /** (alpha - 1) log x + (beta - 1) log(1 - x) - log B(alpha, beta), the value's shape. */

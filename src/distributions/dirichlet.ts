@@ -1,11 +1,12 @@
 import { ShapeError, describeShape } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
-import { Tensor, shapeSize } from "../core/tensor.js";
+import type { Tensor } from "../core/tensor.js";
 import { add, mul, sub } from "../autodiff/ops/binary.js";
 import { sumCols } from "../autodiff/ops/reduce.js";
 import { reshape } from "../autodiff/ops/shape.js";
 import { digamma, lgamma } from "../autodiff/ops/special.js";
 import { log, shift } from "../autodiff/ops/unary.js";
+import { dirichletPathwise } from "../autodiff/ops/implicit-gamma.js";
 import { noGrad } from "../autodiff/tape.js";
 import { assertDrawShape, assertInSupport, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
 import { simplex, type Support } from "./support.js";
@@ -22,13 +23,14 @@ function logMultivariateBeta(c: Tensor): Tensor {
  * mean c / sum_k c_k. Batch [B] (1 for [K]), event [K]. Values are rows
  * [n, K] (n = B, or any n for one shared row). Parameters: numbers / arrays
  * (constants) or a positive Tensor (gradients of logProb, entropy and KL).
- * No rsample (the pathwise gradient needs implicit reparameterization).
+ * rsample: the sample draws, pathwise through the Gammas (implicit
+ * reparameterization, Figurnov et al. 2018).
  */
 export class Dirichlet implements Distribution {
   /** The concentration as given ([K] or [B, K]). */
   readonly concentration: Tensor;
   readonly support: Support = simplex;
-  readonly reparameterized = false;
+  readonly reparameterized = true;
 
   constructor(concentration: ParamInput) {
     this.concentration = positiveParam("concentration", concentration);
@@ -58,14 +60,19 @@ export class Dirichlet implements Distribution {
 
   /** Rows of `shape` [n, K] (default [B, K]): Gamma(c_k) draws (Marsaglia-Tsang) normalized per row, no gradient. */
   sample(rng: Rng, shape: readonly number[] = [this.batchShape[0], this.categories]): Tensor {
+    return noGrad(() => this.rsample(rng, shape));
+  }
+
+  /**
+   * The same draws as sample, pathwise in the concentration: x_k = G_k / sum_j G_j
+   * with the implicit dG_k/dc_k of the Gamma draws (Figurnov et al. 2018).
+   */
+  rsample(rng: Rng, shape: readonly number[] = [this.batchShape[0], this.categories]): Tensor {
     const K = this.categories;
     assertDrawShape(shape, [["concentration", this.concentration]]);
     if (shape[shape.length - 1] !== K) throw new ShapeError("shape", `a last dim of ${K} (the categories)`, describeShape(shape));
-    return noGrad(() => {
-      const g = sampleGamma(rng, this.concentration, null, shape);
-      g.rt.k.simplexFromGammas(g.ptr, g.ptr, shapeSize(shape) / K, K);
-      return g;
-    });
+    const g = noGrad(() => sampleGamma(rng, this.concentration, null, shape));
+    return dirichletPathwise(this.concentration, g);
   }
 
   /** sum_k (c_k - 1) log x_k - log B(c) per row of value [n, K] -> [n] (DomainError naming value off the simplex). */

@@ -4,6 +4,7 @@ import { add, div, mul, sub } from "../autodiff/ops/binary.js";
 import { gammaLogProb } from "../autodiff/ops/densities.js";
 import { digamma, lgamma } from "../autodiff/ops/special.js";
 import { log, neg, shift } from "../autodiff/ops/unary.js";
+import { gammaPathwise } from "../autodiff/ops/implicit-gamma.js";
 import { noGrad } from "../autodiff/tape.js";
 import { assertDrawShape, broadcastParams, expandTo, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
 import { positive, type Support } from "./support.js";
@@ -13,14 +14,14 @@ import { sampleGamma } from "./variates.js";
  * Gamma(a, b) with shape (concentration) a > 0 and rate b > 0, elementwise:
  * p(x) = b^a x^(a - 1) e^(-b x) / Gamma(a), x > 0; mean a / b, variance a / b^2.
  * Parameters: numbers / arrays (constants) or positive Tensors (gradients
- * of logProb, entropy and KL flow into both). No rsample (the pathwise
- * gradient in a needs implicit reparameterization, Figurnov et al. 2018).
+ * of logProb, entropy, KL and rsample flow into both). rsample: the sample
+ * draws with implicit reparameterization gradients (Figurnov et al. 2018).
  */
 export class Gamma implements Distribution {
   readonly concentration: Tensor;
   readonly rate: Tensor;
   readonly support: Support = positive;
-  readonly reparameterized = false;
+  readonly reparameterized = true;
   readonly eventShape: readonly number[] = [];
 
   constructor(concentration: ParamInput, rate: ParamInput) {
@@ -41,6 +42,15 @@ export class Gamma implements Distribution {
   sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
     assertDrawShape(shape, this.params);
     return noGrad(() => sampleGamma(rng, this.concentration, this.rate, shape));
+  }
+
+  /**
+   * The same draws as sample (same stream, same numbers), pathwise in both
+   * parameters: x = z / b with dz/da = -(dP/da)(z; a) / p(z; a) (implicit
+   * reparameterization, Figurnov et al. 2018) and dx/db = -x / b.
+   */
+  rsample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
+    return gammaPathwise(this.concentration, this.rate, this.sample(rng, shape));
   }
 
   /** a log b - lgamma(a) + (a - 1) log x - b x, the value's shape. */

@@ -1,7 +1,10 @@
 import { describe, it, expect } from "vitest";
-import { Tensor, Rng, Beta, kl, DomainError, ShapeError } from "../../src/index.js";
+import { Tensor, Rng, Beta, kl, sum, log, DomainError, ShapeError } from "../../src/index.js";
+import { betaPathwise } from "../../src/autodiff/ops/implicit-gamma.js";
+import { lossGrads } from "../helpers/pathwise.js";
+import { meanAndStdErr } from "../helpers/quadrature.js";
 import { gradCheck } from "../helpers/gradcheck.js";
-import { digammaRef, lbetaRef } from "../helpers/special-ref.js";
+import { digammaRef, gammaQuantileRef, lbetaRef } from "../helpers/special-ref.js";
 import { column, expectSampleMoments, quadratureEntropy, quadratureKL, quadratureMoments } from "../helpers/distribution-checks.js";
 
 const pos = (v: number) => Math.abs(v) + 0.5;
@@ -62,5 +65,40 @@ describe("Beta", () => {
     expect(() => new Beta(1, [2, 0])).toThrow(DomainError);
     expect(() => new Beta([1, 2], [1, 2, 3])).toThrow(ShapeError);
     expect(() => new Beta(2, 2).logProb(Tensor.from([0.5, 1]))).toThrow(/^value: expected values in \(0, 1\), received 1 at index 1/);
+  });
+});
+
+describe("Beta rsample (implicit reparameterization through both Gammas)", () => {
+  it("x = X / (X + Y) at fixed Gamma quantiles: the tape's dx/da, dx/db match finite differences of the quantiles", () => {
+    const [a, b, u, v] = [0.8, 3, 0.4, 0.7];
+    const x = (p: number, q: number) => {
+      const X = gammaQuantileRef(u, p), Y = gammaQuantileRef(v, q);
+      return X / (X + Y);
+    };
+    const h = 1e-5;
+    const fd = [(x(a + h, b) - x(a - h, b)) / (2 * h), (x(a, b + h) - x(a, b - h)) / (2 * h)];
+    const { grads } = lossGrads([{ values: [a], shape: [1] }, { values: [b], shape: [1] }], (p, q) =>
+      betaPathwise(p, q, Tensor.from([gammaQuantileRef(u, a)]), Tensor.from([gammaQuantileRef(v, b)])),
+    );
+    grads.forEach(([g], i) => expect(Math.abs(g - fd[i]) / Math.abs(fd[i])).toBeLessThan(1e-3));
+  });
+  it.each([[0.5, 0.5], [2, 3], [10, 1.5]])("d/da E[x] = b/(a+b)^2 and d/db E[x] = -a/(a+b)^2 by Monte Carlo (a = %f, b = %f)", (a, b) => {
+    const n = 20000;
+    const { grads } = lossGrads([{ values: new Array(n).fill(a), shape: [n] }, { values: new Array(n).fill(b), shape: [n] }], (p, q) =>
+      sum(new Beta(p, q).rsample(new Rng(12), [n])),
+    );
+    const [da, db] = grads.map(meanAndStdErr);
+    expect(Math.abs(da.mean - b / (a + b) ** 2)).toBeLessThan(4 * da.se);
+    expect(Math.abs(db.mean + a / (a + b) ** 2)).toBeLessThan(4 * db.se);
+  });
+  it("rsample equals sample (same stream and numbers); gradients reach Tensor parameters on the tape", () => {
+    const d = new Beta([0.3, 4], 2);
+    expect(d.reparameterized).toBe(true);
+    expect(d.rsample(new Rng(5), [40, 2]).toArray()).toEqual(d.sample(new Rng(5), [40, 2]).toArray());
+    const { value, grads } = lossGrads([{ values: [0.7, 2.5], shape: [2] }, { values: [1.3], shape: [1] }], (p, q) =>
+      sum(log(new Beta(p, q).rsample(new Rng(4), [16, 2]))),
+    );
+    expect(Number.isFinite(value)).toBe(true);
+    grads.flat().forEach((g) => expect(Number.isFinite(g) && g !== 0).toBe(true));
   });
 });
