@@ -31,10 +31,12 @@ export function setGraphPendingCheck(check: () => boolean): void {
 const TIDY_ENDED = "the end of its tidy() scope";
 
 /**
- * Runs `fn` in a new memory scope and returns its result. Every tensor made
- * inside (arena temporaries, and persistent tensors made by the Tensor
- * factories) is freed at the end, except the tensors in the result (a
- * Tensor, or arrays / plain objects of them) and those passed to keep().
+ * Runs `fn` in a new memory scope and returns its result. Every arena tensor
+ * made inside (the temporaries of ops) is freed at the end, except the tensors
+ * in the result (a Tensor, or arrays / plain objects of them) and those passed
+ * to keep(). Persistent tensors are not the scope's: they belong to the object
+ * that made them (a prior, a data set, a model's constants, which may be
+ * built inside a scope and used after it) and live until dispose().
  * Returned arena tensors move to the enclosing scope (their `ptr` changes;
  * the Tensor objects are the same). Used after the scope, a freed tensor
  * throws DisposedTensorError. Inside a valueAndGrad step (while the graph

@@ -79,10 +79,9 @@ export class Tensor {
   static empty(shape: readonly number[], lifetime: Lifetime = "arena", rt: Runtime = runtime()): Tensor {
     const n = validateShape("shape", shape);
     if (lifetime === "arena") return new Tensor(rt, rt.arena.alloc(n * 8), shape.slice(), lifetime, rt.arena.region, n);
-    const t = new Tensor(rt, rt.alloc(n * 8), shape.slice(), lifetime, undefined, n);
-    // a persistent tensor made inside tidy() is freed at its end unless returned or kept
-    if (rt.arena.depth > 0) rt.arena.scope.persistent.push(t);
-    return t;
+    // persistent tensors belong to whoever made them (a prior, a data set, a model's
+    // constants): tidy() leaves them alone; dispose() frees them
+    return new Tensor(rt, rt.alloc(n * 8), shape.slice(), lifetime, undefined, n);
   }
 
   static full(shape: readonly number[], value: number, lifetime: Lifetime = "arena", rt: Runtime = runtime()): Tensor {

@@ -2,6 +2,7 @@ import { DomainError, ShapeError, describeShape } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import { runtime, type Runtime } from "../core/runtime.js";
 import { Tensor, shapeSize } from "../core/tensor.js";
+import { keep } from "../core/scope.js";
 import { add } from "../autodiff/ops/binary.js";
 import { reshape } from "../autodiff/ops/shape.js";
 import { assertIndexBroadcast, assertShapeBroadcast, largest } from "../autodiff/ops/broadcast-index.js";
@@ -64,7 +65,8 @@ function scalarConstant(value: number, argument: string): Tensor {
   if (!cache) scalarConstants.set(rt, (cache = new Map()));
   let t = cache.get(value);
   if (!t) {
-    t = Tensor.from([value], [1], "persistent", rt, argument);
+    // kept: a constant first made inside a tidy() scope must outlive it (the cache hands it out again)
+    t = keep(Tensor.from([value], [1], "persistent", rt, argument));
     cache.set(value, t);
   }
   return t;

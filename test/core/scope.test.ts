@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   DisposedTensorError, DomainError, MLP, ParamSpecs, Rng, Tensor, add, backward, dispose, exp, keep, mul, noGrad, reshape, runtime,
   scale, sum, tidy, valueAndGrad,
+  Normal, Dataset,
 } from "../../src/index.js";
 import { startRecording, stopRecording } from "../../src/low-level.js";
 
@@ -104,22 +105,29 @@ describe("tidy", () => {
     p.dispose();
   });
 
-  it("disposes persistent tensors made inside unless returned or kept; memory is reused", () => {
-    let dropped: Tensor | null = null;
-    let droppedPtr = -1;
+  it("leaves persistent tensors made inside to their owner: they live until dispose(), whose memory is reused", () => {
+    let owned: Tensor | null = null;
     const [returned, kept] = tidy(() => {
-      dropped = Tensor.from(seq(12), [12], "persistent");
-      droppedPtr = dropped.ptr;
+      owned = Tensor.from(seq(12), [12], "persistent");
       return [Tensor.from([1, 2], [2], "persistent"), keep(Tensor.from([3], [1], "persistent"))];
     });
-    expect(disposedError(() => dropped!.toArray()).releasedBy).toContain("tidy");
-    const again = Tensor.empty([12], "persistent");
-    expect(again.ptr).toBe(droppedPtr);
+    expect(owned!.toArray()).toEqual(seq(12));
     expect(returned.toArray()).toEqual([1, 2]);
     expect(kept.toArray()).toEqual([3]);
-    tidy(() => {}); // a later scope does not free them
-    expect(returned.isLive && kept.isLive).toBe(true);
+    const ptr = owned!.ptr;
+    owned!.dispose();
+    expect(disposedError(() => owned!.toArray()).releasedBy).toContain("dispose()");
+    const again = Tensor.empty([12], "persistent");
+    expect(again.ptr).toBe(ptr);
     dispose([returned, kept, again]);
+  });
+
+  it("objects built inside a tidy() keep working after it (cached constants, priors, data sets)", () => {
+    const prior = tidy(() => new Normal(0.3141, 1.7));
+    const data = tidy(() => new Dataset([1, 2, 3]));
+    const lp = noGrad(() => prior.logProb(data.full().obs).toArray());
+    expect(lp[0]).toBeCloseTo(-0.5 * ((1 - 0.3141) / 1.7) ** 2 - Math.log(1.7) - 0.5 * Math.log(2 * Math.PI), 12);
+    data.dispose();
   });
 
   it("a loop of 100,000 small noGrad ops in tidy() does not grow memory", () => {
