@@ -204,3 +204,26 @@ describe("model language: learnable model parameters are trained by fit", () => 
     expect(Math.abs(b - mle)).toBeLessThan(0.05);
   });
 });
+
+describe("model language: global latents only", () => {
+  it("Gamma-Poisson: the family's q(lambda) (log-normal through exp) matches the conjugate posterior Gamma(a + sum x, b + N)", async () => {
+    const { Gamma, Poisson } = await import("../../src/index.js");
+    const model = defineModel("gamma-poisson", (m) => {
+      const lambda = m.sample("lambda", new Gamma(2, 1));
+      m.plate("data", () => m.observe("x", new Poisson(lambda)));
+    });
+    const xs = [3, 5, 2, 4, 6, 3, 4, 5, 2, 3, 4, 4];
+    const data = new Dataset(xs);
+    const q = makeFamily(model, data, { kind: "const" });
+    expect(q.params).toHaveLength(1);
+    fit({ model, guide: q, objective: elbo({ samples: 8 }), data, iterations: 3000, lr: 0.02, rng: 1, lrSchedule: cosineDecay(3000, 0.02) });
+    const { mean, logStd } = q.globalFactors().lambda;
+    const s2 = Math.exp(2 * logStd.item());
+    const eq = Math.exp(mean.item() + s2 / 2);
+    const sum = xs.reduce((a, b) => a + b, 0);
+    const exactMean = (2 + sum) / (1 + xs.length);
+    const exactSd = Math.sqrt(2 + sum) / (1 + xs.length);
+    expect(Math.abs(eq - exactMean)).toBeLessThan(0.05);
+    expect(Math.abs(eq * Math.sqrt(Math.exp(s2) - 1) - exactSd)).toBeLessThan(0.05);
+  });
+});

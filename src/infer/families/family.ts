@@ -105,7 +105,10 @@ export class Family implements Guide {
     let featureTable: Tensor | null = null;
     let fn: InferenceFn | null = null;
     let free: FreeFactor | null = null;
-    if (kind === "avi") {
+    if (d === 0) {
+      // a model with global latents only: the family is its global factors
+      this.description = "global factors only";
+    } else if (kind === "avi") {
       const features = options.features ?? observationFeatures();
       const net = options.net ?? mlpNet({ width: 16 });
       const F = data ? features.size(data.N, data.D) : model.obsDim;
@@ -140,7 +143,7 @@ export class Family implements Guide {
   }
 
   get params(): ParamStore[] {
-    return this.globalStore ? [this.localStore, this.globalStore] : [this.localStore];
+    return [this.localStore, this.globalStore].filter((st): st is ParamStore => st !== null && st.size > 0);
   }
 
   /** Number of variational parameters (local + global). */
@@ -158,6 +161,7 @@ export class Family implements Guide {
   localFactors(batch: Batch): Record<string, NormalFactor> {
     const B = batch.obs.rows;
     const d = this.localDim;
+    if (d === 0) return {};
     let f: NormalFactor;
     if (this.free && this.kind === "const") {
       f = { mean: expandRows(this.free.mean.tensor, B, d), logStd: expandRows(this.free.logStd.tensor, B, d) };
@@ -202,7 +206,7 @@ export class Family implements Guide {
       const values: LatentValues = {};
       const logQ = drawAll(local, this.bijectors, values, rng, batch.obs.rows, given);
       const logQGlobal = this.globals.size > 0 ? (drawAll(global, this.bijectors, values, rng, 1, given) ?? undefined) : undefined;
-      draws.push({ values, logQ: logQ!, logQScore: null, logQGlobal });
+      draws.push({ values, logQ: logQ ?? Tensor.zeros([batch.obs.rows]), logQScore: null, logQGlobal });
     }
     return draws;
   }
@@ -234,7 +238,7 @@ export class Family implements Guide {
       const lp = factorLogProb(v, local[site.name], this.bijectors.get(site.name)!.bijector);
       total = total ? add(total, lp) : lp;
     }
-    return total!;
+    return total ?? Tensor.zeros([batch.obs.rows]);
   }
 
   private indices(batch: Batch): Int32Array {
@@ -294,15 +298,14 @@ function factorLogProb(x: Tensor, f: NormalFactor, T: Bijector): Tensor {
   return sub(normalLogProb(u, f.mean, f.logStd), T.logAbsDetJacobian(u));
 }
 
-/** The model's local sites, checked: at least one, all real-valued (mean-field Gaussian factors). */
+/** The model's local sites (possibly none: a model of global latents only), every latent continuous. */
 function checkSites(model: Model): LatentSite[] {
   if (!model || !Array.isArray(model.latents)) {
     throw new DomainError("model.latents", "an array of LatentSite declarations", String(model?.latents));
   }
   const local = localSites(model);
-  if (local.length === 0) {
-    const declared = model.latents.map((s) => `${s.name} (${s.scope})`).join(", ") || "none";
-    throw new DomainError("model.latents", 'at least one site with scope "local" (declare the per-datapoint latents z_n)', declared);
+  if (model.latents.length === 0) {
+    throw new DomainError("model.latents", "at least one latent site (m.sample outside or inside the plate)", "none");
   }
   for (const site of model.latents) {
     if (isDiscrete(site.support)) {

@@ -115,10 +115,15 @@ describe("bad input", () => {
     expect(() => new Dataset([1, NaN, 3])).toThrow(NonFiniteError);
     expect(() => new Dataset([1, NaN, 3])).toThrow(/data/);
   });
-  it("a model without local latents names model.latents", () => {
-    const bad: Model = { name: "bad", latents: [{ name: "theta", scope: "global", dim: 1, support: { kind: "real" } }], obsDim: 1, logJoint: () => Tensor.zeros([1]) };
+  it("a model without latents names model.latents; one with global latents only is its global factors", () => {
+    const bad: Model = { name: "bad", latents: [], obsDim: 1, logJoint: () => Tensor.zeros([1]) };
     expect(() => makeFamily(bad, data, { kind: "fvi" })).toThrow(DomainError);
     expect(() => makeFamily(bad, data, { kind: "fvi" })).toThrow(/model\.latents/);
+    const globalOnly: Model = { name: "g", latents: [{ name: "theta", scope: "global", dim: 1, support: { kind: "real" } }], obsDim: 1, logJoint: () => Tensor.zeros([1]) };
+    const fam = makeFamily(globalOnly, data, { kind: "avi" });
+    expect(fam.description).toBe("global factors only");
+    expect(fam.params).toHaveLength(1);
+    expect(Object.keys(fam.localFactors(data.full()))).toEqual([]);
   });
   it("an unknown kind, a net on F-VI, a categorical site, and a missing batch index", () => {
     expect(() => makeFamily(model, data, { kind: "iwae" as never })).toThrow(UnknownNameError);
