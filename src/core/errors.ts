@@ -94,7 +94,19 @@ export function assertInteger(argument: string, value: number, min = 0): void {
 export function assertFiniteArray(argument: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
-      throw new NonFiniteError(argument, "finite numbers", `${values[i]} at index ${i}`);
+      const v: unknown = values[i];
+      throw new NonFiniteError(argument, "finite numbers", `${typeof v === "number" ? v : `${typeof v} ${JSON.stringify(v)}`} at index ${i}`);
     }
+  }
+}
+
+/**
+ * Throws UnknownNameError for an option key not in `allowed` (a misspelled
+ * option such as `learningRate` for `lr` would otherwise be ignored silently).
+ */
+export function assertKnownOptions(argument: string, options: object | null | undefined, allowed: readonly string[]): void {
+  if (!options || typeof options !== "object") return;
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw new UnknownNameError(`${argument}.${key}`, `one of the options ${allowed.join(", ")}`, JSON.stringify(key));
   }
 }

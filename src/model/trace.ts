@@ -71,7 +71,8 @@ export class Trace {
       dim: isDiscrete(s.support) ? 1 : s.dim,
       support: s.support,
       observed: s.observed,
-      distribution: s.dist.constructor?.name ?? "Distribution",
+      // bundlers may rename a class (esbuild: _Normal, Normal2): the name a person wrote
+      distribution: (s.dist.constructor?.name ?? "Distribution").replace(/^_+/, "").replace(/\d+$/, "") || "Distribution",
     }));
   }
 

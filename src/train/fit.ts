@@ -1,5 +1,5 @@
 import { valueAndGrad } from "../autodiff/tape.js";
-import { DomainError, ShapeError, TrainingDivergedError, assertInteger, assertPositive } from "../core/errors.js";
+import { DomainError, ShapeError, TrainingDivergedError, assertInteger, assertPositive, assertKnownOptions } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import type { Guide } from "../models/guide.js";
 import type { Dataset } from "../infer/families/dataset.js";
@@ -137,8 +137,14 @@ export interface FitResult {
  * (qp / pq), IWAE, RWS, VAEs (joint, aggressive, MAPA's decoder-only
  * training) are this loop with another guide, objective or schedule.
  */
+const FIT_OPTIONS = [
+  "model", "guide", "objective", "data", "iterations", "epochs", "batchSize", "schedule", "heldOut", "lr", "modelLr",
+  "lrSchedule", "optimizer", "rng", "batchRng", "counter", "callbacks", "progress", "label", "onDivergence",
+] as const;
+
 export function fit(options: FitOptions): FitResult {
   if (!options || typeof options !== "object") throw new DomainError("options", "{ model, guide, objective, iterations, ... }", String(options));
+  assertKnownOptions("options", options, FIT_OPTIONS);
   const { guide, objective, data, callbacks = [], onDivergence = "stop", counter = null } = options;
   const heldOut = options.heldOut ?? null;
   const schedule = options.schedule ?? joint();

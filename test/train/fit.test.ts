@@ -127,3 +127,18 @@ describe("fit: epochs, parameter groups, held-out data", () => {
     expect(() => fitVae(smallVae(1, 4), vaeData, { epochs: 1, modelLr: 0 })).toThrow(/modelLr/);
   });
 });
+
+describe("misspelled options are typed errors, not silently ignored", () => {
+  it("fit, makeFamily, mlpNet and the objectives name the unknown key", async () => {
+    const { mlpNet, iwaeBound, renyiBound, reweightedWakeSleep, UnknownNameError } = await import("../../src/index.js");
+    const q = makeFamily(model, data, { kind: "fvi" });
+    expect(() => fit({ model, guide: q, objective: elbo(), data, iterations: 5, learningRate: 0.1 } as never)).toThrow(UnknownNameError);
+    expect(() => fit({ model, guide: q, objective: elbo(), data, iterations: 5, learningRate: 0.1 } as never)).toThrow(/options\.learningRate/);
+    expect(() => makeFamily(model, data, { kind: "fvi", widht: 3 } as never)).toThrow(/options\.widht/);
+    expect(() => mlpNet({ width: 3, activaton: "tanh" } as never)).toThrow(/options\.activaton/);
+    expect(() => elbo({ sample: 8 } as never)).toThrow(/options\.sample/);
+    expect(() => iwaeBound({ K: 8 } as never)).toThrow(/options\.K/);
+    expect(() => renyiBound({ alpha: 0.5, k: 2 } as never)).toThrow(/options\.k/);
+    expect(() => reweightedWakeSleep({ alpha: 0.5, particle: 2 } as never)).toThrow(/options\.particle/);
+  });
+});

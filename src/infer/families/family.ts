@@ -2,7 +2,7 @@ import { gatherRows } from "../../autodiff/ops/gather.js";
 import { add } from "../../autodiff/ops/binary.js";
 import { normalLogProb, normalRsample } from "../../autodiff/ops/gaussian.js";
 import { repeatRows, sliceCols } from "../../autodiff/ops/shape.js";
-import { DomainError, ShapeError, UnknownNameError, assertInteger } from "../../core/errors.js";
+import { DomainError, ShapeError, UnknownNameError, assertInteger, assertKnownOptions } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { Tensor } from "../../core/tensor.js";
 import { globalSites, localSites, type Batch, type LatentSite, type LatentValues, type Model } from "../../models/model.js";
@@ -337,5 +337,6 @@ function buildFeatureTable(features: FeatureMap, data: Dataset, F: number, stand
 /** makeFamily(model, data, { kind: "fvi" | "const" | "avi", net?, features? }): the family switch of the A-VI study. */
 export function makeFamily(model: Model | ProbModel, data: Dataset | null, options: FamilyOptions): Family {
   if (!options || typeof options !== "object") throw new DomainError("options", '{ kind: "fvi" | "const" | "avi", ... }', String(options));
+  assertKnownOptions("options", options, ["kind", "net", "features", "standardize", "seed", "rng", "initLogStd", "globalInit"]);
   return new Family(model, data, options);
 }

@@ -2,7 +2,7 @@ import { mul } from "../../autodiff/ops/binary.js";
 import { scale, tanh } from "../../autodiff/ops/unary.js";
 import { concatCols, repeatRows, reshape, sliceCols } from "../../autodiff/ops/shape.js";
 import { checkPrecision, dense, type Activation, type Precision } from "../../autodiff/ops/linalg.js";
-import { DomainError, assertInteger } from "../../core/errors.js";
+import { DomainError, assertInteger, assertKnownOptions } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { constant, zeros } from "../../nn/init.js";
 import { Linear } from "../../nn/linear.js";
@@ -52,7 +52,9 @@ export interface MlpNetOptions {
 }
 
 /** A-VI inference networks: mean(x), logStd(x) by MLPs of width k (two networks, a trunk with two heads, or one MLP with a split output). */
-export function mlpNet({ width, depth = 2, activation = "relu", heads = "separate", logStdBound, precision: precisionOption }: MlpNetOptions): InferenceNet {
+export function mlpNet(options: MlpNetOptions): InferenceNet {
+  assertKnownOptions("options", options, ["width", "depth", "activation", "heads", "logStdBound", "precision"]);
+  const { width, depth = 2, activation = "relu", heads = "separate", logStdBound, precision: precisionOption } = options ?? ({} as MlpNetOptions);
   assertInteger("width", width, 1);
   if (logStdBound !== undefined && !(logStdBound > 0 && Number.isFinite(logStdBound))) {
     throw new DomainError("logStdBound", "a finite number > 0", String(logStdBound));

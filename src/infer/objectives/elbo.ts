@@ -2,7 +2,7 @@ import { scoreFunctionSurrogate, RunningAverageBaseline, enumerateDiscrete } fro
 import { add, sub } from "../../autodiff/ops/binary.js";
 import { detach, scale, neg, scale as scaleOp } from "../../autodiff/ops/unary.js";
 import { sum, mean } from "../../autodiff/ops/reduce.js";
-import { assertInteger, DomainError } from "../../core/errors.js";
+import { assertInteger, DomainError, assertKnownOptions } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
 import type { Batch, Model } from "../../models/model.js";
@@ -120,6 +120,7 @@ export interface ElboObjectiveOptions {
  * negativeElbo and qpLoss above.
  */
 export function elbo(options: ElboObjectiveOptions = {}): Objective {
+  assertKnownOptions("options", options, ["samples", "scale", "enumerate", "baselineDecay"]);
   const samples = options.samples ?? 1;
   assertInteger("samples", samples, 1);
   const scale = options.scale ?? "dataset";

@@ -1,4 +1,4 @@
-import { assertInteger, DomainError } from "../../core/errors.js";
+import { assertInteger, DomainError, assertKnownOptions } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
 import { scoreFunctionSurrogate, RunningAverageBaseline } from "../../autodiff/estimators.js";
@@ -84,6 +84,7 @@ export function elboEstimate(model: Model, guide: Proposal, batch: Batch, K: num
  * for discrete sites. K = 1 is the ELBO (per datapoint). Estimator: iwaeLoss.
  */
 export function iwaeBound(options: { particles?: number; baselineDecay?: number } = {}): Objective {
+  assertKnownOptions("options", options, ["particles", "baselineDecay"]);
   const particles = options.particles ?? 10;
   assertInteger("particles", particles, 1);
   const decay = options.baselineDecay ?? 0.9;
@@ -106,6 +107,7 @@ export function iwaeBound(options: { particles?: number; baselineDecay?: number 
  * Reparameterized sites only.
  */
 export function renyiBound(options: { alpha: number; particles?: number }): Objective {
+  assertKnownOptions("options", options, ["alpha", "particles"]);
   const { alpha } = options ?? {};
   if (!Number.isFinite(alpha)) throw new DomainError("alpha", "a finite number", String(alpha));
   const particles = options.particles ?? 10;

@@ -1,4 +1,4 @@
-import { DomainError, assertInteger } from "../../core/errors.js";
+import { DomainError, assertInteger, assertKnownOptions } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
 import { add, mul } from "../../autodiff/ops/binary.js";
@@ -61,6 +61,7 @@ export function rwsLoss(model: Model, guide: Guide, batch: Batch, rng: Rng, { pa
  * The model's update (wake-theta) is the IWAE bound: use iwaeBound() for the model's parameters.
  */
 export function reweightedWakeSleep(options: { particles?: number; alpha?: number } = {}): Objective {
+  assertKnownOptions("options", options, ["particles", "alpha"]);
   const particles = options.particles ?? 10;
   assertInteger("particles", particles, 1);
   const alpha = options.alpha ?? 0.5;
