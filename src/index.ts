@@ -86,6 +86,7 @@ export {
   defineGuide,
   GuideFn,
   type GuideFnOptions,
+  type DataMapping,
   type ModelFn,
   type SiteValues,
   type ModelData,

@@ -33,7 +33,8 @@ export interface EngineModelOptions {
  * (a JointRowsDistribution: a random walk, a GP) gets requiresFullSequence:
  * its batches must be the whole plate in data order (FullBatchError otherwise).
  */
-export function engineModel(model: ProbModel, options: EngineModelOptions = {}): Model {
+export function engineModel(model: ProbModel, optionsIn: EngineModelOptions = {}): Model {
+  const options: EngineModelOptions = { ...model.mapping, ...optionsIn };
   const probe = model.run({ size: 2, data: probeDataOf(options), rng: new Rng(0), sampleObserved: true });
   const observed = probe.observedSites;
   if (observed.length === 0) throw new DomainError(`model "${model.name}"`, "at least one observed site (m.observe)", "none");

@@ -1,7 +1,7 @@
 // The model language: a model is one function of named sites (model.ts);
 // running it gives a trace (trace.ts); the engine's view (engine-model.ts)
 // lets every family, objective and loop use it.
-export { defineModel, ProbModel, indicesOf, isDiscreteSite, type ModelFn, type SiteValues, type ModelData, type JointDraw } from "./model.js";
+export { defineModel, ProbModel, indicesOf, isDiscreteSite, type DataMapping, type ModelFn, type SiteValues, type ModelData, type JointDraw } from "./model.js";
 export { ModelContext, type RunSpec, type SampleOptions, type SiteValue } from "./context.js";
 export { Trace } from "./trace.js";
 export type { SampleSite, ParamSite, Site, SiteInfo, Scope } from "./site.js";

@@ -39,12 +39,25 @@ export interface JointDraw {
   trace: Trace;
 }
 
+/**
+ * How the engine's Batch maps onto a model's data (engineModel's defaults for
+ * this model): the observed site batch.obs holds (default: the only one), the
+ * covariate (m.data name) batch.context holds and its width.
+ */
+export interface DataMapping {
+  observed?: string;
+  context?: string;
+  contextDim?: number;
+}
+
 export class ProbModel {
   private readonly paramTensors = new Map<string, { store: ParamStore; tensor: Tensor }>();
 
   constructor(
     readonly name: string,
     readonly fn: ModelFn,
+    /** Defaults for the engine's view (makeFamily, fit, evaluateNegElbo use them). */
+    readonly mapping: DataMapping = {},
   ) {
     if (typeof fn !== "function") throw new DomainError("model", "a function (m) => { ... } of sample sites", String(fn));
   }
@@ -61,7 +74,8 @@ export class ProbModel {
    * run with `size` datapoints (or the given data / covariates).
    */
   sites(options: { size?: number; data?: ModelData; rng?: Rng } = {}): SiteInfo[] {
-    const t = this.run({ size: options.size ?? 2, data: options.data, rng: options.rng ?? new Rng(0), sampleObserved: true });
+    const size = options.size ?? 2;
+    const t = this.run({ size, data: options.data ?? this.probeData(size), rng: options.rng ?? new Rng(0), sampleObserved: true });
     return t.info();
   }
 
@@ -71,7 +85,8 @@ export class ProbModel {
    * learnable parameters with their sizes.
    */
   summary(options: { size?: number; data?: ModelData } = {}): string {
-    const t = this.run({ size: options.size ?? 2, data: options.data, rng: new Rng(0), sampleObserved: true });
+    const size = options.size ?? 2;
+    const t = this.run({ size, data: options.data ?? this.probeData(size), rng: new Rng(0), sampleObserved: true });
     const rows = t.info().map((s) => [s.name, s.observed ? "observed" : "latent", s.scope, String(s.dim), describeSupport(s.support), s.distribution]);
     for (const site of t.sites.values()) if (site.type === "param") rows.push([site.name, "param", "global", String(site.store.size), "real", "(learned)"]);
     const head = ["site", "kind", "scope", "dim", "support", "distribution"];
@@ -109,8 +124,14 @@ export class ProbModel {
 
   /** The ParamStores of the model's learnable parameters and modules (after a first run). */
   params(): ParamStore[] {
-    const t = this.run({ size: 1, rng: new Rng(0), sampleObserved: true });
+    const t = this.run({ size: 1, data: this.probeData(1), rng: new Rng(0), sampleObserved: true });
     return t.params;
+  }
+
+  /** Zeros for the mapped covariate (a forward run that only discovers sites or parameters), or undefined. */
+  private probeData(rows: number): ModelData | undefined {
+    const { context, contextDim = 1 } = this.mapping;
+    return context ? { [context]: Tensor.zeros([rows, contextDim]) } : undefined;
   }
 
   private paramTensor(name: string, init: Tensor | number | readonly number[], shape?: readonly number[]): { store: ParamStore; tensor: Tensor } {
@@ -128,13 +149,22 @@ export class ProbModel {
   }
 }
 
-/** defineModel(name, (m) => { ... }): a model from one function of sample sites (see ModelFn). */
-export function defineModel(name: string, fn: ModelFn): ProbModel;
+/**
+ * defineModel(name, (m) => { ... }, mapping?): a model from one function of
+ * sample sites (see ModelFn). `mapping` names the observed site and the
+ * covariate a data set's rows and context are (for models with several
+ * observed sites or an m.data covariate), e.g. { observed: "y", context: "u" }.
+ */
+export function defineModel(name: string, fn: ModelFn, mapping?: DataMapping): ProbModel;
 export function defineModel(fn: ModelFn): ProbModel;
-export function defineModel(a: string | ModelFn, b?: ModelFn): ProbModel {
+export function defineModel(a: string | ModelFn, b?: ModelFn, mapping?: DataMapping): ProbModel {
   if (typeof a === "function") return new ProbModel("model", a);
   if (typeof a !== "string") throw new DomainError("name", "a model name (string) or the model function", String(a));
-  return new ProbModel(a, b as ModelFn);
+  if (mapping !== undefined && (typeof mapping !== "object" || mapping === null)) throw new DomainError("mapping", "{ observed?, context?, contextDim? }", String(mapping));
+  for (const key of Object.keys(mapping ?? {})) {
+    if (!["observed", "context", "contextDim"].includes(key)) throw new DomainError(`mapping.${key}`, "one of observed, context, contextDim", JSON.stringify(key));
+  }
+  return new ProbModel(a, b as ModelFn, mapping ?? {});
 }
 
 /** Category indices of a discrete site value (for guides and objectives that take Int32Array). */

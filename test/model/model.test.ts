@@ -227,3 +227,23 @@ describe("model language: global latents only", () => {
     expect(Math.abs(eq * Math.sqrt(Math.exp(s2) - 1) - exactSd)).toBeLessThan(0.05);
   });
 });
+
+describe("model language: a covariate and the data mapping", () => {
+  it("x_n ~ N(2 u_n + z_n, 1) with u_n a covariate (batch.context): F-VI reaches the exact means (x - 2u) / 2", () => {
+    const reg = defineModel("regression", (m) => {
+      m.plate("data", () => {
+        const z = m.sample("z", new Normal(0, 1));
+        m.observe("x", new Normal(add(mul(m.data("u"), 2), z), 1));
+      });
+    }, { context: "u" });
+    const us = Array.from({ length: 60 }, (_, i) => Math.sin(i));
+    const xs = us.map((u, i) => 2 * u + Math.cos(3 * i));
+    const data = new Dataset(xs, { context: us });
+    const q = makeFamily(reg, data, { kind: "fvi" });
+    fit({ model: reg, guide: q, objective: elbo({ samples: 8 }), data, iterations: 2000, lr: 0.05, rng: 2, lrSchedule: cosineDecay(2000, 0.01) });
+    const means = q.localFactors(data.full()).z.mean.toArray();
+    const err = Math.max(...means.map((m, i) => Math.abs(m - (xs[i] - 2 * us[i]) / 2)));
+    expect(err).toBeLessThan(0.06);
+    expect(() => defineModel("bad", () => undefined, { contxt: "u" } as never)).toThrow(/mapping\.contxt/);
+  });
+});
