@@ -6,7 +6,7 @@ import { digamma, lgamma } from "../autodiff/ops/special.js";
 import { shift } from "../autodiff/ops/unary.js";
 import { betaPathwise } from "../autodiff/ops/implicit-gamma.js";
 import { noGrad } from "../autodiff/tape.js";
-import { assertDrawShape, broadcastParams, expandTo, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
+import { assertDrawShape, expandTo, positiveParam, ElementwiseDistribution, type ParamInput } from "./distribution.js";
 import { unitInterval, type Support } from "./support.js";
 import { sampleGamma } from "./variates.js";
 
@@ -22,30 +22,18 @@ function logBeta(a: Tensor, b: Tensor): Tensor {
  * logProb, entropy, KL and rsample flow into both). rsample: the sample
  * draws, pathwise through both Gammas (implicit reparameterization, Figurnov et al. 2018).
  */
-export class Beta implements Distribution {
+export class Beta extends ElementwiseDistribution {
   readonly alpha: Tensor;
   readonly beta: Tensor;
   readonly support: Support = unitInterval;
   readonly reparameterized = true;
-  readonly eventShape: readonly number[] = [];
 
   constructor(alpha: ParamInput, beta: ParamInput) {
-    this.alpha = positiveParam("alpha", alpha);
-    this.beta = positiveParam("beta", beta);
-    broadcastParams(this.params);
-  }
-
-  private get params(): [string, Tensor][] {
-    return [["alpha", this.alpha], ["beta", this.beta]];
-  }
-
-  get batchShape(): readonly number[] {
-    return broadcastParams(this.params).shape;
-  }
-
-  /** x = X / (X + Y), X ~ Gamma(alpha), Y ~ Gamma(beta) (Marsaglia-Tsang, X drawn first), clamped into (0, 1); no gradient. */
-  sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
-    return noGrad(() => this.rsample(rng, shape));
+    const a = positiveParam("alpha", alpha);
+    const b = positiveParam("beta", beta);
+    super([["alpha", a], ["beta", b]]);
+    this.alpha = a;
+    this.beta = b;
   }
 
   /**

@@ -5,6 +5,7 @@ import { Tensor, shapeSize } from "../core/tensor.js";
 import { keep } from "../core/scope.js";
 import { add } from "../autodiff/ops/binary.js";
 import { reshape } from "../autodiff/ops/shape.js";
+import { noGrad } from "../autodiff/tape.js";
 import { assertIndexBroadcast, assertShapeBroadcast, largest } from "../autodiff/ops/broadcast-index.js";
 import type { Support } from "./support.js";
 
@@ -184,3 +185,29 @@ function describeValues(s: Support, closed: boolean): string {
 
 /** How far a simplex row's sum may be from 1. */
 export const SIMPLEX_TOLERANCE = 1e-9;
+
+/**
+ * The common part of the elementwise families (event shape [], parameters
+ * broadcast by index): the batch shape, fixed at construction from the
+ * parameters' broadcast, and `sample` as `rsample` without a gradient
+ * (families whose sampler differs override it).
+ */
+export abstract class ElementwiseDistribution implements Distribution {
+  abstract readonly support: Support;
+  abstract readonly reparameterized: boolean;
+  readonly eventShape: readonly number[] = [];
+  readonly batchShape: readonly number[];
+
+  /** `params`: [name, tensor] pairs, checked to broadcast against the largest (ShapeError naming the parameter). */
+  constructor(protected readonly params: readonly (readonly [string, Tensor])[]) {
+    this.batchShape = broadcastParams(params).shape;
+  }
+
+  /** rsample without gradient. */
+  sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
+    return noGrad(() => this.rsample(rng, shape));
+  }
+
+  abstract rsample(rng: Rng, shape?: readonly number[]): Tensor;
+  abstract logProb(value: Tensor): Tensor;
+}

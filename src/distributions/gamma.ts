@@ -6,7 +6,7 @@ import { digamma, lgamma } from "../autodiff/ops/special.js";
 import { log, neg, shift } from "../autodiff/ops/unary.js";
 import { gammaPathwise } from "../autodiff/ops/implicit-gamma.js";
 import { noGrad } from "../autodiff/tape.js";
-import { assertDrawShape, broadcastParams, expandTo, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
+import { assertDrawShape, expandTo, positiveParam, ElementwiseDistribution, type ParamInput } from "./distribution.js";
 import { positive, type Support } from "./support.js";
 import { sampleGamma } from "./variates.js";
 
@@ -17,29 +17,22 @@ import { sampleGamma } from "./variates.js";
  * of logProb, entropy, KL and rsample flow into both). rsample: the sample
  * draws with implicit reparameterization gradients (Figurnov et al. 2018).
  */
-export class Gamma implements Distribution {
+export class Gamma extends ElementwiseDistribution {
   readonly concentration: Tensor;
   readonly rate: Tensor;
   readonly support: Support = positive;
   readonly reparameterized = true;
-  readonly eventShape: readonly number[] = [];
 
   constructor(concentration: ParamInput, rate: ParamInput) {
-    this.concentration = positiveParam("concentration", concentration);
-    this.rate = positiveParam("rate", rate);
-    broadcastParams(this.params);
-  }
-
-  private get params(): [string, Tensor][] {
-    return [["concentration", this.concentration], ["rate", this.rate]];
-  }
-
-  get batchShape(): readonly number[] {
-    return broadcastParams(this.params).shape;
+    const a = positiveParam("concentration", concentration);
+    const b = positiveParam("rate", rate);
+    super([["concentration", a], ["rate", b]]);
+    this.concentration = a;
+    this.rate = b;
   }
 
   /** Marsaglia-Tsang draws of `shape` (default: the batch shape), no gradient (see variates.ts). */
-  sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
+  override sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
     assertDrawShape(shape, this.params);
     return noGrad(() => sampleGamma(rng, this.concentration, this.rate, shape));
   }

@@ -3,8 +3,7 @@ import { Tensor } from "../core/tensor.js";
 import { add, div, mul, sub } from "../autodiff/ops/binary.js";
 import { laplaceLogProb } from "../autodiff/ops/densities.js";
 import { abs, exp, log, neg, shift } from "../autodiff/ops/unary.js";
-import { noGrad } from "../autodiff/tape.js";
-import { assertDrawShape, broadcastParams, expandTo, paramTensor, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
+import { assertDrawShape, expandTo, paramTensor, positiveParam, ElementwiseDistribution, type ParamInput } from "./distribution.js";
 import { real, type Support } from "./support.js";
 
 /**
@@ -12,30 +11,18 @@ import { real, type Support } from "./support.js";
  * mean loc, variance 2 scale^2. Parameters: numbers / arrays (constants) or
  * Tensors (scale positive); rsample is pathwise in both.
  */
-export class Laplace implements Distribution {
+export class Laplace extends ElementwiseDistribution {
   readonly loc: Tensor;
   readonly scale: Tensor;
   readonly support: Support = real;
   readonly reparameterized = true;
-  readonly eventShape: readonly number[] = [];
 
   constructor(loc: ParamInput, scale: ParamInput) {
-    this.loc = paramTensor("loc", loc);
-    this.scale = positiveParam("scale", scale);
-    broadcastParams(this.params);
-  }
-
-  private get params(): [string, Tensor][] {
-    return [["loc", this.loc], ["scale", this.scale]];
-  }
-
-  get batchShape(): readonly number[] {
-    return broadcastParams(this.params).shape;
-  }
-
-  /** rsample without gradient. */
-  sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
-    return noGrad(() => this.rsample(rng, shape));
+    const l = paramTensor("loc", loc);
+    const s = positiveParam("scale", scale);
+    super([["loc", l], ["scale", s]]);
+    this.loc = l;
+    this.scale = s;
   }
 
   /** x = loc + scale e, e = -sign(u - 1/2) log(1 - 2|u - 1/2|) a standard Laplace by inversion of one uniform u. */

@@ -6,7 +6,7 @@ import { studentTLogProb } from "../autodiff/ops/densities.js";
 import { digamma, lgamma } from "../autodiff/ops/special.js";
 import { log, scale as times, shift, sqrt } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
-import { assertDrawShape, broadcastParams, expandTo, paramTensor, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
+import { assertDrawShape, expandTo, paramTensor, positiveParam, ElementwiseDistribution, type ParamInput } from "./distribution.js";
 import { real, type Support } from "./support.js";
 import { sampleGamma } from "./variates.js";
 
@@ -22,26 +22,20 @@ const HALF_LOG_PI = 0.5 * Math.log(Math.PI);
  * need implicit reparameterization of the Gamma draw), so `reparameterized`
  * is false for a df that requires a gradient.
  */
-export class StudentT implements Distribution {
+export class StudentT extends ElementwiseDistribution {
   readonly df: Tensor;
   readonly loc: Tensor;
   readonly scale: Tensor;
   readonly support: Support = real;
-  readonly eventShape: readonly number[] = [];
 
   constructor(df: ParamInput, loc: ParamInput = 0, scale: ParamInput = 1) {
-    this.df = positiveParam("df", df);
-    this.loc = paramTensor("loc", loc);
-    this.scale = positiveParam("scale", scale);
-    broadcastParams(this.params);
-  }
-
-  private get params(): [string, Tensor][] {
-    return [["df", this.df], ["loc", this.loc], ["scale", this.scale]];
-  }
-
-  get batchShape(): readonly number[] {
-    return broadcastParams(this.params).shape;
+    const nu = positiveParam("df", df);
+    const l = paramTensor("loc", loc);
+    const s = positiveParam("scale", scale);
+    super([["df", nu], ["loc", l], ["scale", s]]);
+    this.df = nu;
+    this.loc = l;
+    this.scale = s;
   }
 
   /** True unless df is a Tensor that requires a gradient (rsample then throws). */
@@ -50,7 +44,7 @@ export class StudentT implements Distribution {
   }
 
   /** rsample without gradient (any df). */
-  sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
+  override sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
     return noGrad(() => this.draw(rng, shape));
   }
 

@@ -5,7 +5,7 @@ import { add, mul, sub } from "../autodiff/ops/binary.js";
 import { uniformLogProb } from "../autodiff/ops/densities.js";
 import { log } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
-import { assertDrawShape, broadcastParams, paramTensor, type Distribution, type ParamInput } from "./distribution.js";
+import { assertDrawShape, paramTensor, ElementwiseDistribution, type ParamInput } from "./distribution.js";
 import { interval, type Support } from "./support.js";
 
 /** Throws DomainError naming `argument` unless a - b >= 0 (closed) / > 0 everywhere (one Wasm scan). */
@@ -23,41 +23,26 @@ function assertAbove(argument: string, expected: string, a: Tensor, b: Tensor, c
  * Parameters: numbers / arrays (constants) or Tensors; rsample
  * low + (high - low) u is pathwise in both.
  */
-export class Uniform implements Distribution {
+export class Uniform extends ElementwiseDistribution {
   readonly low: Tensor;
   readonly high: Tensor;
   readonly reparameterized = true;
-  readonly eventShape: readonly number[] = [];
-
-  constructor(low: ParamInput, high: ParamInput) {
-    this.low = paramTensor("low", low);
-    this.high = paramTensor("high", high);
-    broadcastParams(this.params);
-    assertAbove("high", "values > low", this.high, this.low, false);
-  }
-
-  private get params(): [string, Tensor][] {
-    return [["low", this.low], ["high", this.high]];
-  }
-
-  get batchShape(): readonly number[] {
-    return broadcastParams(this.params).shape;
-  }
-
   /**
    * interval(low, high) for scalar bounds; for per-element bounds the hull
    * interval(min low, max high) (Support holds two numbers: a transform onto
-   * each element's own interval needs `low` and `high` themselves).
+   * each element's own interval needs `low` and `high` themselves). Fixed at
+   * construction (a model run reads it at every step).
    */
-  get support(): Support {
-    const lo = Math.min(...this.low.toArray());
-    const hi = Math.max(...this.high.toArray());
-    return interval(lo, hi);
-  }
+  readonly support: Support;
 
-  /** rsample without gradient. */
-  sample(rng: Rng, shape: readonly number[] = this.batchShape): Tensor {
-    return noGrad(() => this.rsample(rng, shape));
+  constructor(low: ParamInput, high: ParamInput) {
+    const lo = paramTensor("low", low);
+    const hi = paramTensor("high", high);
+    super([["low", lo], ["high", hi]]);
+    this.low = lo;
+    this.high = hi;
+    assertAbove("high", "values > low", this.high, this.low, false);
+    this.support = interval(Math.min(...this.low.toArray()), Math.max(...this.high.toArray()));
   }
 
   /** x = low + (high - low) u, u ~ U[0, 1) (Philox). */
