@@ -8,7 +8,7 @@ import { Tensor } from "../../core/tensor.js";
 import { Dataset, makeFamily, mlpNet, type Family } from "../../infer/families/index.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { BayesianDecoderVae } from "./models/bayesian-decoder-vae.js";
-import { normals } from "./models/sequence-sites.js";
+import { tidy } from "../../core/scope.js";
 import type { Batch } from "../../models/model.js";
 import { fit } from "../../train/fit.js";
 import { lineChart } from "../../report/plots.js";
@@ -109,7 +109,7 @@ function trainOne(
   ctx: RunContext,
 ): MethodRun {
   const name = width === null ? "F-VI" : `A-VI k=${width}`;
-  const init = model.initialWeights((n) => normals(new Rng(seed).fork(7), n));
+  const init = model.initialWeights((n) => tidy(() => new Rng(seed).fork(7).normal([n]).toFloat64Array()));
   const family = makeFamily(model.model, data, {
     kind: width === null ? "fvi" : "avi",
     ...(width === null ? {} : { net: mlpNet({ width, depth: 2, activation: "relu", heads: "trunk" }) }),

@@ -61,7 +61,7 @@ export class WhitenedGaussian implements JointRowsDistribution {
   logProb(value: Tensor): Tensor {
     const z = rowsValue("WhitenedGaussian value", value, this.jointRows);
     const u = matmul(this.whiten, z);
-    return add(normalLogProb(u, Tensor.scalar(0), Tensor.scalar(0)), this.logDiag);
+    return add(normalLogProb(u, 0, 0), this.logDiag);
   }
 
   /** z = L e, e ~ N(0, I) (no gradient). */
