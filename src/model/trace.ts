@@ -110,7 +110,8 @@ export class Trace {
     let total: Tensor | null = null;
     for (const s of this.sampleSites) {
       const w = s.subsample * s.scale;
-      const lp = scale(sum(s.mask ? mul(s.logProb, s.mask) : s.logProb), w);
+      const summed = sum(s.mask ? mul(s.logProb, s.mask) : s.logProb);
+      const lp = w === 1 ? summed : scale(summed, w);
       total = total ? add(total, lp) : lp;
     }
     return total ?? Tensor.zeros([1]);

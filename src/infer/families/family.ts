@@ -12,6 +12,7 @@ import { ParamSpecs, type Param } from "../../nn/module.js";
 import { asEngineModel } from "../../model/engine-model.js";
 import type { ProbModel } from "../../model/model.js";
 import { transformTo } from "../../model/transforms/transform-to.js";
+import { identityBijector } from "../../model/transforms/elementwise.js";
 import type { Bijector } from "../../model/transforms/bijector.js";
 import { sub } from "../../autodiff/ops/binary.js";
 import type { ParamStore } from "../../nn/param-store.js";
@@ -276,7 +277,7 @@ function drawAll(
     if (fixed instanceof Tensor) {
       values[name] = fixed;
       lp = factorLogProb(fixed, f, T);
-    } else if (T.name === "identity") {
+    } else if (T === identityBijector) {
       const z = normalRsample(f.mean, f.logStd, rng.normal([rows, f.mean.cols]));
       values[name] = z;
       lp = normalLogProb(z, f.mean, f.logStd);
@@ -293,7 +294,7 @@ function drawAll(
 
 /** log q(x) of a constrained value: u = T^-1(x), log N(u; mean, std^2) - log |det J_T(u)|, [rows]. */
 function factorLogProb(x: Tensor, f: NormalFactor, T: Bijector): Tensor {
-  if (T.name === "identity") return normalLogProb(x, f.mean, f.logStd);
+  if (T === identityBijector) return normalLogProb(x, f.mean, f.logStd);
   const u = T.inverse(x);
   return sub(normalLogProb(u, f.mean, f.logStd), T.logAbsDetJacobian(u));
 }
