@@ -1,0 +1,81 @@
+// Shared checks of ConditionalDensity implementations (src/infer/families/):
+// normalization over a grid (2-D Simpson), rsample's logQ equals logProb of
+// its own draw, sample moments against the grid moments, and gradients of
+// logProb by central finite differences.
+import { expect } from "vitest";
+import { Tensor } from "../../src/core/tensor.js";
+import { Rng } from "../../src/core/rng.js";
+import { runtime } from "../../src/core/runtime.js";
+import { noGrad } from "../../src/autodiff/tape.js";
+import type { ConditionalDensity } from "../../src/infer/families/density.js";
+import { grid, simpson } from "./quadrature.js";
+import { gradCheck } from "./gradcheck.js";
+
+/** A context tensor [rows, P] repeating one conditioning row. */
+export function repeatContext(row: ArrayLike<number>, rows: number): Tensor {
+  const P = row.length;
+  const v = new Float64Array(rows * P);
+  for (let r = 0; r < rows; r++) v.set(row as ArrayLike<number>, r * P);
+  return Tensor.from(v, [rows, P], "persistent");
+}
+
+/**
+ * Mass, mean and covariance of exp(logProb(u | c)) over the square [a, b]^2
+ * (a 2-D density, one conditioning row) by Simpson's rule on (n + 1)^2 points.
+ */
+export function gridMoments2d(q: ConditionalDensity, row: ArrayLike<number>, a: number, b: number, n = 200) {
+  if (q.dim !== 2) throw new Error("gridMoments2d needs dim 2");
+  const xs = grid(a, b, n);
+  const m = n + 1;
+  const u = new Float64Array(m * m * 2);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+    u[(i * m + j) * 2] = xs[i];
+    u[(i * m + j) * 2 + 1] = xs[j];
+  }
+  const lp = noGrad(() => {
+    const rt = runtime();
+    const mark = rt.arena.mark();
+    const out = q.logProb(Tensor.from(u, [m * m, 2]), repeatContext(row, m * m)).toArray();
+    rt.arena.restore(mark);
+    return out;
+  });
+  const integrate = (f: (p: number, x: number, y: number) => number) => {
+    const inner = xs.map((_, i) => simpson(xs.map((__, j) => f(Math.exp(lp[i * m + j]), xs[i], xs[j])), a, b));
+    return simpson(inner, a, b);
+  };
+  const mass = integrate((p) => p);
+  const mean = [integrate((p, x) => p * x), integrate((p, _x, y) => p * y)];
+  const cov = [
+    integrate((p, x) => p * x * x) - mean[0] ** 2,
+    integrate((p, x, y) => p * x * y) - mean[0] * mean[1],
+    integrate((p, _x, y) => p * y * y) - mean[1] ** 2,
+  ];
+  return { mass, mean, cov };
+}
+
+/** rsample's logQ equals logProb of the draw (same context), row by row, to `tol`. */
+export function expectSampleLogProbConsistent(q: ConditionalDensity, context: Tensor, seed = 3, tol = 1e-9): void {
+  noGrad(() => {
+    const d = q.rsample(context, new Rng(seed));
+    const again = q.logProb(d.u, context).toArray();
+    const lq = d.logQ.toArray();
+    for (let i = 0; i < lq.length; i++) expect(Math.abs(lq[i] - again[i])).toBeLessThan(tol * Math.max(1, Math.abs(again[i])));
+  });
+}
+
+/** Draws `rows` samples (one per context row) and returns them row-major. */
+export function drawSamples(q: ConditionalDensity, row: ArrayLike<number>, rows: number, seed = 5): Float64Array {
+  return noGrad(() => {
+    const ctx = repeatContext(row, rows);
+    const out = Float64Array.from(q.rsample(ctx, new Rng(seed)).u.toArray());
+    ctx.dispose();
+    return out;
+  });
+}
+
+/** Gradient of sum(w * logProb(u, c)) in u and c against central differences. */
+export function expectLogProbGradients(q: ConditionalDensity, rows: number, { seed = 1, tol = 1e-6, eps = 1e-6 } = {}): number {
+  const err = gradCheck((u, c) => q.logProb(u, c), [{ shape: [rows, q.dim] }, { shape: [rows, q.contextSize], transform: (v) => 0.5 * v }], { seed, tol, eps });
+  expect(err).toBeLessThan(tol);
+  return err;
+}
