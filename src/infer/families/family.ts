@@ -20,6 +20,7 @@ import type { Guide, GuideSample } from "../../models/guide.js";
 import { repeatBatch } from "../particles.js";
 import type { Dataset } from "./dataset.js";
 import { observationFeatures, type FeatureMap } from "./features.js";
+import { buildFeatureTable } from "./feature-table.js";
 import { expandRows, mlpNet, type InferenceFn, type InferenceNet, type NormalFactor } from "./nets.js";
 
 /** F-VI: free (mean, log-std) per datapoint; Const: one shared factor; A-VI: an inference function of features(x, n). */
@@ -315,24 +316,6 @@ function checkSites(model: Model): LatentSite[] {
     assertInteger(`model.latents.${site.name}.dim`, site.dim, 1);
   }
   return local;
-}
-
-/** Features of every datapoint as a persistent [N, F] table, optionally standardized per column. */
-function buildFeatureTable(features: FeatureMap, data: Dataset, F: number, standardize: boolean): Tensor {
-  const table = features.compute(data);
-  if (table.length !== data.N * F) throw new ShapeError(`features(${features.name})`, `${data.N * F} values ([N, ${F}])`, `${table.length} values`);
-  if (standardize) {
-    for (let j = 0; j < F; j++) {
-      let s = 0;
-      let s2 = 0;
-      for (let n = 0; n < data.N; n++) s += table[n * F + j];
-      const mu = s / data.N;
-      for (let n = 0; n < data.N; n++) s2 += (table[n * F + j] - mu) ** 2;
-      const sd = Math.sqrt(s2 / data.N) || 1;
-      for (let n = 0; n < data.N; n++) table[n * F + j] = (table[n * F + j] - mu) / sd;
-    }
-  }
-  return Tensor.from(table, [data.N, F], "persistent", undefined, `features(${features.name})`);
 }
 
 /** makeFamily(model, data, { kind: "fvi" | "const" | "avi", net?, features? }): the family switch of the A-VI study. */

@@ -25,6 +25,23 @@ export type InferenceFn = (features: Tensor) => NormalFactor;
 export interface InferenceNet {
   readonly name: string;
   build(specs: ParamSpecs, inputSize: number, outputSize: number): InferenceFn;
+  /**
+   * Optional: a network with ONE output of P values per row (the conditioning
+   * vector of any DensityFamily, or a categorical site's logits), used by
+   * autoGuide for families other than the diagonal Gaussian.
+   */
+  buildOutput?(specs: ParamSpecs, inputSize: number, outputSize: number): OutputNet;
+}
+
+/** A network features [B, F] -> [B, P] whose last layer can be set after the store is built. */
+export interface OutputNet {
+  forward(features: Tensor): Tensor;
+  /**
+   * Sets the last layer's bias to `bias` and scales its weights by
+   * `weightScale` (call after the store is built): the output starts near
+   * `bias` for every input (a guide initialized near the prior).
+   */
+  initOutput(bias: ArrayLike<number>, weightScale: number): void;
 }
 
 /** [1, d] or [d] -> [B, d] (differentiable), so that every factor is per row. */
@@ -85,6 +102,18 @@ export function mlpNet(options: MlpNetOptions): InferenceNet {
       return (x) => {
         const h = trunk.forward(x);
         return { mean: mh.forward(h), logStd: bound(sh.forward(h)) };
+      };
+    },
+    buildOutput(specs, F, P) {
+      const net = new MLP([F, ...hidden, P], { specs: specs.scope("output"), activation, precision });
+      return {
+        forward: (x) => net.forward(x),
+        initOutput(bias, weightScale) {
+          const last = net.layers[net.layers.length - 1];
+          const w = last.weight.tensor;
+          w.set(w.toArray().map((v) => v * weightScale));
+          last.bias?.tensor.set(Array.from(bias));
+        },
       };
     },
   };
