@@ -65,6 +65,14 @@ export interface AutoGuideOptions {
   initLogStd?: number;
   /** Joint draws used to estimate the prior's moments. Default: 512. */
   initSamples?: number;
+  /**
+   * Start the conditioning rows at another guide's (semi-amortized
+   * inference: Kim et al. 2018; Krishnan et al. 2018): an F-VI guide's row n
+   * is `initFrom`'s conditioning row of datapoint n of `data` (its network's
+   * output), a Const guide's row their mean; global rows are copied. Same
+   * sites and families; no structured factors.
+   */
+  initFrom?: AutoGuide;
   /** Seed of the initialization. Default: 0. */
   seed?: number;
   rng?: Rng;
@@ -137,7 +145,7 @@ export class AutoGuide implements Guide {
   private readonly featureSize: number;
 
   constructor(modelIn: Model | ProbModel, options: AutoGuideOptions = {}) {
-    assertKnownOptions("options", options, ["data", "amortized", "family", "families", "joint", "dependsOn", "init", "initLogStd", "initSamples", "seed", "rng"]);
+    assertKnownOptions("options", options, ["data", "amortized", "family", "families", "joint", "dependsOn", "init", "initLogStd", "initSamples", "initFrom", "seed", "rng"]);
     const model = asEngineModel(modelIn);
     this.model = model;
     const data = options.data ?? null;
@@ -247,12 +255,65 @@ export class AutoGuide implements Guide {
       else rootRow.set(row, u.offset);
     }
     if (this.root.net) this.root.net.initOutput(rootRow, 0.1);
+    if (options.initFrom) this.copyFrom(options.initFrom, data);
     else if (this.root.free) {
       const t = this.root.free.tensor;
       const all = new Float64Array(t.size);
       for (let r = 0; r < t.rows; r++) all.set(rootRow, r * this.rootP);
       t.set(all);
     }
+  }
+
+  /** Conditioning rows (and global rows) taken from another guide of the same structure (see AutoGuideOptions.initFrom). */
+  private copyFrom(other: AutoGuide, data: Dataset | null): void {
+    if (!(other instanceof AutoGuide)) throw new DomainError("initFrom", "an AutoGuide", String(other));
+    const same = other.units.length === this.units.length && other.units.every((u, i) => u.P === this.units[i].P && u.sites.map((s) => s.name).join() === this.units[i].sites.map((s) => s.name).join());
+    if (!same) throw new DomainError("initFrom", "a guide with the same sites, factors and families", "a different structure");
+    if (this.units.some((u) => u.parents.length > 0) || other.units.some((u) => u.parents.length > 0)) throw new DomainError("initFrom", "guides without structured factors (dependsOn)", "a structured guide");
+    this.units.forEach((u, i) => {
+      if (u.scope === "global") u.free!.tensor.set(other.units[i].free!.tensor.toArray());
+    });
+    if (!this.root.free) {
+      if (this.root.net && other.root.net) throw new DomainError("initFrom", "a target guide with free rows (amortized: false or \"const\")", "an amortized guide");
+      return;
+    }
+    if (!other.root.free && !data) throw new DomainError("data", "the data set whose network outputs start the free rows", String(data));
+    const rows = other.root.free ? other.root.free.tensor.toArray() : noGrad(() => tidy(() => other.contexts(data!.full()).toArray()));
+    const P = this.rootP;
+    const n = rows.length / P;
+    const t = this.root.free.tensor;
+    if (this.mode === "fvi" && n === t.rows) t.set(rows);
+    else {
+      const mean = new Float64Array(P);
+      for (let r = 0; r < n; r++) for (let j = 0; j < P; j++) mean[j] += rows[r * P + j] / n;
+      const all = new Float64Array(t.size);
+      for (let r = 0; r < t.rows; r++) all.set(mean, r * P);
+      t.set(all);
+    }
+  }
+
+  /**
+   * How much the conditioning rows vary across the datapoints of `data`:
+   * per column, sd over the datapoints / (1 + |mean|). An amortized guide
+   * whose every column is ~0 ignores its input (collapsed to Const).
+   */
+  inputSensitivity(data: Dataset): { spread: number[] } {
+    const rows = noGrad(() => tidy(() => this.contexts(data.full()).toRows()));
+    const P = this.rootP;
+    const spread: number[] = [];
+    for (let j = 0; j < P; j++) {
+      const col = rows.map((r) => r[j]);
+      const m = col.reduce((s, v) => s + v, 0) / col.length;
+      const sd = Math.sqrt(col.reduce((s, v) => s + (v - m) ** 2, 0) / col.length);
+      spread.push(sd / (1 + Math.abs(m)));
+    }
+    return { spread };
+  }
+
+  /** The conditioning rows of a batch's datapoints (all root factors side by side), [B, P]: the network's output for an amortized guide. */
+  contexts(batch: Batch): Tensor {
+    if (this.rootP === 0) throw new DomainError("guide", "local factors without parents", "none");
+    return this.rootContext(batch, this.mode === "avi" ? this.input(batch) : null)!;
   }
 
   private parentWidth(name: string): number {

@@ -38,7 +38,7 @@ export function iwaeLoss(model: Model, guide: Proposal, batch: Batch, rng: Rng, 
 }
 
 /** log w_bk = log p(x_b, z_bk) - log q(z_bk | x_b) for K draws per datapoint, as B arrays of K numbers (no gradient). */
-function logWeightRows(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows: number): Float64Array[] {
+export function importanceLogWeights(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array[] {
   assertInteger("K", K, 1);
   const B = batch.obs.rows;
   const rows = Array.from({ length: B }, () => new Float64Array(K));
@@ -69,12 +69,12 @@ function logMeanExpOf(v: Float64Array): number {
  * expectation that tightens as K grows. Particles are drawn in chunks of at most ~maxRows rows.
  */
 export function iwaeLogLikelihood(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array {
-  return Float64Array.from(logWeightRows(model, guide, batch, K, rng, maxRows), logMeanExpOf);
+  return Float64Array.from(importanceLogWeights(model, guide, batch, K, rng, maxRows), logMeanExpOf);
 }
 
 /** ELBO estimate per datapoint, no gradient: (1/K) sum_k [log p(x_b, z_k) - log q(z_k | x_b)], z_k ~ q. */
 export function elboEstimate(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array {
-  return Float64Array.from(logWeightRows(model, guide, batch, K, rng, maxRows), (r) => r.reduce((s, v) => s + v, 0) / r.length);
+  return Float64Array.from(importanceLogWeights(model, guide, batch, K, rng, maxRows), (r) => r.reduce((s, v) => s + v, 0) / r.length);
 }
 
 /**

@@ -1,0 +1,117 @@
+import { DomainError, assertKnownOptions } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
+import type { Dataset } from "../infer/families/dataset.js";
+import type { AutoGuide } from "../infer/families/auto-guide.js";
+import { elboStats, logLikelihoodStats, summarize, type Estimate, type PerDatapoint } from "../diagnostics/gaps.js";
+import type { ProbModel } from "../model/model.js";
+import type { Model } from "../models/model.js";
+import { refine, type RefineResult } from "./refine.js";
+
+export interface InferenceGapsOptions {
+  model: Model | ProbModel;
+  /** The trained amortized guide q_phi(z | x). */
+  guide: AutoGuide;
+  /** The datapoints at which the gaps are measured. */
+  data: Dataset;
+  /** Exact log p(x_n) per datapoint, where known (closed form or quadrature); otherwise estimated by importance sampling from the refined guide. */
+  logLikelihood?: (data: Dataset) => Float64Array;
+  /** Importance draws per datapoint of the log p(x) estimate. Default: 5000. */
+  K?: number;
+  /** Optimisation steps of the best per-datapoint member (the F-VI refinement). Default: 500. */
+  steps?: number;
+  /** Adam rate of the refinement. Default: 0.01. */
+  lr?: number;
+  /** Draws per step of the refinement's ELBO. Default: 4. */
+  trainSamples?: number;
+  /** Draws per datapoint of each ELBO estimate. Default: 200. */
+  samples?: number;
+  rng?: Rng | number;
+}
+
+/** The inference gap of Cremer, Li and Duvenaud (2018) split in two, nats per datapoint. */
+export interface InferenceGaps {
+  /** log p(x): exact or importance-sampled. */
+  logLikelihood: Estimate & { method: "exact" | "importance" };
+  /** ELBO of the best per-datapoint member of the family, q*: the amortized guide refined per datapoint. */
+  elboBest: Estimate;
+  /** ELBO of the amortized guide. */
+  elboAmortized: Estimate;
+  /** log p(x) - ELBO(q*): the family's own limit. */
+  approximationGap: Estimate;
+  /** ELBO(q*) - ELBO(q_phi): what sharing one network costs. */
+  amortizationGap: Estimate;
+  /** Per datapoint: log p(x_n), ELBO*(x_n), ELBO_phi(x_n). */
+  perDatapoint: { logLikelihood: Float64Array; elboBest: Float64Array; elboAmortized: Float64Array };
+  /** The refinement's ELBO curve (steps, ELBO per datapoint) and its convergence check. */
+  refinement: RefineResult["curve"];
+  converged: boolean;
+  /** What a reader must know: an unconverged refinement, a gap below zero beyond its error, a collapsed network. */
+  warnings: string[];
+}
+
+/** a - b with independent errors. */
+const diff = (a: Estimate, b: Estimate): Estimate => ({ value: a.value - b.value, se: Math.hypot(a.se, b.se) });
+
+/**
+ * The gap decomposition of Cremer, Li & Duvenaud (2018), "Inference
+ * suboptimality in variational autoencoders" (ICML), for a trained model
+ * and amortized guide over a set of datapoints:
+ *   log p(x) - ELBO(q_phi) = [log p(x) - ELBO(q*)] + [ELBO(q*) - ELBO(q_phi)]
+ *                          = approximation gap   + amortization gap,
+ * q* the best member of the guide's family for each datapoint, found by
+ * optimising free conditioning rows per datapoint started at the network's
+ * output (the F-VI refinement, semi-amortized inference). Each term comes
+ * with its Monte Carlo standard error; a gap below zero by more than two of
+ * them, or a refinement still improving at its end, is reported in `warnings`.
+ */
+export function inferenceGaps(options: InferenceGapsOptions): InferenceGaps {
+  assertKnownOptions("options", options, ["model", "guide", "data", "logLikelihood", "K", "steps", "lr", "trainSamples", "samples", "rng"]);
+  const { model, guide, data, K = 5000, steps = 500, lr = 0.01, trainSamples = 4, samples = 200 } = options;
+  if (!guide || typeof (guide as AutoGuide).contexts !== "function") throw new DomainError("guide", "an AutoGuide (autoGuide(model, ...))", String(guide));
+  const rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
+  const amortized = elboStats(model, guide, data, { samples, rng: rng.fork(1) });
+  const refined = refine({ model, guide, data, steps, lr, samples: trainSamples, evalSamples: Math.max(20, Math.floor(samples / 4)), rng: rng.fork(2) });
+  const best = elboStats(model, refined.guide, data, { samples, rng: rng.fork(3) });
+  let logLik: PerDatapoint;
+  let method: "exact" | "importance";
+  if (options.logLikelihood) {
+    const exact = options.logLikelihood(data);
+    if (!(exact instanceof Float64Array) || exact.length !== data.N) throw new DomainError("logLikelihood", `a function returning ${data.N} values (one per datapoint)`, String(exact?.length));
+    logLik = summarize(exact, new Float64Array(data.N));
+    method = "exact";
+  } else {
+    logLik = logLikelihoodStats(model, refined.guide, data, { K, rng: rng.fork(4) });
+    method = "importance";
+  }
+  const approximationGap = diff(logLik.mean, best.mean);
+  const amortizationGap = diff(best.mean, amortized.mean);
+  const warnings: string[] = [];
+  if (!refined.converged) warnings.push(`the per-datapoint refinement was still improving after ${steps} steps (${refined.lastImprovement.toFixed(3)} nats per datapoint over its last half): ELBO(q*) and both gaps are not final; raise steps`);
+  if (amortizationGap.value < -2 * amortizationGap.se) warnings.push(`amortization gap ${amortizationGap.value.toFixed(3)} < 0 beyond its error (${amortizationGap.se.toFixed(3)}): the per-datapoint fit is worse than the network, i.e. unconverged`);
+  if (approximationGap.value < -2 * approximationGap.se) warnings.push(`approximation gap ${approximationGap.value.toFixed(3)} < 0 beyond its error: log p(x) is underestimated (raise K) or the ELBO estimate is biased`);
+  warnings.push(...collapseWarnings(guide, data));
+  refined.guide.dispose();
+  return {
+    logLikelihood: { ...logLik.mean, method },
+    elboBest: best.mean,
+    elboAmortized: amortized.mean,
+    approximationGap,
+    amortizationGap,
+    perDatapoint: { logLikelihood: logLik.values, elboBest: best.values, elboAmortized: amortized.values },
+    refinement: refined.curve,
+    converged: refined.converged,
+    warnings,
+  };
+}
+
+/**
+ * An inference network whose output no longer depends on its input (every
+ * conditioning column constant across the datapoints, relative spread below
+ * 1e-6) has collapsed to the Const solution.
+ */
+export function collapseWarnings(guide: AutoGuide, data: Dataset): string[] {
+  if (guide.mode !== "avi") return [];
+  const { spread } = guide.inputSensitivity(data);
+  const flat = spread.every((s) => s < 1e-6);
+  return flat ? [`the inference network's output does not depend on its input (largest spread across datapoints ${Math.max(...spread).toExponential(2)}): it has collapsed to the Const solution`] : [];
+}
