@@ -231,6 +231,13 @@ export function fit(options: FitOptions): FitResult {
     }
     return value;
   };
+  const gradient = (batch: "step" | "random" = "step", phase: Objective = objective): number => {
+    const value = valueAndGrad(() => phase.loss(batch === "random" ? randomCtx() : ctx));
+    optimizers.guide?.zeroGrad();
+    optimizers.model?.zeroGrad();
+    if (!Number.isFinite(value)) throw new TrainingDivergedError(steps + 1, `loss ${value}`);
+    return value;
+  };
   const state: FitState & { step: number; epoch: number } = {
     model,
     guide,
@@ -242,6 +249,7 @@ export function fit(options: FitOptions): FitResult {
     step: 0,
     epoch: 0,
     update,
+    gradient,
   };
   const info = (loss: number): FitStepInfo => ({
     step: steps,

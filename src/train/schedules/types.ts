@@ -52,6 +52,15 @@ export interface FitState {
    * phases train the model and the guide on different objectives.
    */
   update(target: UpdateTarget, batch?: "step" | "random", objective?: Objective): number;
+  /**
+   * One gradient evaluation of `objective` (default: fit's) on the batch,
+   * WITHOUT an optimizer step, for parameters that are not fit's: the
+   * gradients of fit's two groups are zeroed afterwards, those of any other
+   * store stay for the schedule's own update (e.g. the semi-amortized
+   * schedule's inner steps on per-batch variational parameters). Not
+   * counted as an update.
+   */
+  gradient(batch?: "step" | "random", objective?: Objective): number;
 }
 
 /**
