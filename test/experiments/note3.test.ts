@@ -12,6 +12,13 @@ describe("note-3 --quick", () => {
       expect(r["qp-enum"].tv).toBeLessThan(0.05);
       expect(Number.isFinite(r.qp.tv)).toBe(true);
     }
+    // the automatic guide (autoGuide with dependsOn: { x: ["z"] }) matches the hand-written network's TV within 0.05
+    const maxTv = result.data!.maxTv as Record<string, number>;
+    const maxTvAuto = result.data!.maxTvAuto as Record<string, number>;
+    for (const loss of ["qp-enum", "pq"]) {
+      expect(maxTvAuto[loss], loss).toBeLessThan(0.05);
+      expect(Math.abs(maxTvAuto[loss] - maxTv[loss]), loss).toBeLessThan(0.05);
+    }
     expect(result.figures!.map((f) => f.name)).toEqual(["marginals", "network-outputs"]);
     expect(result.notes!.join(" ")).toMatch(/total variation/);
   });

@@ -1,3 +1,8 @@
+import type { AutoGuide } from "../../infer/families/auto-guide.js";
+import { noGrad } from "../../autodiff/tape.js";
+import { softmax } from "../../autodiff/ops/reduce.js";
+import { tidy } from "../../core/scope.js";
+import { Tensor } from "../../core/tensor.js";
 import type { Dataset } from "../../infer/families/dataset.js";
 import { ShapeError } from "../../core/errors.js";
 import { asEngineModel } from "../../model/engine-model.js";
@@ -141,4 +146,12 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], step: numbe
   }
   simplex.sort((a, b) => a.f - b.f);
   return simplex[0].x;
+}
+
+/**
+ * q(s = k | y) of an AutoGuide's first categorical site at scalar
+ * observations: softmax of its logits (no gradient, nothing kept).
+ */
+export function autoGuideCategorical(guide: AutoGuide, ys: readonly number[]): number[][] {
+  return noGrad(() => tidy(() => softmax(guide.enumerationSite({ obs: Tensor.from(ys, [ys.length, 1]) }).logits).toRows()));
 }

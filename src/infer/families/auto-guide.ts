@@ -59,7 +59,12 @@ export interface AutoGuideOptions {
    * z is categorical). Amortized guides only; parents come first.
    */
   dependsOn?: Record<string, readonly string[]>;
-  /** "prior": every factor starts at the prior's moments in unconstrained space (estimated from joint draws); "zero": N(0, exp(initLogStd)^2) and uniform logits. Default: "prior". */
+  /**
+   * "prior": every factor without parents starts at the prior's moments in
+   * unconstrained space (estimated from joint draws), a categorical site at
+   * its prior frequencies; "zero": N(0, exp(initLogStd)^2) and uniform
+   * logits. Structured factors (dependsOn) start as with "zero". Default: "prior".
+   */
   init?: "prior" | "zero";
   /** Initial log-std with init "zero". Default: 0. */
   initLogStd?: number;
@@ -249,7 +254,8 @@ export class AutoGuide implements Guide {
     const moments = init === "prior" ? priorMoments(model, units, options.initSamples ?? 512, rng.fork(7919)) : null;
     const rootRow = new Float64Array(this.rootP);
     for (const u of units) {
-      const row = this.initialRow(u, moments, initLogStd);
+      // a structured factor's prior is conditional on its parents: the marginal moments (broad, mixing the parents' branches) are a poor start, so it starts at N(0, exp(initLogStd)^2)
+      const row = this.initialRow(u, u.parents.length ? null : moments, initLogStd);
       if (u.scope === "global") u.free!.tensor.set(row);
       else if (u.net) u.net.initOutput(row, 0.1);
       else rootRow.set(row, u.offset);
