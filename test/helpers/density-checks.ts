@@ -1,14 +1,14 @@
 // Shared checks of ConditionalDensity implementations (src/infer/families/):
 // normalization over a grid (2-D Simpson), rsample's logQ equals logProb of
-// its own draw, sample moments against the grid moments, and gradients of
-// logProb by central finite differences.
+// its own draw, sample moments against closed forms, and gradients of
+// logProb and of rsample (fixed noise) by central finite differences.
 import { expect } from "vitest";
 import { Tensor } from "../../src/core/tensor.js";
 import { Rng } from "../../src/core/rng.js";
 import { runtime } from "../../src/core/runtime.js";
 import { noGrad } from "../../src/autodiff/tape.js";
 import type { ConditionalDensity } from "../../src/infer/families/density.js";
-import { grid, simpson } from "./quadrature.js";
+import { grid, meanAndStdErr, simpson } from "./quadrature.js";
 import { gradCheck } from "./gradcheck.js";
 
 /** A context tensor [rows, P] repeating one conditioning row. */
@@ -78,4 +78,37 @@ export function expectLogProbGradients(q: ConditionalDensity, rows: number, { se
   const err = gradCheck((u, c) => q.logProb(u, c), [{ shape: [rows, q.dim] }, { shape: [rows, q.contextSize], transform: (v) => 0.5 * v }], { seed, tol, eps });
   expect(err).toBeLessThan(tol);
   return err;
+}
+
+/** Sample mean and covariance [c00, c01, c11] of 2-D draws (row-major), each with its standard error. */
+export function sampleMoments2d(u: ArrayLike<number>) {
+  const n = u.length / 2;
+  const coord = (j: number) => Float64Array.from({ length: n }, (_, i) => u[2 * i + j]);
+  const [x, y] = [coord(0), coord(1)];
+  const mx = meanAndStdErr(x);
+  const my = meanAndStdErr(y);
+  const products = (a: Float64Array, ma: number, b: Float64Array, mb: number) => meanAndStdErr(a.map((v, i) => (v - ma) * (b[i] - mb)));
+  return {
+    mean: [mx, my],
+    cov: [products(x, mx.mean, x, mx.mean), products(x, mx.mean, y, my.mean), products(y, my.mean, y, my.mean)],
+  };
+}
+
+/** The sample moments of 2-D draws agree with a closed-form mean and covariance [c00, c01, c11] within z standard errors. */
+export function expectSampleMoments2d(u: ArrayLike<number>, mean: readonly number[], cov: readonly number[], z = 4): void {
+  const s = sampleMoments2d(u);
+  s.mean.forEach((m, j) => expect(Math.abs(m.mean - mean[j])).toBeLessThan(z * m.se));
+  s.cov.forEach((c, j) => expect(Math.abs(c.mean - cov[j])).toBeLessThan(z * c.se));
+}
+
+/**
+ * Pathwise gradients of rsample with the noise held fixed (the same seed for
+ * every evaluation): d u / d c and d logQ / d c against central differences.
+ * Discrete choices (a mixture's component) stay put for small steps.
+ */
+export function expectRsampleGradients(q: ConditionalDensity, rows: number, { seed = 2, tol = 1e-6, eps = 1e-6 } = {}): void {
+  const context = [{ shape: [rows, q.contextSize], transform: (v: number) => 0.5 * v }];
+  const draw = (c: Tensor) => q.rsample(c, new Rng(seed));
+  expect(gradCheck((c) => draw(c).u, context, { seed, tol, eps })).toBeLessThan(tol);
+  expect(gradCheck((c) => draw(c).logQ, context, { seed, tol, eps })).toBeLessThan(tol);
 }

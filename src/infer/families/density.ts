@@ -1,6 +1,6 @@
 import { normalLogProb, normalRsample } from "../../autodiff/ops/gaussian.js";
 import { sliceCols } from "../../autodiff/ops/shape.js";
-import { ShapeError, assertInteger, describeShape } from "../../core/errors.js";
+import { ShapeError, assertFiniteArray, assertInteger, describeShape } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
 import type { ParamSpecs } from "../../nn/module.js";
@@ -63,6 +63,20 @@ export function assertContext(argument: string, t: Tensor, cols: number): number
   return t.rows;
 }
 
+/** Throws ShapeError unless u is [rows, dim] (one draw per row of the context). */
+export function assertDraws(u: Tensor, rows: number, dim: number): void {
+  if (u.rank !== 2 || u.cols !== dim || u.rows !== rows) throw new ShapeError("u", `a tensor [${rows}, ${dim}]`, `shape ${describeShape(u.shape)}`);
+}
+
+/** Checks initialContext's arguments (equal lengths >= 1, finite); returns dim. */
+export function assertMeanAndLogStd(mean: ArrayLike<number>, logStd: ArrayLike<number>): number {
+  if (mean.length < 1) throw new ShapeError("mean", "at least one value", "0 values");
+  if (logStd.length !== mean.length) throw new ShapeError("logStd", `${mean.length} values (as mean)`, `${logStd.length} values`);
+  assertFiniteArray("mean", mean);
+  assertFiniteArray("logStd", logStd);
+  return mean.length;
+}
+
 /**
  * The mean-field (diagonal) Gaussian: c = (mean, logStd), 2 dim values,
  *   q(u | c) = prod_j N(u_j; mean_j, exp(logStd_j)^2),
@@ -92,13 +106,13 @@ export function diagonalGaussian(): DensityFamily {
         },
         logProb(u, context) {
           const { mean, logStd } = split(context, "context");
-          if (u.rank !== 2 || u.cols !== dim || u.rows !== context.rows) throw new ShapeError("u", `a tensor [${context.rows}, ${dim}]`, `shape ${describeShape(u.shape)}`);
+          assertDraws(u, context.rows, dim);
           return normalLogProb(u, mean, logStd);
         },
       };
     },
     initialContext(mean, logStd) {
-      const dim = mean.length;
+      const dim = assertMeanAndLogStd(mean, logStd);
       const c = new Float64Array(2 * dim);
       for (let j = 0; j < dim; j++) {
         c[j] = mean[j];
