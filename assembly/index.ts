@@ -27,3 +27,4 @@ export * from "./variates";
 export * from "./gamma-grad";
 export * from "./packed-triangular";
 export * from "./low-rank-normal";
+export * from "./segments";

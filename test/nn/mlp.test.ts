@@ -1,44 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { DomainError, MLP, Rng, Tensor, UnknownNameError, backward, noGrad, runtime, type Activation } from "../../src/index.js";
-import { clearTape, startRecording, stopRecording } from "../../src/low-level.js";
+import { DomainError, MLP, Rng, Tensor, UnknownNameError, noGrad, type Activation } from "../../src/index.js";
 import { gradCheck } from "../helpers/gradcheck.js";
-
-
-/** Largest relative error between the store's gradient of sum(w * mlp(x)) and central differences. */
-function paramGradError(mlp: MLP, x: Tensor, seed = 3, eps = 1e-6): number {
-  const rt = runtime();
-  const store = mlp.params;
-  const w = noGrad(() => new Rng(seed).normal(mlp.forward(x).shape, "persistent"));
-  const wv = w.toArray();
-  store.zeroGrad();
-  startRecording();
-  const y = mlp.forward(x);
-  stopRecording();
-  backward(y, w);
-  clearTape();
-  const analytic = store.grads.toArray();
-  const objective = () => {
-    const mark = rt.arena.mark();
-    const v = noGrad(() => mlp.forward(x)).toArray();
-    rt.arena.restore(mark);
-    return v.reduce((s, vi, i) => s + vi * wv[i], 0);
-  };
-  let worst = 0;
-  for (let i = 0; i < store.size; i++) {
-    const p = store.values.view();
-    const v0 = p[i];
-    p[i] = v0 + eps;
-    const fp = objective();
-    store.values.view()[i] = v0 - eps;
-    const fm = objective();
-    store.values.view()[i] = v0;
-    const numeric = (fp - fm) / (2 * eps);
-    worst = Math.max(worst, Math.abs(analytic[i] - numeric) / Math.max(1, Math.abs(analytic[i]), Math.abs(numeric)));
-  }
-  w.dispose();
-  store.zeroGrad();
-  return worst;
-}
+import { paramGradCheck } from "../helpers/param-gradcheck.js";
 
 describe("MLP", () => {
   it("maps [B, in] to [B, out] and is deterministic in the seed", () => {
@@ -76,7 +39,7 @@ describe("MLP", () => {
   ])("parameter gradients (%s hidden, %s output) match finite differences", (activation, outputActivation) => {
     const net = new MLP([3, 5, 4, 2], { activation, outputActivation, rng: 2, slope: 0.1 });
     const x = new Rng(9).normal([4, 3], "persistent");
-    expect(paramGradError(net, x)).toBeLessThan(1e-6);
+    expect(paramGradCheck(net.params, () => net.forward(x))).toBeLessThan(1e-6);
   });
 
   it("input gradient matches finite differences (1x1 and odd sizes)", () => {
