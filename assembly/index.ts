@@ -25,3 +25,4 @@ export * from "./triangular";
 export * from "./support";
 export * from "./variates";
 export * from "./gamma-grad";
+export * from "./masked";
