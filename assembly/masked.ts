@@ -126,28 +126,37 @@ export function shiftLogScaleForward(x: usize, h: usize, hs: i32, y: usize, ld: 
 export function shiftLogScaleBackward(
   h: usize, hs: i32, y: usize, gy: usize, gx: usize, gh: usize, rows: i32, dim: i32, direction: i32,
 ): void {
-  const sign = <f64>direction;
   for (let r = 0; r < rows; r++) {
     const row = (<usize>r * dim) << 3;
     const mr = h + ((<usize>r * hs) << 3);
-    const sr = mr + (<usize>dim << 3);
     const gmr = gh + ((<usize>r * hs) << 3);
-    const gsr = gmr + (<usize>dim << 3);
-    for (let j = 0; j < dim; j += 2) {
-      const pair = j + 2 <= dim;
-      const o = <usize>j << 3;
-      const e = expSigned(sr + o, sign, pair);
-      const g = pair ? v128.load(gy + row + o) : f64x2.splat(load<f64>(gy + row + o));
-      const yv = pair ? v128.load(y + row + o) : f64x2.splat(load<f64>(y + row + o));
-      const ge = f64x2.mul(g, e);
-      const gm = direction > 0 ? g : f64x2.neg(ge);
-      const gs = direction > 0 ? f64x2.mul(g, f64x2.sub(yv, pair ? v128.load(mr + o) : f64x2.splat(load<f64>(mr + o)))) : f64x2.neg(f64x2.mul(g, yv));
-      if (gx != 0) accumulate(gx + row + o, ge, pair);
-      if (gh != 0) {
-        accumulate(gmr + o, gm, pair);
-        accumulate(gsr + o, gs, pair);
-      }
-    }
+    let j = 0;
+    for (; j + 2 <= dim; j += 2) backwardPair(mr, gmr, y + row, gy + row, gx != 0 ? gx + row : 0, gh, j, dim, direction, true);
+    if (j < dim) backwardPair(mr, gmr, y + row, gy + row, gx != 0 ? gx + row : 0, gh, j, dim, direction, false);
+  }
+}
+
+/** shiftLogScaleBackward at entries j, j + 1 of one row (entry j only when pair is false). */
+// @ts-ignore: decorator
+@inline
+function backwardPair(
+  mr: usize, gmr: usize, yr: usize, gyr: usize, gxr: usize, gh: usize, j: i32, dim: i32, direction: i32, pair: bool,
+): void {
+  const o = <usize>j << 3;
+  const so = o + (<usize>dim << 3);
+  const e = expSigned(mr + so, <f64>direction, pair);
+  const g = pair ? v128.load(gyr + o) : f64x2.splat(load<f64>(gyr + o));
+  const ge = f64x2.mul(g, e);
+  if (gxr != 0) accumulate(gxr + o, ge, pair);
+  if (gh == 0) return;
+  const yv = pair ? v128.load(yr + o) : f64x2.splat(load<f64>(yr + o));
+  if (direction > 0) {
+    const mv = pair ? v128.load(mr + o) : f64x2.splat(load<f64>(mr + o));
+    accumulate(gmr + o, g, pair);
+    accumulate(gmr + so, f64x2.mul(g, f64x2.sub(yv, mv)), pair);
+  } else {
+    accumulate(gmr + o, f64x2.neg(ge), pair);
+    accumulate(gmr + so, f64x2.neg(f64x2.mul(g, yv)), pair);
   }
 }
 
