@@ -22,7 +22,8 @@
 // returns it from eps), so an IAF guide never pays the dim passes there.
 // Gradients through the dim passes are exact: the pass map's Jacobian in its
 // own input is strictly triangular (nilpotent), so dim chained passes give
-// (I - N)^-1 of the implicit function theorem.
+// (I - N)^-1 of the implicit function theorem. The log-scales are the MADE's
+// raw outputs (unconstrained, as in the MAF paper; no clamp or gating).
 import { add, sub } from "../../../autodiff/ops/binary.js";
 import { normalLogProb } from "../../../autodiff/ops/gaussian.js";
 import type { Activation } from "../../../autodiff/ops/linalg.js";
