@@ -28,3 +28,4 @@ export * from "./gamma-grad";
 export * from "./packed-triangular";
 export * from "./low-rank-normal";
 export * from "./segments";
+export * from "./masked";

@@ -18,6 +18,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
 import { SCENARIOS, findScenario, selectScenarios } from "./lib/scenarios.mjs";
+import { mafAmortvi } from "./lib/flows.mjs";
 import { aviAmortvi, memoryAmortvi, qpFitAmortvi, scalingPointAmortvi } from "./lib/workloads.mjs";
 import { F32_IMPL, JS_IMPLS, THREADS, THREADS_F32_IMPL, THREADS_IMPL, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
 import { TORCH_COLUMNS, findTorchPython, runTorch } from "./lib/torch.mjs";
@@ -31,7 +32,7 @@ async function child(name, impl) {
   try {
     if (impl === "amortvi" || impl === F32_IMPL) {
       const av = await import("../dist/index.js");
-      const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
+      const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, maf: mafAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
       result = run(av, s, impl === F32_IMPL ? "f32" : "f64");
     } else if (impl === THREADS_IMPL || impl === THREADS_F32_IMPL) {
       // the opt-in threaded runtime (ADR 0006) as the default runtime of this process
@@ -59,7 +60,7 @@ function runChild(name, impl) {
 }
 
 const TFJS_KINDS = ["gemm", "vae"];
-const TORCH_KINDS = ["gemm", "vae", "qp", "avi"];
+const TORCH_KINDS = ["gemm", "vae", "qp", "avi", "maf"];
 /** Scenario kinds each JS implementation other than amortvi runs (amortvi runs all). */
 const IMPL_KINDS = { [F32_IMPL]: ["gemm", "vae", "scaling"], [THREADS_F32_IMPL]: ["vae"], "tfjs-wasm": TFJS_KINDS, "tfjs-cpu": TFJS_KINDS };
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);

@@ -130,10 +130,7 @@ export function dense(
   assertShape("W", W.shape, [nIn, -1]);
   const nOut = W.shape[1];
   if (b) assertShape("b", b.shape, [nOut]);
-  const act = activationNumber(activation);
-  if (act === activationCode.leakyRelu && !(slope >= 0 && Number.isFinite(slope))) {
-    throw new DomainError("slope", "a finite value >= 0", String(slope));
-  }
+  const act = activationNumber(activation, slope);
   if (checkPrecision("precision", precision) === "f32") return dense32(x, W, b, act, slope);
   const rt = x.rt;
   const y = Tensor.empty([B, nOut], "arena", rt);
@@ -185,11 +182,20 @@ function scratchNT(t: Tensor, N: number, K: number): number {
   return n === 0 ? 0 : t.rt.arena.alloc(n * 8);
 }
 
-function activationNumber(name: string): number {
+/**
+ * Kernel code of a fused activation (activationCode); throws UnknownNameError
+ * for an unknown name and DomainError for a leakyRelu slope that is not finite
+ * and >= 0 (the backward takes the derivative from the output).
+ */
+export function activationNumber(name: string, slope: number): number {
   if (!Object.hasOwn(activationCode, name)) {
     const names = Object.keys(activationCode).map((n) => `"${n}"`);
     throw new UnknownNameError("activation", `one of ${names.join(", ")}`, JSON.stringify(name));
   }
-  return activationCode[name as Activation];
+  const act = activationCode[name as Activation];
+  if (act === activationCode.leakyRelu && !(slope >= 0 && Number.isFinite(slope))) {
+    throw new DomainError("slope", "a finite value >= 0", String(slope));
+  }
+  return act;
 }
 
