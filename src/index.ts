@@ -149,6 +149,17 @@ export { Dataset, Minibatcher, type DatasetOptions, type Rows } from "./infer/fa
 export { customFeatures, observationFeatures, windowFeatures, type FeatureMap, type WindowOptions } from "./infer/families/features.js";
 export { mlpNet, polynomialNet, type InferenceFn, type InferenceNet, type MlpNetOptions, type NormalFactor, type PolynomialNetOptions } from "./infer/families/nets.js";
 export { FAMILY_KINDS, Family, makeFamily, type FamilyKind, type FamilyOptions } from "./infer/families/family.js";
+// posterior families: automatic guides from a model's sites, densities in unconstrained space, summary networks
+export { AutoGuide, autoGuide, type AmortizedOptions, type AutoGuideOptions } from "./infer/families/auto-guide.js";
+export { diagonalGaussian, type ConditionalDensity, type DensityDraw, type DensityFamily } from "./infer/families/density.js";
+export { fullRankGaussian } from "./infer/families/full-rank.js";
+export { lowRankGaussian, type LowRankGaussianOptions } from "./infer/families/low-rank.js";
+export { gaussianMixture, type GaussianMixtureOptions } from "./infer/families/mixture.js";
+export { maf, iaf, type AutoregressiveFlowOptions, type AutoregressiveFlowFamily } from "./infer/families/flows/maf.js";
+export { withSummary, type SummaryNet, type SummaryFn, type Pooling } from "./infer/families/summary.js";
+export { deepSets, type DeepSetsOptions } from "./infer/families/summary-deep-sets.js";
+export { conv1d, type Conv1dOptions } from "./infer/families/summary-conv1d.js";
+export { gru, type GruOptions } from "./infer/families/summary-gru.js";
 export { VAE, vae, type VaeOptions } from "./infer/vae.js";
 export { MapaPosterior, precomputePasses, type IndexPosterior, type MapaOptions } from "./infer/mapa/posterior.js";
 export { assignCodes, type CodeAssignment, type CodeOptions, type OrderingMethod } from "./infer/mapa/codes.js";
@@ -210,3 +221,8 @@ export type { FitSchedule, FitState, ScheduleRecord, UpdateTarget } from "./trai
 export { guideOnly, joint, modelOnly, updating } from "./train/schedules/joint.js";
 export { aggressive, type AggressiveOptions } from "./train/schedules/aggressive.js";
 export { wakeSleep, type WakeSleepOptions } from "./train/schedules/wake-sleep.js";
+export { semiAmortized, type SemiAmortizedOptions } from "./train/schedules/semi-amortized.js";
+// semi-amortized inference and the gap decomposition (approximation / amortization, Cremer et al. 2018)
+export { refine, refineCheckpoints, type RefineOptions, type RefineResult } from "./train/refine.js";
+export { inferenceGaps, collapseWarnings, type InferenceGaps, type InferenceGapsOptions } from "./train/inference-gaps.js";
+export { elboStats, logLikelihoodStats, type Estimate, type PerDatapoint } from "./diagnostics/gaps.js";

@@ -61,3 +61,10 @@ export { betaLogProb, gammaLogProb, laplaceLogProb, poissonLogProb, studentTLogP
 export { digamma, lgamma } from "./autodiff/ops/special.js";
 export { gradOf } from "./autodiff/tape.js";
 export { assertFiniteArray, assertInteger, assertPositive, assertShape } from "./core/errors.js";
+// the kernels of the posterior families and summary networks
+export { packedTrilLogDet, packedTrilMatVec, packedTrilSize, packedTrilSolve } from "./autodiff/ops/packed-triangular.js";
+export { lowRankNormalLogProb, rowMatVec } from "./autodiff/ops/low-rank-normal.js";
+export { maskedDense, shiftLogScale, type AffineDirection } from "./autodiff/ops/masked.js";
+export { convOutputLength, patches1d, segmentMeanRows, segmentSumRows, type Patches1dOptions } from "./autodiff/ops/segments.js";
+export { Made, madeDegrees, madeMask } from "./infer/families/flows/made.js";
+export { AutoregressiveFlow } from "./infer/families/flows/maf.js";

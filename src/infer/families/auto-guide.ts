@@ -21,6 +21,7 @@ import { diagonalGaussian, type ConditionalDensity, type DensityFamily } from ".
 import { observationFeatures, type FeatureMap } from "./features.js";
 import { buildFeatureTable } from "./feature-table.js";
 import { mlpNet, type InferenceNet, type OutputNet } from "./nets.js";
+import { withSummary, type SummaryNet } from "./summary.js";
 
 /** The inference network of an amortized autoGuide. */
 export interface AmortizedOptions {
@@ -34,6 +35,8 @@ export interface AmortizedOptions {
   activation?: "tanh" | "relu" | "leakyRelu" | "sigmoid" | "softplus" | "identity";
   /** The network's input for datapoint n. Default: x_n. */
   features?: FeatureMap;
+  /** A trainable summary network between the features and the network (deepSets, conv1d, gru): net(summary(features)). */
+  summary?: SummaryNet;
   /** Standardize the features per column over the data set. Default: false. */
   standardize?: boolean;
 }
@@ -160,7 +163,7 @@ export class AutoGuide implements Guide {
     }
     this.mode = amortized === false ? "fvi" : amortized === "const" ? "const" : "avi";
     const net = typeof amortized === "object" ? amortized : null;
-    if (net) assertKnownOptions("amortized", net, ["net", "width", "depth", "activation", "features", "standardize"]);
+    if (net) assertKnownOptions("amortized", net, ["net", "width", "depth", "activation", "features", "standardize", "summary"]);
     if (this.mode === "fvi" && !data) throw new DomainError("data", "a Dataset (F-VI has one factor per datapoint)", String(data));
     if (net && (net.features || net.standardize) && !data) throw new DomainError("data", "a Dataset (features are computed from the data)", String(data));
     this.N = data?.N ?? 0;
@@ -232,7 +235,8 @@ export class AutoGuide implements Guide {
       offset += u.P;
     }
     this.rootP = offset;
-    const inet = net?.net ?? mlpNet({ width: net?.width ?? 32, depth: net?.depth ?? 2, activation: net?.activation ?? "tanh" });
+    const base = net?.net ?? mlpNet({ width: net?.width ?? 32, depth: net?.depth ?? 2, activation: net?.activation ?? "tanh" });
+    const inet = net?.summary ? withSummary(net.summary, base) : base;
     if (this.mode === "avi" && !inet.buildOutput) throw new DomainError("amortized.net", "a network with buildOutput (e.g. mlpNet)", inet.name);
     const rows = this.mode === "fvi" ? this.N : 1;
     this.root = { free: null, net: null };
@@ -279,6 +283,11 @@ export class AutoGuide implements Guide {
     this.units.forEach((u, i) => {
       if (u.scope === "global") u.free!.tensor.set(other.units[i].free!.tensor.toArray());
     });
+    // the densities' own parameters (a flow's conditioners) start as the other guide's
+    for (const [mine, theirs] of [[this.localStore, other.localStore], [this.globalStore, other.globalStore]] as const) {
+      if (!mine || !theirs) continue;
+      for (const name of mine.names) if (name.startsWith("density.") && theirs.has(name)) mine.get(name).set(theirs.get(name).toArray());
+    }
     if (!this.root.free) {
       if (this.root.net && other.root.net) throw new DomainError("initFrom", "a target guide with free rows (amortized: false or \"const\")", "an amortized guide");
       return;

@@ -41,6 +41,15 @@ export function withSummary(summary: SummaryNet, net: InferenceNet): InferenceNe
       const f = net.build(specs.scope("net"), s.outputSize, outputSize);
       return (x) => f(s.forward(x));
     },
+    ...(net.buildOutput
+      ? {
+          buildOutput(specs: ParamSpecs, inputSize: number, outputSize: number) {
+            const s = summary.build(specs.scope("summary"), inputSize);
+            const o = net.buildOutput!(specs.scope("net"), s.outputSize, outputSize);
+            return { forward: (x: Tensor) => o.forward(s.forward(x)), initOutput: o.initOutput };
+          },
+        }
+      : {}),
   };
 }
 
