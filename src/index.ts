@@ -222,6 +222,7 @@ export { guideOnly, joint, modelOnly, updating } from "./train/schedules/joint.j
 export { aggressive, type AggressiveOptions } from "./train/schedules/aggressive.js";
 export { wakeSleep, type WakeSleepOptions } from "./train/schedules/wake-sleep.js";
 export { semiAmortized, type SemiAmortizedOptions } from "./train/schedules/semi-amortized.js";
+export { ConvergenceMonitor, type ConvergenceOptions, type ConvergenceEvent } from "./train/convergence.js";
 // semi-amortized inference and the gap decomposition (approximation / amortization, Cremer et al. 2018)
 export { refine, refineCheckpoints, type RefineOptions, type RefineResult } from "./train/refine.js";
 export { inferenceGaps, collapseWarnings, type InferenceGaps, type InferenceGapsOptions } from "./train/inference-gaps.js";

@@ -13,7 +13,7 @@ import { asEngineModel } from "../model/engine-model.js";
 import type { ProbModel } from "../model/model.js";
 import type { Model } from "../models/model.js";
 import type { Dataset } from "../infer/families/dataset.js";
-import type { Family } from "../infer/families/family.js";
+import type { Guide } from "../models/guide.js";
 
 /** Mean of the last `window` values of a trace (the study's "final -ELBO"). */
 export function finalValue(trace: ArrayLike<number>, window = 100): number {
@@ -70,10 +70,12 @@ export interface NegElboEvaluation {
   perDatapoint: Float64Array;
   /** E_q[log q(theta) - log p(theta)]. */
   global: number;
+  /** Monte Carlo standard error of `total` (from the spread of the M per-sample totals; 0 when M = 1; absent when not computed). */
+  se?: number;
 }
 
 /** Monte Carlo -ELBO of `family` on all of `data` with M samples, per datapoint (no gradients; evaluation only). */
-export function evaluateNegElbo(modelIn: Model | ProbModel, family: Family, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
+export function evaluateNegElbo(modelIn: Model | ProbModel, family: Guide, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
   assertInteger("samples", samples, 1);
   const model = asEngineModel(modelIn);
   const rt = runtime();
@@ -81,18 +83,35 @@ export function evaluateNegElbo(modelIn: Model | ProbModel, family: Family, data
     const batch = data.full();
     const per = new Float64Array(data.N);
     let global = 0;
+    let s1 = 0;
+    let s2 = 0;
     for (let m = 0; m < samples; m++) {
       const mark = rt.arena.mark();
       const draw = family.sample(batch, rng);
       const local = sub(draw.logQ, model.logJoint(draw.values, batch)).view();
-      for (let n = 0; n < data.N; n++) per[n] += local[n] / samples;
-      if (draw.logQGlobal) global += draw.logQGlobal.item() / samples;
-      if (model.logPriorGlobal) global -= sumRows(model.logPriorGlobal(draw.values)).item() / samples;
+      let totalM = 0;
+      for (let n = 0; n < data.N; n++) {
+        per[n] += local[n] / samples;
+        totalM += local[n];
+      }
+      if (draw.logQGlobal) {
+        const g = draw.logQGlobal.item();
+        global += g / samples;
+        totalM += g;
+      }
+      if (model.logPriorGlobal) {
+        const g = sumRows(model.logPriorGlobal(draw.values)).item();
+        global -= g / samples;
+        totalM -= g;
+      }
+      s1 += totalM;
+      s2 += totalM * totalM;
       rt.arena.restore(mark);
     }
     let total = global;
     for (let n = 0; n < data.N; n++) total += per[n];
-    return { total, perDatapoint: per, global };
+    const se = samples > 1 ? Math.sqrt(Math.max(0, (s2 - (s1 * s1) / samples) / (samples - 1)) / samples) : 0;
+    return { total, perDatapoint: per, global, se };
   });
 }
 
@@ -101,6 +120,14 @@ export interface AmortizationGap {
   total: number;
   perDatapoint: number;
   relative: number;
+  /** Standard error of `total` (both evaluations' errors combined) when both were evaluations; NaN otherwise. */
+  se: number;
+  /**
+   * Read before the number: a gap below zero by more than two standard
+   * errors means the factorized (F-VI) fit is not at its optimum (an
+   * amortized family is a subset of the factorized one, so at the optima the gap is >= 0).
+   */
+  warnings: string[];
   /** Per-datapoint differences when per-datapoint evaluations were given. */
   byDatapoint?: Float64Array;
 }
@@ -114,7 +141,15 @@ export function amortizationGap(amortized: number | NegElboEvaluation, factorize
   const n = N ?? perA?.length ?? perF?.length;
   if (n === undefined) throw new DomainError("N", "the data set size (needed for the per-datapoint gap of plain numbers)", "undefined");
   assertInteger("N", n, 1);
-  const out: AmortizationGap = { total: a - f, perDatapoint: (a - f) / n, relative: (a - f) / Math.abs(f) };
+  const se = typeof amortized === "number" || typeof factorized === "number" ? NaN : Math.hypot(amortized.se ?? 0, factorized.se ?? 0);
+  const warnings: string[] = [];
+  if (a - f < -2 * (Number.isNaN(se) ? 0 : se)) {
+    warnings.push(
+      `the gap is negative (${(a - f).toFixed(3)} nats${Number.isNaN(se) ? "" : `, standard error ${se.toFixed(3)}`}): the factorized fit is worse than the amortized one, so it has not converged. ` +
+        "Train it longer, or let fit run to convergence (omit iterations: the learning rate then halves at each plateau and training stops when the loss no longer improves).",
+    );
+  }
+  const out: AmortizationGap = { total: a - f, perDatapoint: (a - f) / n, relative: (a - f) / Math.abs(f), se, warnings };
   if (perA && perF) {
     if (perA.length !== perF.length) throw new ShapeError("factorized.perDatapoint", `${perA.length} values`, `${perF.length} values`);
     out.byDatapoint = perA.map((v, i) => v - perF[i]);

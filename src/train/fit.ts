@@ -14,6 +14,7 @@ import type { Optimizer } from "../optim/optimizer.js";
 import type { Schedule } from "../optim/schedule.js";
 import type { PassCounter, PassCounts } from "./counting.js";
 import { joint } from "./schedules/joint.js";
+import { ConvergenceMonitor, type ConvergenceOptions } from "./convergence.js";
 import type { FitSchedule, FitState, ScheduleRecord, UpdateTarget } from "./schedules/types.js";
 
 /** The two parameter groups of a fit: the guide's stores (phi) and the model's (theta). */
@@ -99,6 +100,13 @@ export interface FitOptions {
   label?: string;
   /** On a non-finite loss or gradient: "stop" (default) keeps the last good parameters and returns; "throw" does the same, then rethrows. */
   onDivergence?: "stop" | "throw";
+  /**
+   * Train until converged (ConvergenceMonitor: the learning rate halves at
+   * each plateau of the windowed loss, training stops after `patience`
+   * halvings). On by default when neither `iterations` nor `epochs` is given;
+   * false turns it off.
+   */
+  convergence?: ConvergenceOptions | false;
 }
 
 /** What a fit did. */
@@ -121,8 +129,10 @@ export interface FitResult {
   wallMs: number;
   /** Set when training stopped on a non-finite loss or gradient: the step (1-based) and what was found. */
   diverged: { step: number; message: string } | null;
-  /** Set when a callback stopped training. */
+  /** Set when a callback or the convergence rule stopped training. */
   stoppedBy: string | null;
+  /** With the convergence rule: whether it stopped training (true) or the budget ran out first (false); null without it. */
+  converged: boolean | null;
 }
 
 /**
@@ -139,7 +149,7 @@ export interface FitResult {
  */
 const FIT_OPTIONS = [
   "model", "guide", "objective", "data", "iterations", "epochs", "batchSize", "schedule", "heldOut", "lr", "modelLr",
-  "lrSchedule", "optimizer", "rng", "batchRng", "counter", "callbacks", "progress", "label", "onDivergence",
+  "lrSchedule", "optimizer", "rng", "batchRng", "counter", "callbacks", "progress", "label", "onDivergence", "convergence",
 ] as const;
 
 export function fit(options: FitOptions): FitResult {
@@ -148,7 +158,8 @@ export function fit(options: FitOptions): FitResult {
   const { guide, objective, data, callbacks = [], onDivergence = "stop", counter = null } = options;
   const heldOut = options.heldOut ?? null;
   const schedule = options.schedule ?? joint();
-  if (options.iterations !== undefined || options.epochs === undefined) assertInteger("iterations", options.iterations as number, 1);
+  const untilConverged = options.convergence ?? (options.iterations === undefined && options.epochs === undefined ? {} : false);
+  if (options.iterations !== undefined || (options.epochs === undefined && !untilConverged)) assertInteger("iterations", options.iterations as number, 1);
   if (options.epochs !== undefined) {
     assertInteger("epochs", options.epochs, 1);
     if (!data) throw new DomainError("epochs", "a data set to take epochs of (epochs need data)", "training on simulations");
@@ -177,10 +188,14 @@ export function fit(options: FitOptions): FitResult {
   const batches = data ? new Minibatcher(data.N, B, options.batchRng ?? rng) : null;
   const fullBatch = !data || B === data.N;
   const perEpoch = data ? (fullBatch ? 1 : batches!.perEpoch) : Infinity;
-  const total = Math.min(options.iterations ?? Infinity, options.epochs !== undefined ? options.epochs * perEpoch : Infinity);
+  const monitor = untilConverged ? new ConvergenceMonitor(untilConverged, perEpoch) : null;
+  const budget = options.iterations ?? (monitor && options.epochs === undefined ? monitor.maxIterations : Infinity);
+  const total = Math.min(budget, options.epochs !== undefined ? options.epochs * perEpoch : Infinity);
+  // with the convergence rule, the rate is the schedule's times the monitor's plateau factor
+  const lrSchedule = monitor ? (t: number) => (options.lrSchedule ? options.lrSchedule(t) : 1) * monitor.factor : options.lrSchedule;
   const stores: ParamGroups<ParamStore[]> = { guide: [...guide.params], model: quiet(() => (prob ? prob.params() : [])) };
   const makeOpt = (s: ParamStore[], group: "guide" | "model", rate: number): Optimizer | null =>
-    s.length === 0 ? null : options.optimizer ? options.optimizer(s, group) : new Adam(s, { lr: rate, schedule: options.lrSchedule });
+    s.length === 0 ? null : options.optimizer ? options.optimizer(s, group) : new Adam(s, { lr: rate, schedule: lrSchedule });
   const optimizers: ParamGroups<Optimizer | null> = { guide: makeOpt(stores.guide, "guide", lr), model: makeOpt(stores.model, "model", modelLr) };
   const all = [...stores.guide, ...stores.model];
   const record: ScheduleRecord = { schedule: schedule.name, guideUpdates: 0, modelUpdates: 0, innerSteps: [], switchedOff: null, mi: [] };
@@ -313,6 +328,10 @@ export function fit(options: FitOptions): FitResult {
       }
       stoppedBy = notify(loss, (c, i) => c.onStep?.(i));
       if (stoppedBy) break;
+      if (monitor && monitor.push(loss) === "stop") {
+        stoppedBy = `converged at step ${steps} (loss plateaued ${monitor.halvings + 1} times; learning rate x ${monitor.factor})`;
+        break;
+      }
       if (data && steps % perEpoch === 0) {
         state.step = steps;
         schedule.endEpoch?.(state);
@@ -338,6 +357,7 @@ export function fit(options: FitOptions): FitResult {
     wallMs: performance.now() - t0,
     diverged,
     stoppedBy,
+    converged: monitor ? monitor.converged : null,
   };
   quiet(() => callbacks.forEach((c) => c.onEnd?.(result)));
   if (error && onDivergence === "throw") throw error;
