@@ -24,7 +24,12 @@ describe("convergence diagnostics", () => {
     expect(() => iterationsToWithin(trace, NaN, 0.1)).toThrow(DomainError);
   });
   it("amortization gap: total, per datapoint, relative", () => {
-    expect(amortizationGap(110, 100, 10)).toEqual({ total: 10, perDatapoint: 1, relative: 0.1 });
+    expect(amortizationGap(110, 100, 10)).toEqual({ total: 10, perDatapoint: 1, relative: 0.1, se: NaN, warnings: [] });
+    // below zero beyond its error: flagged as an unconverged factorized fit
+    const neg = amortizationGap({ total: 90, perDatapoint: Float64Array.from([45, 45]), global: 0, se: 2 }, { total: 100, perDatapoint: Float64Array.from([50, 50]), global: 0, se: 2 });
+    expect(neg.se).toBeCloseTo(Math.SQRT2 * 2, 12);
+    expect(neg.warnings.join(" ")).toMatch(/has not converged/);
+    expect(amortizationGap({ total: 99, perDatapoint: Float64Array.from([49.5, 49.5]), global: 0, se: 2 }, { total: 100, perDatapoint: Float64Array.from([50, 50]), global: 0, se: 2 }).warnings).toEqual([]);
     const g = amortizationGap({ total: 3, perDatapoint: Float64Array.from([1, 2]), global: 0 }, { total: 2, perDatapoint: Float64Array.from([1, 1]), global: 0 });
     expect(Array.from(g.byDatapoint!)).toEqual([0, 1]);
   });
