@@ -60,7 +60,11 @@ export interface SbcOptions {
   method?: "optimize" | "simulate";
   /** Number K of ECDF evaluation points. Default min(L + 1, N). */
   evaluationPoints?: number;
-  /** Histogram bins B. Default max(2, min(L + 1, 20, floor(N / 5))) (about 5+ expected ranks per bin). */
+  /**
+   * Histogram bins B. Default: t = max(2, min(L + 1, 20, floor(N / 5))) (about 5+
+   * expected ranks per bin), lowered to the largest divisor of L + 1 in [t / 2, t]
+   * if there is one (bins of equal width).
+   */
   bins?: number;
   /** Level of the chi-square test. Default 0.01. */
   alpha?: number;
@@ -124,6 +128,12 @@ function rankHistogram(ranks: Int32Array, L: number, B: number): RankHistogram {
   };
 }
 
+function defaultBins(L: number, N: number): number {
+  const t = Math.max(2, Math.min(L + 1, 20, Math.floor(N / 5)));
+  for (let b = t; b >= Math.max(2, Math.ceil(t / 2)); b--) if ((L + 1) % b === 0) return b;
+  return t;
+}
+
 /** Evaluation counts c_j = round(j (L + 1) / K), j = 1..K-1, distinct and inside 1..L. */
 function evaluationCounts(L: number, K: number): Int32Array {
   const c: number[] = [];
@@ -149,7 +159,7 @@ export function sbcDiagnostic(ranksIn: SbcRanks, options: SbcOptions = {}): SbcR
   });
   const names = options.names ?? ranks.map((_, k) => `theta[${k}]`);
   if (names.length !== ranks.length) throw new ShapeError("names", `${ranks.length} names (one per parameter)`, `${names.length}`);
-  const B = options.bins ?? Math.max(2, Math.min(L + 1, 20, Math.floor(N / 5)));
+  const B = options.bins ?? defaultBins(L, N);
   assertInteger("bins", B, 2);
   if (B > L + 1) throw new DomainError("bins", `at most L + 1 = ${L + 1} bins`, String(B));
   const alpha = options.alpha ?? 0.01;

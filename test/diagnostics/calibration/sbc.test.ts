@@ -66,6 +66,11 @@ describe("simulationBasedCalibration (Talts et al. 2018)", () => {
     expect(Array.from(r.parameters[0].histogram.counts)).toEqual([8, 8, 8, 8, 8]);
     expect(r.parameters[0].chiSquare.statistic).toBe(0);
     expect(Array.from(r.parameters[0].ecdf.z)).toEqual([0.2, 0.4, 0.6, 0.8]);
+    // default bins: 20 lowered to a divisor of L + 1 (50 -> 10), kept at 20 when L + 1 = 100, 20 when L + 1 = 101 is prime
+    const many = (L: number) => ({ ranks: [Int32Array.from({ length: 200 }, (_, i) => i % (L + 1))], draws: L });
+    expect(sbcDiagnostic(many(49)).parameters[0].histogram.counts.length).toBe(10);
+    expect(sbcDiagnostic(many(99)).parameters[0].histogram.counts.length).toBe(20);
+    expect(sbcDiagnostic(many(100)).parameters[0].histogram.counts.length).toBe(20);
     expect(() => sbcDiagnostic({ ranks: [Int32Array.of(0, 11)], draws: 9 })).toThrow(/ranks\[0\]: expected integers in \[0, 9\]/);
     expect(() => sbcDiagnostic(ranks, { bins: 11 })).toThrow(DomainError);
     expect(() => simulationBasedCalibration([[0], [1]], [[[0]]])).toThrow(ShapeError);
