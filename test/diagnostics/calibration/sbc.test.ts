@@ -17,6 +17,13 @@ describe("sbcRanks", () => {
 });
 
 describe("simulationBasedCalibration (Talts et al. 2018)", () => {
+  it("sample sets as an array or as a function of the simulation index give the same ranks", () => {
+    const { theta, samples } = conjugateGaussian({ simulations: 20, draws: 9, seed: 2 });
+    const a = sbcRanks(theta, samples);
+    const b = sbcRanks(theta, (i) => samples[i].map((r) => Float64Array.from(r)));
+    expect(b.ranks.map((r) => Array.from(r))).toEqual(a.ranks.map((r) => Array.from(r)));
+  });
+
   it("the exact conjugate posterior passes; ranks inside the band, chi-square not rejected", () => {
     const { theta, samples } = conjugateGaussian({ simulations: 300, draws: 99, seed: 1 });
     const r = simulationBasedCalibration(theta, samples, { names: ["a", "b"] });
