@@ -46,7 +46,10 @@ export interface LineChartOptions {
 }
 
 const FONT = { labelFontSize: 11, titleFontSize: 12 };
-const CONFIG = { axis: FONT, legend: FONT, title: { fontSize: 13 }, view: { stroke: "#ccc" } };
+/** The config block every figure shares (fonts, frame). */
+export const CONFIG = { axis: FONT, legend: FONT, title: { fontSize: 13 }, view: { stroke: "#ccc" } };
+/** The Vega-Lite schema of the figures. */
+export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** Indices 0..n-1 thinned to about `max`, evenly in index (or in log index) space, always keeping the last. */
 export function thinIndices(n: number, max: number, logSpaced = false): number[] {
@@ -72,7 +75,7 @@ function orderedUnique(values: (string | undefined)[]): string[] {
 }
 
 function arrange(panels: Spec[], columns: number, title?: string): Spec {
-  const top = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: CONFIG, ...(title ? { title } : {}) };
+  const top = { $schema: SCHEMA, config: CONFIG, ...(title ? { title } : {}) };
   if (panels.length === 1) return { ...top, ...panels[0], title: title ?? panels[0].title };
   return { ...top, columns, concat: panels, resolve: { scale: { color: "shared" } } };
 }

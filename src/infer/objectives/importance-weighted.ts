@@ -37,7 +37,7 @@ export function iwaeLoss(model: Model, guide: Proposal, batch: Batch, rng: Rng, 
   return mean(scoreFunctionSurrogate(logQScore, negBound, b));
 }
 
-/** log w_bk = log p(x_b, z_bk) - log q(z_bk | x_b) for K draws per datapoint, as B arrays of K numbers (no gradient). */
+/** log w_bk = log p(x_b, z_bk) - log q(z_bk | x_b) for K draws per datapoint, as B arrays of K numbers (no gradient; chunks of ~maxRows rows). */
 export function importanceLogWeights(model: Model, guide: Proposal, batch: Batch, K: number, rng: Rng, maxRows = 20_000): Float64Array[] {
   assertInteger("K", K, 1);
   const B = batch.obs.rows;
