@@ -25,3 +25,5 @@ export * from "./triangular";
 export * from "./support";
 export * from "./variates";
 export * from "./gamma-grad";
+export * from "./coupling";
+export * from "./spline";
