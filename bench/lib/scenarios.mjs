@@ -1,7 +1,8 @@
 // The benchmark workloads. gemm shapes are M x K x N (C[M,N] = A[M,K] B[K,N]);
 // VAE sizes are data dim D, hidden H, latent Z, batch B. Kinds: gemm, vae
 // (timed rounds), qp (one timed full fit), avi (timed rounds, wall time of
-// the full run extrapolated), memory (100,000 steps, memory before / after).
+// the full run extrapolated), flow (a coupling-flow maximum-likelihood step,
+// timed rounds), memory (100,000 steps, memory before / after).
 
 const gemm = (m, k, n, note, threads = false) => ({ name: `gemm-${m}x${k}x${n}`, kind: "gemm", unit: "GFLOP/s", m, k, n, note, threads });
 const vae = (name, d, h, z, b, threads = false) => ({ name, kind: "vae", unit: "steps/s", d, h, z, b, threads, label: `VAE D${d} H${h} Z${z} B${b}` });
@@ -10,6 +11,10 @@ const qpFit = (steps) => ({ name: "qp-note1", kind: "qp", unit: "steps/s", steps
 const avi = (n, m, k, steps, standIn) => ({
   name: standIn ? "avi-standin" : "avi-nonlinear", kind: "avi", unit: "steps/s", n, m, k, steps, standIn,
   label: `avi-nonlinear step N${n} M${m} k${k}${standIn ? " (tanh/sigmoid for sin/cos)" : ""}`,
+});
+const flow = (kind, dim) => ({
+  name: `flow-${kind}-${dim}d`, kind: "flow", unit: "steps/s", flow: kind, dim, layers: 8, hidden: 64, batch: 256, bins: 8,
+  label: `${kind === "realnvp" ? "RealNVP" : "spline flow K8"} step D${dim} L8 H64x2 B256`,
 });
 const memory = (steps) => ({ ...vae("memory-100k", 10, 50, 2, 100), kind: "memory", steps, label: `VAE D10 H50 Z2 B100, ${steps} steps` });
 
@@ -23,6 +28,10 @@ export const SCENARIOS = [
   qpFit(20000),
   avi(10000, 100, 32, 20000, false),
   avi(10000, 100, 32, 20000, true),
+  flow("realnvp", 2),
+  flow("realnvp", 10),
+  flow("nsf", 2),
+  flow("nsf", 10),
   memory(100000),
 ];
 

@@ -47,6 +47,7 @@ export function runTorch(s) {
     vae: ["vae_step.py", [s.d, s.h, s.z, s.b]],
     qp: ["qp_fit.py", [s.steps]],
     avi: ["avi_step.py", [s.n, s.m, s.k, s.steps, s.standIn ? "standin" : "sincos"]],
+    flow: ["flow_step.py", [s.flow, s.dim, s.layers, s.hidden, s.batch, s.bins]],
   }[s.kind];
   try {
     const one = runPeer(py, script, args, "1t");
