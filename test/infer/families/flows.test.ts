@@ -21,9 +21,9 @@ import { grid, meanAndStdErr, simpson } from "../../helpers/quadrature.js";
 
 // tanh conditioners: smooth, so that finite differences never straddle a ReLU kink
 const small = { layers: 3, hidden: [6], embedding: 2, activation: "tanh" } as const;
-const families: { name: string; make: (o?: object) => DensityFamily; perturb: number }[] = [
-  { name: "realNVP", make: (o = {}) => realNVP({ ...small, ...o }), perturb: 0.2 },
-  { name: "neuralSplineFlow", make: (o = {}) => neuralSplineFlow({ ...small, bins: 4, ...o }), perturb: 0.2 },
+const families: { name: string; make: (o?: object) => DensityFamily; defaults: () => DensityFamily; perturb: number }[] = [
+  { name: "realNVP", make: (o = {}) => realNVP({ ...small, ...o }), defaults: () => realNVP(), perturb: 0.2 },
+  { name: "neuralSplineFlow", make: (o = {}) => neuralSplineFlow({ ...small, bins: 4, ...o }), defaults: () => neuralSplineFlow(), perturb: 0.2 },
 ];
 
 /** A built density and its store; `perturb` > 0 moves every parameter off the identity start. */
@@ -49,7 +49,7 @@ describe("couplingMasks", () => {
   });
 });
 
-describe.each(families)("$name", ({ make, perturb }) => {
+describe.each(families)("$name", ({ make, defaults, perturb }) => {
   const family = make();
   const row2 = Float64Array.from([0.3, -0.6, Math.log(0.9), Math.log(1.4), 0.7, -0.4]); // mean, logStd, embedding
 
@@ -103,6 +103,21 @@ describe.each(families)("$name", ({ make, perturb }) => {
     expectParamGradients(store, () => q.logProb(u, c));
     expectParamGradients(store, () => q.rsample(c, new Rng(13)).logQ);
     expectParamGradients(store, () => q.rsample(c, new Rng(13)).u);
+    expectSampleLogProbConsistent(q, c);
+  });
+
+  it("with the default options (8 layers, 64 x 64 ReLU, embedding 8) starts at the Gaussian and stays consistent in 10-D", () => {
+    const fam = defaults();
+    expect(fam.contextSize(10)).toBe(28);
+    const { q: start } = built(fam, 10);
+    const row = fam.initialContext(Array.from({ length: 10 }, (_, j) => j / 5), Array.from({ length: 10 }, (_, j) => -j / 10));
+    const d = drawSamples(start, row, 8);
+    const gauss = diagonalGaussian();
+    const g = gauss.build(new ParamSpecs(), 10);
+    const want = noGrad(() => g.logProb(Tensor.from(d, [8, 10]), repeatContext(row.slice(0, 20), 8)).toArray());
+    logProbAt(start, row, Array.from(d)).forEach((v, i) => expect(v).toBeCloseTo(want[i], 11));
+    const { q } = built(fam, 10, 0.05);
+    expectSampleLogProbConsistent(q, new Rng(4).normal([16, 28], "persistent"));
   });
 
   it.each([0, 3])("is a 1-D density that integrates to one (embedding %i)", (embedding) => {
