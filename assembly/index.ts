@@ -29,3 +29,5 @@ export * from "./packed-triangular";
 export * from "./low-rank-normal";
 export * from "./segments";
 export * from "./masked";
+export * from "./coupling";
+export * from "./spline";

@@ -1,24 +1,31 @@
 #!/usr/bin/env node
-// Where does a training step spend its time? `node bench/profile.mjs [small|mnist|avi] [steps] [--f32]`
-// (after `npm run build`). Times the step (process CPU time), then records the
+// Where does a training step spend its time? `node bench/profile.mjs [small|mnist|avi|nvp2|nvp10|nsf2|nsf10] [steps] [--f32]`
+// (after `npm run build`; AMORTVI_BENCH_ENTRY=bundle.js profiles another bundle, as in run.mjs). Times the step (process CPU time), then records the
 // wrappers that time every kernel call and prints microseconds per step per
 // kernel; "JS (ops, tape, closures)" is the plain step minus the kernels'
 // total. The wrappers themselves cost ~0.1 us a call, so small kernels read
 // slightly high.
 import { vaeStep } from "./lib/amortvi.mjs";
 import { aviStep } from "./lib/workloads.mjs";
+import { flowStep } from "./lib/flows.mjs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
-const av = await import("../dist/index.js");
+const av = await import(process.env.AMORTVI_BENCH_ENTRY ? pathToFileURL(resolve(process.env.AMORTVI_BENCH_ENTRY)).href : "../dist/index.js");
 const args = process.argv.slice(2).filter((a) => a !== "--f32");
 const precision = process.argv.includes("--f32") ? "f32" : "f64"; // the VAE nets' dense layers
 const which = args[0] ?? "small";
-const SIZES = { small: { d: 10, h: 50, z: 2, b: 100 }, mnist: { d: 784, h: 256, z: 16, b: 128 }, avi: { n: 10000, m: 100, k: 32 } };
+const flowSizes = (flow, dim) => ({ flow, dim, layers: 8, hidden: 64, batch: 256, bins: 8 });
+const SIZES = {
+  small: { d: 10, h: 50, z: 2, b: 100 }, mnist: { d: 784, h: 256, z: 16, b: 128 }, avi: { n: 10000, m: 100, k: 32 },
+  nvp2: flowSizes("realnvp", 2), nvp10: flowSizes("realnvp", 10), nsf2: flowSizes("nsf", 2), nsf10: flowSizes("nsf", 10),
+};
 const sizes = SIZES[which];
 if (!sizes) throw new Error(`usage: node bench/profile.mjs [${Object.keys(SIZES).join("|")}] [steps]`);
-const steps = Number(args[1] ?? { small: 5000, mnist: 200, avi: 5 }[which]);
+const steps = Number(args[1] ?? { small: 5000, mnist: 200, avi: 5 }[which] ?? 100);
 
 const rt = av.runtime();
-const step = which === "avi" ? aviStep(av, sizes) : vaeStep(av, sizes, precision);
+const step = which === "avi" ? aviStep(av, sizes) : sizes.flow ? flowStep(av, sizes) : vaeStep(av, sizes, precision);
 // process CPU time, not wall time: the machine is shared, and a descheduled
 // process should not be charged for the wait
 const timeSteps = (n) => {
@@ -68,7 +75,7 @@ for (const [name, args] of recorded) {
 
 const rows = [...spent.entries()].map(([name, us]) => [name, us, calls.get(name)]).sort((a, b) => b[1] - a[1]);
 const kernelTotal = rows.reduce((s, r) => s + r[1], 0);
-console.log(`${which} ${JSON.stringify(sizes)}${which === "avi" ? "" : ` ${precision}`}: step ${plain[2].toFixed(1)} us CPU (median of 5 x ${steps}; best ${plain[0].toFixed(1)})`);
+console.log(`${which} ${JSON.stringify(sizes)}${which === "avi" || sizes.flow ? "" : ` ${precision}`}: step ${plain[2].toFixed(1)} us CPU (median of 5 x ${steps}; best ${plain[0].toFixed(1)})`);
 console.log(`${"kernel (replayed, best of 3)".padEnd(40)} ${"us/step".padStart(8)} ${"calls".padStart(6)}`);
 for (const [name, us, n] of rows) console.log(`${name.padEnd(40)} ${us.toFixed(1).padStart(8)} ${String(n).padStart(6)}`);
 console.log(`${"kernels total".padEnd(40)} ${kernelTotal.toFixed(1).padStart(8)}`);

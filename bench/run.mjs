@@ -12,18 +12,22 @@
 // round instead of the median; both are in the JSON); --report FILE re-prints
 // a saved run (median and best-round tables); --repeat N runs every
 // implementation N times in alternation and keeps each one's best run.
+// AMORTVI_BENCH_ENTRY=path/to/bundle.js measures that bundle instead of dist/.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { gemmAmortvi, vaeAmortvi } from "./lib/amortvi.mjs";
 import { SCENARIOS, findScenario, selectScenarios } from "./lib/scenarios.mjs";
-import { mafAmortvi } from "./lib/flows.mjs";
+import { flowAmortvi, mafAmortvi } from "./lib/flows.mjs";
 import { aviAmortvi, memoryAmortvi, qpFitAmortvi, scalingPointAmortvi } from "./lib/workloads.mjs";
 import { F32_IMPL, JS_IMPLS, THREADS, THREADS_F32_IMPL, THREADS_IMPL, fmt, formatTable, scalingRows, tableRows } from "./lib/table.mjs";
 import { TORCH_COLUMNS, findTorchPython, runTorch } from "./lib/torch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
+/** The amortvi module measured: the built package, or AMORTVI_BENCH_ENTRY (a path to another bundle of it, e.g. of a branch). */
+const ENTRY = process.env.AMORTVI_BENCH_ENTRY ? pathToFileURL(resolve(process.env.AMORTVI_BENCH_ENTRY)).href : "../dist/index.js";
 
 /** Child mode: measure one implementation on one scenario, print one JSON line. */
 async function child(name, impl) {
@@ -31,12 +35,12 @@ async function child(name, impl) {
   let result;
   try {
     if (impl === "amortvi" || impl === F32_IMPL) {
-      const av = await import("../dist/index.js");
-      const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, maf: mafAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
+      const av = await import(ENTRY);
+      const run = { gemm: gemmAmortvi, vae: vaeAmortvi, qp: qpFitAmortvi, avi: aviAmortvi, maf: mafAmortvi, flow: flowAmortvi, memory: memoryAmortvi, scaling: scalingPointAmortvi }[s.kind];
       result = run(av, s, impl === F32_IMPL ? "f32" : "f64");
     } else if (impl === THREADS_IMPL || impl === THREADS_F32_IMPL) {
       // the opt-in threaded runtime (ADR 0006) as the default runtime of this process
-      const av = await import("../dist/index.js");
+      const av = await import(ENTRY);
       await av.initThreads(THREADS);
       result = { gemm: gemmAmortvi, vae: vaeAmortvi }[s.kind](av, s, impl === THREADS_F32_IMPL ? "f32" : "f64", THREADS);
     } else {
@@ -60,7 +64,7 @@ function runChild(name, impl) {
 }
 
 const TFJS_KINDS = ["gemm", "vae"];
-const TORCH_KINDS = ["gemm", "vae", "qp", "avi", "maf"];
+const TORCH_KINDS = ["gemm", "vae", "qp", "avi", "maf", "flow"];
 /** Scenario kinds each JS implementation other than amortvi runs (amortvi runs all). */
 const IMPL_KINDS = { [F32_IMPL]: ["gemm", "vae", "scaling"], [THREADS_F32_IMPL]: ["vae"], "tfjs-wasm": TFJS_KINDS, "tfjs-cpu": TFJS_KINDS };
 const short = (r) => (r.median !== undefined ? r.median.toPrecision(3) : `${r.status}${r.reason ? ` (${r.reason})` : ""}`);

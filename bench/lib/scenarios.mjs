@@ -4,6 +4,8 @@
 // the full run extrapolated), maf (a MAF maximum-likelihood step: dims D,
 // layers, MADE hidden width, context embedding E, batch B; timed rounds),
 // memory (100,000 steps, memory before / after).
+// the full run extrapolated), flow (a coupling-flow maximum-likelihood step,
+// timed rounds), memory (100,000 steps, memory before / after).
 
 const gemm = (m, k, n, note, threads = false) => ({ name: `gemm-${m}x${k}x${n}`, kind: "gemm", unit: "GFLOP/s", m, k, n, note, threads });
 const vae = (name, d, h, z, b, threads = false) => ({ name, kind: "vae", unit: "steps/s", d, h, z, b, threads, label: `VAE D${d} H${h} Z${z} B${b}` });
@@ -16,6 +18,10 @@ const avi = (n, m, k, steps, standIn) => ({
 const mafStep = (d, layers, hidden, embedding, b) => ({
   name: `maf-step-${d}d`, kind: "maf", unit: "steps/s", d, layers, hidden, embedding, b,
   label: `MAF step D${d} L${layers} H${hidden} E${embedding} B${b}`,
+});
+const flow = (kind, dim) => ({
+  name: `flow-${kind}-${dim}d`, kind: "flow", unit: "steps/s", flow: kind, dim, layers: 8, hidden: 64, batch: 256, bins: 8,
+  label: `${kind === "realnvp" ? "RealNVP" : "spline flow K8"} step D${dim} L8 H64x2 B256`,
 });
 const memory = (steps) => ({ ...vae("memory-100k", 10, 50, 2, 100), kind: "memory", steps, label: `VAE D10 H50 Z2 B100, ${steps} steps` });
 
@@ -30,6 +36,10 @@ export const SCENARIOS = [
   avi(10000, 100, 32, 20000, false),
   avi(10000, 100, 32, 20000, true),
   mafStep(10, 5, 64, 8, 256),
+  flow("realnvp", 2),
+  flow("realnvp", 10),
+  flow("nsf", 2),
+  flow("nsf", 10),
   memory(100000),
 ];
 

@@ -48,6 +48,7 @@ export function runTorch(s) {
     qp: ["qp_fit.py", [s.steps]],
     avi: ["avi_step.py", [s.n, s.m, s.k, s.steps, s.standIn ? "standin" : "sincos"]],
     maf: ["maf_step.py", [s.d, s.layers, s.hidden, s.embedding, s.b]],
+    flow: ["flow_step.py", [s.flow, s.dim, s.layers, s.hidden, s.batch, s.bins]],
   }[s.kind];
   try {
     const one = runPeer(py, script, args, "1t");

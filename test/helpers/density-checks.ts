@@ -1,12 +1,15 @@
 // Shared checks of ConditionalDensity implementations (src/infer/families/):
 // normalization over a grid (2-D Simpson), rsample's logQ equals logProb of
-// its own draw, sample moments against closed forms, and gradients of
-// logProb and of rsample (fixed noise) by central finite differences.
+// its own draw, sample moments against closed forms or the grid moments,
+// and gradients of logProb (in u and c), of rsample (in c, fixed noise) and
+// of either in the density's own parameters by central finite differences.
 import { expect } from "vitest";
 import { Tensor } from "../../src/core/tensor.js";
 import { Rng } from "../../src/core/rng.js";
 import { runtime } from "../../src/core/runtime.js";
-import { noGrad } from "../../src/autodiff/tape.js";
+import { backward, clearTape, noGrad, startRecording, stopRecording } from "../../src/autodiff/tape.js";
+import { concatCols, reshape } from "../../src/autodiff/ops/shape.js";
+import type { ParamStore } from "../../src/nn/param-store.js";
 import type { ConditionalDensity } from "../../src/infer/families/density.js";
 import { grid, meanAndStdErr, simpson } from "./quadrature.js";
 import { gradCheck } from "./gradcheck.js";
@@ -101,14 +104,61 @@ export function expectSampleMoments2d(u: ArrayLike<number>, mean: readonly numbe
   s.cov.forEach((c, j) => expect(Math.abs(c.mean - cov[j])).toBeLessThan(z * c.se));
 }
 
+/** Gradient of sum(w * u) + sum(w' * logQ) of rsample (same seed each evaluation) in the context, against central differences. */
+export function expectRsampleGradients(q: ConditionalDensity, rows: number, { seed = 1, tol = 1e-6, eps = 1e-6 } = {}): number {
+  const draw = (c: Tensor) => {
+    const d = q.rsample(c, new Rng(seed + 100));
+    return concatCols([d.u, reshape(d.logQ, [rows, 1])]);
+  };
+  const err = gradCheck(draw, [{ shape: [rows, q.contextSize], transform: (v) => 0.5 * v }], { seed, tol, eps });
+  expect(err).toBeLessThan(tol);
+  return err;
+}
+
 /**
- * Pathwise gradients of rsample with the noise held fixed (the same seed for
- * every evaluation): d u / d c and d logQ / d c against central differences.
- * Discrete choices (a mixture's component) stay put for small steps.
+ * Gradient of sum(w * f()) in every parameter of `store` (the density's own
+ * parameters, e.g. a flow's conditioners) against central differences; f is
+ * re-evaluated with each parameter moved by +-eps. Returns the largest error.
  */
-export function expectRsampleGradients(q: ConditionalDensity, rows: number, { seed = 2, tol = 1e-6, eps = 1e-6 } = {}): void {
-  const context = [{ shape: [rows, q.contextSize], transform: (v: number) => 0.5 * v }];
-  const draw = (c: Tensor) => q.rsample(c, new Rng(seed));
-  expect(gradCheck((c) => draw(c).u, context, { seed, tol, eps })).toBeLessThan(tol);
-  expect(gradCheck((c) => draw(c).logQ, context, { seed, tol, eps })).toBeLessThan(tol);
+export function expectParamGradients(store: ParamStore, f: () => Tensor, { seed = 2, tol = 1e-6, eps = 1e-6 } = {}): number {
+  const rt = runtime();
+  const weights = noGrad(() => new Rng(seed).normal(f().shape, "persistent"));
+  const w = weights.toArray();
+  store.zeroGrad();
+  startRecording();
+  const out = f();
+  stopRecording();
+  backward(out, weights);
+  clearTape();
+  const analytic = store.grads.toArray().slice(0, store.size);
+  store.zeroGrad();
+  const objective = () => {
+    const mark = rt.arena.mark();
+    const v = noGrad(f).toArray();
+    rt.arena.restore(mark);
+    return v.reduce((s, x, i) => s + x * w[i], 0);
+  };
+  let worst = 0;
+  const values = store.values;
+  for (let i = 0; i < store.size; i++) {
+    const v0 = values.view()[i];
+    values.view()[i] = v0 + eps;
+    const fp = objective();
+    values.view()[i] = v0 - eps;
+    const fm = objective();
+    values.view()[i] = v0;
+    const numeric = (fp - fm) / (2 * eps);
+    const err = Math.abs(analytic[i] - numeric) / Math.max(1, Math.abs(analytic[i]), Math.abs(numeric));
+    if (!(err < tol)) expect.fail(`parameter ${store.locate(i).name}[${store.locate(i).index}]: analytic ${analytic[i]}, numeric ${numeric}, err ${err}`);
+    worst = Math.max(worst, err);
+  }
+  weights.dispose();
+  return worst;
+}
+
+/** Moves every parameter of `store` by N(0, scale^2) (a non-identity flow for the checks). */
+export function perturbParams(store: ParamStore, seed: number, scale: number): void {
+  const noise = new Rng(seed).normal([store.size]).toArray();
+  const v = store.values.view();
+  for (let i = 0; i < store.size; i++) v[i] += scale * noise[i];
 }
