@@ -156,6 +156,7 @@ export { fullRankGaussian } from "./infer/families/full-rank.js";
 export { lowRankGaussian, type LowRankGaussianOptions } from "./infer/families/low-rank.js";
 export { gaussianMixture, type GaussianMixtureOptions } from "./infer/families/mixture.js";
 export { maf, iaf, type AutoregressiveFlowOptions, type AutoregressiveFlowFamily } from "./infer/families/flows/maf.js";
+export { realNVP, neuralSplineFlow, type RealNVPOptions, type NeuralSplineFlowOptions } from "./infer/families/flows.js";
 export { withSummary, type SummaryNet, type SummaryFn, type Pooling } from "./infer/families/summary.js";
 export { deepSets, type DeepSetsOptions } from "./infer/families/summary-deep-sets.js";
 export { conv1d, type Conv1dOptions } from "./infer/families/summary-conv1d.js";
@@ -227,3 +228,9 @@ export { ConvergenceMonitor, type ConvergenceOptions, type ConvergenceEvent } fr
 export { refine, refineCheckpoints, type RefineOptions, type RefineResult } from "./train/refine.js";
 export { inferenceGaps, collapseWarnings, type InferenceGaps, type InferenceGapsOptions } from "./train/inference-gaps.js";
 export { elboStats, logLikelihoodStats, type Estimate, type PerDatapoint } from "./diagnostics/gaps.js";
+// calibration: can an amortized posterior be trusted (SBC, coverage, TARP, z-scores, C2ST, PSIS, MMD)
+export {
+  simulationBasedCalibration, sbcRanks, sbcDiagnostic, expectedCoverage, tarpCoverage, posteriorZScoreContraction, c2st, psisDiagnostic, psisForGuide, mmdTest, simultaneousEcdfBand,
+  type SbcResult, type SbcParameter, type SbcOptions, type CoverageResult, type CoverageRegion, type CoverageVerdict, type CoverageOptions, type PosteriorLogProb, type TarpResult, type TarpOptions,
+  type ZScoreContractionResult, type C2stResult, type C2stOptions, type PsisDiagnostic, type GuidePsis, type MmdResult, type MmdOptions, type EcdfBand, type SampleSets,
+} from "./diagnostics/calibration/index.js";

@@ -68,3 +68,7 @@ export { maskedDense, shiftLogScale, type AffineDirection } from "./autodiff/ops
 export { convOutputLength, patches1d, segmentMeanRows, segmentSumRows, type Patches1dOptions } from "./autodiff/ops/segments.js";
 export { Made, madeDegrees, madeMask } from "./infer/families/flows/made.js";
 export { AutoregressiveFlow } from "./infer/families/flows/maf.js";
+export { affineCoupling, splineCoupling } from "./autodiff/ops/coupling.js";
+export { gatherCols } from "./autodiff/ops/gather.js";
+export { couplingFlow, couplingMasks, type CouplingTransform } from "./infer/families/coupling-flow.js";
+export { interiorProbability, firstOutsideBand, gpdFit, gpdQuantile, trainMlpClassifier, ESS_THRESHOLD, MMD_MAX_POINTS, DEFAULT_LEVELS } from "./diagnostics/calibration/index.js";

@@ -3,9 +3,8 @@
 // (timed rounds), qp (one timed full fit), avi (timed rounds, wall time of
 // the full run extrapolated), maf (a MAF maximum-likelihood step: dims D,
 // layers, MADE hidden width, context embedding E, batch B; timed rounds),
-// memory (100,000 steps, memory before / after).
-// the full run extrapolated), flow (a coupling-flow maximum-likelihood step,
-// timed rounds), memory (100,000 steps, memory before / after).
+// flow (a coupling-flow maximum-likelihood step, timed rounds), memory
+// (100,000 steps, memory before / after).
 
 const gemm = (m, k, n, note, threads = false) => ({ name: `gemm-${m}x${k}x${n}`, kind: "gemm", unit: "GFLOP/s", m, k, n, note, threads });
 const vae = (name, d, h, z, b, threads = false) => ({ name, kind: "vae", unit: "steps/s", d, h, z, b, threads, label: `VAE D${d} H${h} Z${z} B${b}` });

@@ -10,6 +10,7 @@ import { fullRankGaussian } from "../../../src/infer/families/full-rank.js";
 import { lowRankGaussian } from "../../../src/infer/families/low-rank.js";
 import { gaussianMixture } from "../../../src/infer/families/mixture.js";
 import { iaf, maf } from "../../../src/infer/families/flows/maf.js";
+import { neuralSplineFlow, realNVP } from "../../../src/infer/families/flows.js";
 import { elbo } from "../../../src/infer/objectives/elbo.js";
 import { elboStats } from "../../../src/diagnostics/gaps.js";
 import { fit } from "../../../src/train/fit.js";
@@ -70,6 +71,8 @@ describe("autoGuide with each posterior family (banana posterior)", () => {
     ["mixture of 4 Gaussians", gaussianMixture({ components: 4 }), 0.1],
     ["IAF", iaf({ layers: 4, hidden: [32] }), 0.8],
     ["MAF", maf({ layers: 4, hidden: [32] }), 0.8],
+    ["RealNVP", realNVP({ layers: 4, hidden: [32, 32] }), 0.8],
+    ["neural spline flow", neuralSplineFlow({ layers: 4, hidden: [32, 32] }), 0.8],
   ])("%s closes part of it", (_name, family, improvement) => {
     const g = gapOf(family);
     expect(g.gap).toBeGreaterThan(-4 * g.se); // an ELBO, never above log p(x)
@@ -87,5 +90,34 @@ describe("autoGuide with correlated Gaussian families (a posterior with correlat
     expect(Math.abs(diag.gap - 0.511)).toBeLessThan(0.03);
     const g = gapOf(family, { which: "linear" });
     expect(Math.abs(g.gap)).toBeLessThan(0.02);
+  });
+});
+
+describe("a 1-D bimodal posterior (z ~ N(0, 1), x ~ N(z^2, 0.5^2) at x = 2, 3)", () => {
+  const squared = () =>
+    defineModel("squared", (m) => {
+      m.plate("data", () => {
+        const z = m.sample("z", new Normal(0, 1));
+        m.observe("x", new Normal(square(z), 0.5));
+      });
+    });
+  const logLik1 = (x: number) => {
+    const zs = grid(-8, 8, 4000);
+    return Math.log(simpson(zs.map((z) => Math.exp(-0.5 * z * z - ((x - z * z) ** 2) / (2 * 0.25)) / (2 * Math.PI * 0.5)), -8, 8));
+  };
+  const gap1 = (family: DensityFamily) => {
+    const model = squared();
+    const data = new Dataset([[2], [3]]);
+    const q = autoGuide(model, { data, amortized: false, family, seed: 1 });
+    fit({ model, guide: q, objective: elbo({ samples: 16, scale: "datapoint" }), data, iterations: 2000, lr: 0.01, lrSchedule: cosineDecay(2000, 0.05), rng: 1 });
+    const e = elboStats(model, q, data, { samples: 4000, rng: new Rng(9) });
+    q.dispose();
+    return (logLik1(2) + logLik1(3)) / 2 - e.mean.value;
+  };
+  it("a Gaussian loses about log 2 (one mode); a spline flow or a mixture covers both", () => {
+    const gaussian = gap1(diagonalGaussian());
+    expect(gaussian).toBeGreaterThan(0.5);
+    expect(gap1(neuralSplineFlow({ layers: 2, hidden: [16, 16] }))).toBeLessThan(0.5 * gaussian);
+    expect(gap1(gaussianMixture({ components: 2 }))).toBeLessThan(0.5 * gaussian);
   });
 });
