@@ -105,13 +105,26 @@ export function inferenceGaps(options: InferenceGapsOptions): InferenceGaps {
 }
 
 /**
- * An inference network whose output no longer depends on its input (every
- * conditioning column constant across the datapoints, relative spread below
- * 1e-6) has collapsed to the Const solution.
+ * What can go wrong with an amortized guide, in words: a network whose
+ * output no longer depends on its input (every conditioning column's
+ * relative spread across the datapoints below 1e-6: collapsed to the Const
+ * solution), dead ReLU units (0 for every datapoint), and latent units
+ * whose posterior mean does not vary with x (activity below 0.01, Burda et
+ * al. 2016: posterior collapse), with their KL per unit where known.
  */
 export function collapseWarnings(guide: AutoGuide, data: Dataset): string[] {
   if (guide.mode !== "avi") return [];
+  const out: string[] = [];
   const { spread } = guide.inputSensitivity(data);
-  const flat = spread.every((s) => s < 1e-6);
-  return flat ? [`the inference network's output does not depend on its input (largest spread across datapoints ${Math.max(...spread).toExponential(2)}): it has collapsed to the Const solution`] : [];
+  if (spread.every((s) => s < 1e-6)) out.push(`the inference network's output does not depend on its input (largest spread across datapoints ${Math.max(...spread).toExponential(2)}): it has collapsed to the Const solution`);
+  const h = guide.health(data);
+  h.deadUnits.forEach((dead, l) => {
+    if (dead > 0) out.push(`hidden layer ${l} of the inference network has ${dead} of ${h.hiddenUnits[l]} units dead (zero for every datapoint: no gradient reaches them)`);
+  });
+  const inactive = h.coordinates.filter((_, j) => h.activity[j] < 0.01);
+  if (inactive.length > 0) {
+    const kl = h.klPerUnit ? ` (KL per unit ${h.coordinates.map((c, j) => `${c} ${h.klPerUnit![j].toFixed(3)}`).join(", ")})` : "";
+    out.push(`posterior collapse: ${inactive.join(", ")} ${inactive.length === 1 ? "is" : "are"} inactive (Cov_x E_q[u | x] < 0.01, Burda et al. 2016)${kl}`);
+  }
+  return out;
 }

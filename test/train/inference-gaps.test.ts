@@ -3,10 +3,13 @@ import { autoGuide } from "../../src/infer/families/auto-guide.js";
 import { Dataset } from "../../src/infer/families/dataset.js";
 import { elbo } from "../../src/infer/objectives/elbo.js";
 import { fit } from "../../src/train/fit.js";
-import { inferenceGaps } from "../../src/train/inference-gaps.js";
+import { collapseWarnings, inferenceGaps } from "../../src/train/inference-gaps.js";
+import { cosineDecay } from "../../src/optim/schedule.js";
+import { sliceCols } from "../../src/autodiff/ops/shape.js";
+import { Tensor } from "../../src/core/tensor.js";
 import { refine, refineCheckpoints } from "../../src/train/refine.js";
 import { defineModel } from "../../src/model/model.js";
-import { Normal } from "../../src/distributions/normal.js";
+import { DiagNormal, Normal } from "../../src/distributions/normal.js";
 import { add, mul } from "../../src/autodiff/ops/binary.js";
 import { square } from "../../src/autodiff/ops/unary.js";
 import { Rng } from "../../src/core/rng.js";
@@ -65,7 +68,7 @@ describe("inferenceGaps", () => {
     expect(Math.abs(g.approximationGap.value)).toBeLessThan(3 * g.approximationGap.se + 0.01);
     expect(g.amortizationGap.value).toBeGreaterThan(5 * g.amortizationGap.se);
     expect(g.converged).toBe(true);
-    expect(g.warnings).toEqual([]);
+    expect(g.warnings, g.warnings.join("; ")).toEqual([]);
     // the importance estimate of log p(x) agrees with the exact one
     const is = inferenceGaps({ model, guide: q, data, K: 500, steps: 1000, lr: 0.02, rng: 1 });
     expect(is.logLikelihood.method).toBe("importance");
@@ -94,5 +97,35 @@ describe("inferenceGaps", () => {
     expect(g.converged).toBe(false);
     expect(g.warnings.join("\n")).toMatch(/still improving/);
     expect(g.warnings.join("\n")).toMatch(/collapsed to the Const solution/);
+  });
+});
+
+describe("guide health", () => {
+  it("counts dead ReLU units and finds a latent the likelihood ignores (posterior collapse)", () => {
+    const zeros = Tensor.from([[0, 0]], [1, 2], "persistent");
+    // x depends on z_1 only: q(z_2 | x) should learn to be the prior, an inactive unit with KL ~ 0
+    const model = defineModel("half", (m) => {
+      m.plate("data", () => {
+        const z = m.sample("z", new DiagNormal(zeros, zeros));
+        m.observe("x", new Normal(mul(sliceCols(z, 0, 1), 2), 0.5));
+      });
+    });
+    const data = new Dataset(model.sampleJoint(300, new Rng(2)).data.x.toRows());
+    const q = autoGuide(model, { seed: 1, amortized: { activation: "relu", width: 16 } });
+    fit({ model, guide: q, objective: elbo({ samples: 4 }), data, iterations: 1500, lr: 0.01, lrSchedule: cosineDecay(1500, 0.05), rng: 1 });
+    const h = q.health(data);
+    expect(h.coordinates).toEqual(["z[0]", "z[1]"]);
+    expect(h.activity[0]).toBeGreaterThan(0.5);
+    expect(h.activity[1]).toBeLessThan(0.01);
+    expect(h.klPerUnit![0]).toBeGreaterThan(0.5);
+    expect(h.klPerUnit![1]).toBeLessThan(0.02);
+    expect(h.activeUnits).toBe(1);
+    expect(collapseWarnings(q, data).join("\n")).toMatch(/posterior collapse: z\[1\] is inactive/);
+    // kill the first layer: a large negative bias makes every unit 0 for every datapoint
+    const store = q.localStore!;
+    const bias = store.names.find((n) => /net\.output\.0\.bias/.test(n))!;
+    store.get(bias).set(new Float64Array(16).fill(-1e3));
+    expect(q.health(data).deadUnits[0]).toBe(16);
+    expect(collapseWarnings(q, data).join("\n")).toMatch(/16 of 16 units dead/);
   });
 });

@@ -325,6 +325,94 @@ export class AutoGuide implements Guide {
     return { spread };
   }
 
+  /**
+   * The health of an amortized guide's network and latents on `data`:
+   * - deadUnits[l]: hidden units of ReLU layer l that are 0 for every
+   *   datapoint (a dead ReLU never recovers: its gradient is 0 everywhere);
+   * - activity[j]: Cov_x(E_q[u_j | x]) for each unconstrained coordinate of
+   *   the continuous local factors (Burda et al. 2016: a unit is active when
+   *   above 0.01; with the diagonal Gaussian E_q[u] is the mean output,
+   *   otherwise the mean of `samples` draws);
+   * - klPerUnit[j] (diagonal Gaussian only): the mean over the data of
+   *   KL(q(u_j | x) || N(m_j, s_j^2)), (m_j, s_j) the prior's moments of u_j
+   *   (estimated from joint draws): a unit whose KL is ~0 carries no
+   *   information about x (posterior collapse).
+   */
+  health(data: Dataset, { samples = 64, rng = new Rng(0), priorSamples = 512 }: { samples?: number; rng?: Rng; priorSamples?: number } = {}): {
+    deadUnits: number[];
+    hiddenUnits: number[];
+    coordinates: string[];
+    activity: number[];
+    activeUnits: number;
+    klPerUnit: number[] | null;
+  } {
+    const batch = data.full();
+    const N = data.N;
+    const roots = this.units.filter((u) => u.scope === "local" && u.parents.length === 0 && u.kind === "continuous");
+    const coordinates = roots.flatMap((u) => u.sites.flatMap((s, i) => Array.from({ length: u.sizes[i] }, (_, j) => (u.sizes[i] > 1 ? `${s.name}[${j}]` : s.name))));
+    return noGrad(() =>
+      tidy(() => {
+        const deadUnits: number[] = [];
+        const hiddenUnits: number[] = [];
+        if (this.root.net?.hidden) {
+          for (const { activation, values } of this.root.net.hidden(this.input(batch))) {
+            if (activation !== "relu") continue; // only a ReLU unit can be exactly zero everywhere (dead)
+            const rows = values.toRows();
+            const width = values.cols;
+            let dead = 0;
+            for (let j = 0; j < width; j++) if (rows.every((r) => r[j] <= 0)) dead++;
+            deadUnits.push(dead);
+            hiddenUnits.push(width);
+          }
+        }
+        const ctx = this.rootP > 0 ? this.contexts(batch).toRows() : [];
+        const means: number[][] = Array.from({ length: N }, () => []);
+        const diagonal = roots.every((u) => u.family!.name === "diagonal Gaussian");
+        for (const u of roots) {
+          const dim = u.density!.dim;
+          if (diagonal) ctx.forEach((r, n) => means[n].push(...r.slice(u.offset, u.offset + dim)));
+          else {
+            const c = sliceCols(this.contexts(batch), u.offset, u.offset + u.P);
+            const acc: number[][] = Array.from({ length: N }, () => new Array(dim).fill(0));
+            for (let s = 0; s < samples; s++) {
+              const d = u.density!.rsample(c, rng).u.toRows();
+              d.forEach((r, n) => r.forEach((v, j) => (acc[n][j] += v / samples)));
+            }
+            acc.forEach((r, n) => means[n].push(...r));
+          }
+        }
+        const D = coordinates.length;
+        const activity: number[] = [];
+        for (let j = 0; j < D; j++) {
+          const col = means.map((r) => r[j]);
+          const m = col.reduce((a, b) => a + b, 0) / N;
+          activity.push(col.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, N - 1));
+        }
+        let klPerUnit: number[] | null = null;
+        if (diagonal && D > 0) {
+          const moments = priorMoments(this.model, roots, priorSamples, rng.fork(3));
+          klPerUnit = [];
+          for (const u of roots) {
+            const dim = u.density!.dim;
+            const pm = u.sites.flatMap((s) => moments?.get(s.name)?.mean ?? []);
+            const ps = u.sites.flatMap((s) => moments?.get(s.name)?.logStd ?? []);
+            for (let j = 0; j < dim; j++) {
+              let kl = 0;
+              for (const r of ctx) {
+                const mq = r[u.offset + j];
+                const lq = r[u.offset + dim + j];
+                const lp = ps[j] ?? 0;
+                kl += (lp - lq + (Math.exp(2 * lq) + (mq - (pm[j] ?? 0)) ** 2) / (2 * Math.exp(2 * lp)) - 0.5) / N;
+              }
+              klPerUnit.push(kl);
+            }
+          }
+        }
+        return { deadUnits, hiddenUnits, coordinates, activity, activeUnits: activity.filter((a) => a > 0.01).length, klPerUnit };
+      }),
+    );
+  }
+
   /** The conditioning rows of a batch's datapoints (all root factors side by side), [B, P]: the network's output for an amortized guide. */
   contexts(batch: Batch): Tensor {
     if (this.rootP === 0) throw new DomainError("guide", "local factors without parents", "none");

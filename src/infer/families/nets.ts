@@ -42,6 +42,8 @@ export interface OutputNet {
    * `bias` for every input (a guide initialized near the prior).
    */
   initOutput(bias: ArrayLike<number>, weightScale: number): void;
+  /** Optional: the hidden layers' activations [B, width] for an input (diagnostics: dead units). */
+  hidden?(features: Tensor): { activation: Activation; values: Tensor }[];
 }
 
 /** [1, d] or [d] -> [B, d] (differentiable), so that every factor is per row. */
@@ -113,6 +115,15 @@ export function mlpNet(options: MlpNetOptions): InferenceNet {
           const w = last.weight.tensor;
           w.set(w.toArray().map((v) => v * weightScale));
           last.bias?.tensor.set(Array.from(bias));
+        },
+        hidden(x) {
+          const out: { activation: Activation; values: Tensor }[] = [];
+          let h = x;
+          for (const layer of net.layers.slice(0, -1)) {
+            h = layer.forward(h, activation);
+            out.push({ activation, values: h });
+          }
+          return out;
         },
       };
     },

@@ -46,7 +46,7 @@ export function withSummary(summary: SummaryNet, net: InferenceNet): InferenceNe
           buildOutput(specs: ParamSpecs, inputSize: number, outputSize: number) {
             const s = summary.build(specs.scope("summary"), inputSize);
             const o = net.buildOutput!(specs.scope("net"), s.outputSize, outputSize);
-            return { forward: (x: Tensor) => o.forward(s.forward(x)), initOutput: o.initOutput };
+            return { forward: (x: Tensor) => o.forward(s.forward(x)), initOutput: o.initOutput, ...(o.hidden ? { hidden: (x: Tensor) => o.hidden!(s.forward(x)) } : {}) };
           },
         }
       : {}),
