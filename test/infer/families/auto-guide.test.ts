@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { autoGuide } from "../../../src/infer/families/auto-guide.js";
 import { Dataset } from "../../../src/infer/families/dataset.js";
+import { customFeatures } from "../../../src/infer/families/features.js";
+import { diagonalGaussian } from "../../../src/infer/families/density.js";
 import { elbo } from "../../../src/infer/objectives/elbo.js";
 import { forwardKL } from "../../../src/infer/objectives/forward-kl.js";
 import { fit } from "../../../src/train/fit.js";
@@ -133,5 +135,11 @@ describe("autoGuide", () => {
     expect(() => autoGuide(linear(), { amortized: "const", dependsOn: { z: [] } })).not.toThrow();
     expect(() => autoGuide(linear(), { amortized: 3 as never })).toThrow(/amortized/);
     expect(() => autoGuide(linear(), { famly: 1 } as never)).toThrow(/famly/);
+    // features of the wrong size name the feature map and the datapoint
+    const data = new Dataset([[1], [2]]);
+    expect(() => autoGuide(linear(), { data, amortized: { features: customFeatures("pair", 2, (x, n) => [x[n]]) } })).toThrow(/features\(pair\) at n = 0.*2 values.*1 values/);
+    // a family whose initial row does not have its context size
+    const broken = { ...diagonalGaussian(), name: "broken", initialContext: () => new Float64Array(3) };
+    expect(() => autoGuide(linear(), { family: broken })).toThrow(/broken\.initialContext.*2 values/);
   });
 });
