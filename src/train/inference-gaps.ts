@@ -6,6 +6,8 @@ import { elboStats, logLikelihoodStats, summarize, type Estimate, type PerDatapo
 import type { ProbModel } from "../model/model.js";
 import type { Model } from "../models/model.js";
 import { refine, type RefineResult } from "./refine.js";
+import { asEngineModel } from "../model/engine-model.js";
+import { quadratureLogLikelihood } from "../diagnostics/vae.js";
 
 export interface InferenceGapsOptions {
   model: Model | ProbModel;
@@ -13,8 +15,15 @@ export interface InferenceGapsOptions {
   guide: AutoGuide;
   /** The datapoints at which the gaps are measured. */
   data: Dataset;
-  /** Exact log p(x_n) per datapoint, where known (closed form or quadrature); otherwise estimated by importance sampling from the refined guide. */
-  logLikelihood?: (data: Dataset) => Float64Array;
+  /**
+   * log p(x_n) per datapoint: a function giving the exact values (closed
+   * form); "quadrature" (latent-grid quadrature, models of one real local
+   * latent of dimension 1 or 2); "importance" (importance sampling with K
+   * draws of the refined guide: a lower bound in expectation, which misses
+   * any posterior mode the guide does not cover). Default: "quadrature"
+   * where the model allows it, else "importance".
+   */
+  logLikelihood?: ((data: Dataset) => Float64Array) | "quadrature" | "importance";
   /** Importance draws per datapoint of the log p(x) estimate. Default: 5000. */
   K?: number;
   /** Optimisation steps of the best per-datapoint member (the F-VI refinement). Default: 500. */
@@ -31,7 +40,7 @@ export interface InferenceGapsOptions {
 /** The inference gap of Cremer, Li and Duvenaud (2018) split in two, nats per datapoint. */
 export interface InferenceGaps {
   /** log p(x): exact or importance-sampled. */
-  logLikelihood: Estimate & { method: "exact" | "importance" };
+  logLikelihood: Estimate & { method: "exact" | "quadrature" | "importance" };
   /** ELBO of the best per-datapoint member of the family, q*: the amortized guide refined per datapoint. */
   elboBest: Estimate;
   /** ELBO of the amortized guide. */
@@ -73,16 +82,24 @@ export function inferenceGaps(options: InferenceGapsOptions): InferenceGaps {
   const refined = refine({ model, guide, data, steps, lr, samples: trainSamples, evalSamples: Math.max(20, Math.floor(samples / 4)), rng: rng.fork(2) });
   const best = elboStats(model, refined.guide, data, { samples, rng: rng.fork(3) });
   let logLik: PerDatapoint;
-  let method: "exact" | "importance";
-  if (options.logLikelihood) {
-    const exact = options.logLikelihood(data);
+  let method: "exact" | "quadrature" | "importance";
+  const engine = asEngineModel(model);
+  const gridOk = engine.latents.length === 1 && engine.latents[0].scope === "local" && engine.latents[0].support.kind === "real" && engine.latents[0].dim <= 2;
+  const how = options.logLikelihood ?? (gridOk ? "quadrature" : "importance");
+  if (how === "quadrature") {
+    if (!gridOk) throw new DomainError("logLikelihood", 'a model of one real local latent of dimension 1 or 2 for "quadrature"', engine.latents.map((l) => `${l.name}: ${l.scope} ${l.support.kind} dim ${l.dim}`).join("; "));
+    const q = quadratureLogLikelihood(engine, data.obs);
+    logLik = summarize(Float64Array.from(q.perPoint), new Float64Array(data.N));
+    method = "quadrature";
+  } else if (typeof how === "function") {
+    const exact = how(data);
     if (!(exact instanceof Float64Array) || exact.length !== data.N) throw new DomainError("logLikelihood", `a function returning ${data.N} values (one per datapoint)`, String(exact?.length));
     logLik = summarize(exact, new Float64Array(data.N));
     method = "exact";
-  } else {
+  } else if (how === "importance") {
     logLik = logLikelihoodStats(model, refined.guide, data, { K, rng: rng.fork(4) });
     method = "importance";
-  }
+  } else throw new DomainError("logLikelihood", 'a function, "quadrature" or "importance"', String(how));
   const approximationGap = diff(logLik.mean, best.mean);
   const amortizationGap = diff(best.mean, amortized.mean);
   const warnings: string[] = [];

@@ -70,9 +70,13 @@ describe("inferenceGaps", () => {
     expect(g.converged).toBe(true);
     expect(g.warnings, g.warnings.join("; ")).toEqual([]);
     // the importance estimate of log p(x) agrees with the exact one
-    const is = inferenceGaps({ model, guide: q, data, K: 500, steps: 1000, lr: 0.02, rng: 1 });
+    const is = inferenceGaps({ model, guide: q, data, logLikelihood: "importance", K: 500, steps: 1000, lr: 0.02, rng: 1 });
     expect(is.logLikelihood.method).toBe("importance");
     expect(Math.abs(is.logLikelihood.value - g.logLikelihood.value)).toBeLessThan(4 * is.logLikelihood.se + 0.005);
+    // and so does the default for a model of one real latent: latent-grid quadrature
+    const quad = inferenceGaps({ model, guide: q, data, steps: 10, rng: 1 });
+    expect(quad.logLikelihood.method).toBe("quadrature");
+    expect(Math.abs(quad.logLikelihood.value - g.logLikelihood.value)).toBeLessThan(1e-6);
   });
 
   it("finds a positive approximation gap where the posterior is bimodal (x = z^2 + noise)", () => {
