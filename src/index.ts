@@ -228,6 +228,8 @@ export { ConvergenceMonitor, type ConvergenceOptions, type ConvergenceEvent } fr
 export { refine, refineCheckpoints, type RefineOptions, type RefineResult } from "./train/refine.js";
 export { inferenceGaps, collapseWarnings, type InferenceGaps, type InferenceGapsOptions } from "./train/inference-gaps.js";
 export { elboStats, logLikelihoodStats, type Estimate, type PerDatapoint } from "./diagnostics/gaps.js";
+// the amortized-posterior workflow of simulation-based inference (NPE, or the ELBO / IWAE with a likelihood)
+export { amortizedPosterior, AmortizedPosterior, simulatePairs, type AmortizedPosteriorOptions, type PosteriorTraining, type Simulator, type Rows2D } from "./train/posterior.js";
 // calibration: can an amortized posterior be trusted (SBC, coverage, TARP, z-scores, C2ST, PSIS, MMD)
 export {
   simulationBasedCalibration, sbcRanks, sbcDiagnostic, expectedCoverage, tarpCoverage, posteriorZScoreContraction, c2st, psisDiagnostic, psisForGuide, mmdTest, simultaneousEcdfBand,

@@ -86,9 +86,9 @@ export class Normal extends NormalBase implements Distribution {
     super(mean, isLogStd(std) ? std : std instanceof Tensor ? { std } : { logStd: constantLogStd(std) });
   }
 
-  /** N(mean, exp(logStd)^2) with logStd a Tensor (unconstrained; gradients flow into it). */
-  static fromLogStd(mean: ParamInput, logStd: Tensor): Normal {
-    return new Normal(mean, { logStd });
+  /** N(mean, exp(logStd)^2) with logStd a Tensor (unconstrained; gradients flow into it), or a constant number / array. */
+  static fromLogStd(mean: ParamInput, logStd: ParamInput): Normal {
+    return new Normal(mean, { logStd: logStd instanceof Tensor ? logStd : paramTensor("logStd", logStd) });
   }
 
   /** log N(value; mean, std^2) elementwise, shape of value. */
