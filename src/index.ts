@@ -230,6 +230,7 @@ export { inferenceGaps, collapseWarnings, type InferenceGaps, type InferenceGaps
 export { elboStats, logLikelihoodStats, type Estimate, type PerDatapoint } from "./diagnostics/gaps.js";
 // the amortized-posterior workflow of simulation-based inference (NPE, or the ELBO / IWAE with a likelihood)
 export { amortizedPosterior, AmortizedPosterior, simulatePairs, type AmortizedPosteriorOptions, type PosteriorTraining, type Simulator, type Rows2D } from "./train/posterior.js";
+export { calibrate, type CalibrationOptions, type CalibrationReport } from "./train/calibrate.js";
 // calibration: can an amortized posterior be trusted (SBC, coverage, TARP, z-scores, C2ST, PSIS, MMD)
 export {
   simulationBasedCalibration, sbcRanks, sbcDiagnostic, expectedCoverage, tarpCoverage, posteriorZScoreContraction, c2st, psisDiagnostic, psisForGuide, mmdTest, simultaneousEcdfBand,

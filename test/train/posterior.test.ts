@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { amortizedPosterior, simulatePairs, type Simulator } from "../../src/train/posterior.js";
+import { calibrate } from "../../src/train/calibrate.js";
 import { defineModel } from "../../src/model/model.js";
 import { DiagNormal, Normal } from "../../src/distributions/normal.js";
 import { interval } from "../../src/distributions/support.js";
@@ -93,5 +94,35 @@ describe("amortizedPosterior", () => {
     const post = amortizedPosterior({ simulator: gaussian(), simulations: 100, maxEpochs: 1 });
     expect(() => post.sample(10, [1])).toThrow(/x.*2 values/);
     expect(() => post.logProb([[1]], [1, 1])).toThrow(/theta\[0\].*2 values/);
+  });
+});
+
+describe("calibrate", () => {
+  /** The exact conjugate posterior N(0.8 x, 0.2 I), its sd scaled by `s` (s < 1: over-confident). */
+  const exact = (s: number) => {
+    const sd = s * Math.sqrt(0.2);
+    return {
+      sample(n: number, x: ArrayLike<number>, rng: Rng | number = 0) {
+        const r = rng instanceof Rng ? rng : new Rng(rng);
+        const e = r.normal([n, 2], "persistent").toArray();
+        return Array.from({ length: n }, (_, i) => [0.8 * x[0] + sd * e[2 * i], 0.8 * x[1] + sd * e[2 * i + 1]]);
+      },
+      logProb(theta: readonly (readonly number[])[], x: ArrayLike<number>) {
+        return Float64Array.from(theta, (t) => t.reduce((a, v, j) => a - 0.5 * ((v - 0.8 * x[j]) / sd) ** 2 - Math.log(sd * Math.sqrt(2 * Math.PI)), 0));
+      },
+    };
+  };
+  it("passes the exact posterior and fails an over-confident one (sd halved)", () => {
+    const good = calibrate(exact(1), gaussian(), { simulations: 200, draws: 99, seed: 1 });
+    expect(good.calibrated, good.verdicts.join("; ")).toBe(true);
+    const bad = calibrate(exact(0.5), gaussian(), { simulations: 200, draws: 99, seed: 1 });
+    expect(bad.calibrated).toBe(false);
+    expect(bad.sbc.calibrated).toBe(false);
+    expect(bad.zScore.parameters.every((p) => p.rmsZ > 1.5)).toBe(true);
+  });
+  it("a trained NPE posterior on the same simulator is calibrated", () => {
+    const post = amortizedPosterior({ simulator: gaussian(), simulations: 5000, seed: 3, maxEpochs: 60, lr: 1e-3 });
+    const report = calibrate(post, gaussian(), { simulations: 200, draws: 99, seed: 2 });
+    expect(report.calibrated, report.verdicts.join("; ")).toBe(true);
   });
 });
