@@ -136,6 +136,8 @@ export function elbo(options: ElboObjectiveOptions = {}): Objective {
     start() {
       baseline = new RunningAverageBaseline(decay);
     },
+    getState: () => baseline.getState(),
+    setState: (state) => baseline.setState(state as { current: number; seen: boolean }),
     loss(ctx) {
       if (scale === "datapoint" && samples === 1) return qpLoss(ctx.model, ctx.guide, ctx.batch(), ctx.rng, { baseline, enumerate: options.enumerate });
       const batch = ctx.batch();

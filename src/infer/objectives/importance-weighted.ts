@@ -95,6 +95,8 @@ export function iwaeBound(options: { particles?: number; baselineDecay?: number 
     start() {
       baseline = new RunningAverageBaseline(decay);
     },
+    getState: () => baseline.getState(),
+    setState: (state) => baseline.setState(state as { current: number; seen: boolean }),
     loss: (ctx) => iwaeLoss(ctx.model, ctx.guide, ctx.batch(), ctx.rng, { particles, baseline }),
   };
 }
