@@ -6,7 +6,7 @@
 // When the report is complete, out/ replaces <out> by renames (the old <out>
 // is moved aside first, then removed), so <out> is always one whole run,
 // never a mix of two; then the run folder is removed.
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { FitResumption, RunCheckpoints } from "../experiments/types.js";
 import { checkpointCallback, decodeCheckpoint } from "../train/checkpoint.js";
@@ -40,6 +40,19 @@ export function makeFolders(dir: string): void {
   }
   if (existsSync(d) && !statSync(d).isDirectory()) throw new Error(`${d} is not a folder`);
   for (const m of missing) mkdirSync(m);
+}
+
+/**
+ * A process killed between commit()'s two renames leaves no <out> and the
+ * previous run aside as .<name>.amortvi-old-<pid>: put it back (it is whole);
+ * older leftovers are removed.
+ */
+function recoverPrevious(out: string): void {
+  const prefix = `.${basename(out)}.amortvi-old-`;
+  const aside = readdirSync(dirname(out)).filter((f) => f.startsWith(prefix)).map((f) => join(dirname(out), f));
+  if (aside.length === 0) return;
+  if (!existsSync(out)) renameSync(aside.shift()!, out);
+  for (const a of aside) rmSync(a, { recursive: true, force: true });
 }
 
 export interface RunFolder {
@@ -87,6 +100,7 @@ export function openRunFolder(
   try {
     if (existsSync(out) && !lstatSync(out).isDirectory()) throw new Error(`${out} exists and is not a folder`);
     makeFolders(parent);
+    recoverPrevious(out);
     mkdirSync(runDir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new RunFolderError("--out", "a folder that can be created and written", JSON.stringify(out), (err as Error).message);
