@@ -68,6 +68,17 @@ export class RunningAverageBaseline {
     this.seen = state.seen;
   }
 
+  /**
+   * Folds in the mean cost of a training pass when it is finite, and leaves a
+   * non-finite one out: the loss it belongs to is non-finite too, and the
+   * training loop reports that divergence at its step (instead of this
+   * baseline throwing from inside the objective).
+   */
+  updateIfFinite(costMean: Tensor): number {
+    const v = mean(costMean.view());
+    return Number.isFinite(v) ? this.update(v) : this.current;
+  }
+
   /** Folds in a new mean cost (a number, or the mean of a tensor's values). */
   update(costMean: number | Tensor): number {
     const v = typeof costMean === "number" ? costMean : mean(costMean.view());

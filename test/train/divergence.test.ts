@@ -11,6 +11,19 @@ import type { Checkpoint } from "../../src/train/checkpoint.js";
 import type { DivergenceOptions } from "../../src/train/divergence.js";
 import type { FitCallback, FitResult } from "../../src/train/fit.js";
 import { SCHEDULE_CASES, curveData, faulty, fitVae, smallVae, type Fault, type ScheduleCase } from "./helpers.js";
+import { Tensor } from "../../src/core/tensor.js";
+import { Categorical } from "../../src/distributions/categorical.js";
+import { Normal } from "../../src/distributions/normal.js";
+import { Dataset } from "../../src/infer/families/dataset.js";
+import { elbo } from "../../src/infer/objectives/elbo.js";
+import { iwaeBound } from "../../src/infer/objectives/importance-weighted.js";
+import { matmul } from "../../src/autodiff/ops/linalg.js";
+import { scale, shift, sqrt } from "../../src/autodiff/ops/unary.js";
+import { asEngineModel } from "../../src/model/engine-model.js";
+import { defineGuide } from "../../src/model/guide-fn.js";
+import { defineModel } from "../../src/model/model.js";
+import type { Model } from "../../src/models/model.js";
+import { fit } from "../../src/train/fit.js";
 
 const rows = curveData(200, 1);
 const STEPS = 6;
@@ -190,5 +203,55 @@ describe("divergence: which stores count, huge learning rates, the policy option
     expect(r.divergences.map((d) => d.action)).toEqual(["skipped", "skipped", "skipped", "stopped"]);
     expect(r.steps).toBe(4);
     expect(r.diverged!.step).toBe(5);
+  });
+});
+
+describe("divergence in a model's log-density with a discrete latent (score-function estimator and its baseline)", () => {
+  // k_n ~ Cat(1/2, 1/2), x_n ~ N(4 k_n - 2, 1); q(k | x) = Cat(softmax(x w))
+  const mix = defineModel("mix", (m) => {
+    m.plate("data", () => {
+      const k = m.sample("k", new Categorical([0, 0]));
+      m.observe("x", new Normal(shift(scale(k, 4), -2), 1));
+    });
+  });
+  const guide = () =>
+    defineGuide("cat", (m) => {
+      const w = m.param("w", [0.5, -0.5], [1, 2]);
+      m.plate("data", () => void m.sample("k", new Categorical(matmul(m.data("x"), w))));
+    });
+  const data = new Dataset(Tensor.from([-2.1, 1.9, -1.7, 2.4, 0.3, -2.2]).toArray());
+  /** The model with log p(x, z) = NaN at its `at`-th evaluation. */
+  function nanAt(at: number): Model {
+    const engine = asEngineModel(mix);
+    let calls = 0;
+    return new Proxy(engine, {
+      get(target, key) {
+        if (key === "logJoint") return (...args: Parameters<Model["logJoint"]>) => {
+          const lj = target.logJoint(...args);
+          return ++calls === at ? sqrt(shift(scale(lj, 0), -1)) : lj;
+        };
+        const v = Reflect.get(target, key);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  }
+  it.each([
+    ["elbo (dataset scale)", () => elbo()],
+    ["elbo (datapoint scale)", () => elbo({ scale: "datapoint" })],
+    ["iwae", () => iwaeBound({ particles: 1 })],
+  ])("%s: a NaN log-density at step 3 is a TrainingDivergedError at step 3 (not the baseline's error), the baseline undone", (_, objective) => {
+    const o = objective();
+    const states: unknown[] = [];
+    let err: unknown = null;
+    try {
+      fit({ model: nanAt(3), guide: guide(), objective: o, data, iterations: 6, lr: 0.05, rng: 1, callbacks: [{ afterStep: () => void states.push(o.getState!()) }] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect((err as TrainingDivergedError).step).toBe(3);
+    expect((err as TrainingDivergedError).source).toMatchObject({ kind: "loss" });
+    expect(o.getState!()).toEqual(states[1]); // the baseline as after step 2
+    expect((states[1] as { seen: boolean }).seen).toBe(true);
   });
 });

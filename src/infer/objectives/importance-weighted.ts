@@ -33,7 +33,7 @@ export function iwaeLoss(model: Model, guide: Proposal, batch: Batch, rng: Rng, 
   if (!draw.logQScore) return mean(negBound);
   const logQScore = sumCols(reshape(draw.logQScore, [batch.obs.rows, particles]));
   const b = baseline ? baseline.value : 0;
-  if (baseline) baseline.update(detach(negBound));
+  if (baseline) baseline.updateIfFinite(detach(negBound));
   return mean(scoreFunctionSurrogate(logQScore, negBound, b));
 }
 
