@@ -36,3 +36,26 @@ export function firstNonFinite(x: usize, n: i32): i32 {
   }
   return -1;
 }
+
+/**
+ * Index of the first value of x[0..n) that is NaN, +-Inf or beyond
+ * [-bound, bound] (bound = Infinity: the first non-finite one), or -1: the
+ * sanity check of parameters after an optimizer update. Blocks of 64 are
+ * screened by a SIMD running max of |x| (max propagates NaN), and only a
+ * failing block is scanned element by element.
+ */
+export function firstAbsAbove(x: usize, n: i32, bound: f64): i32 {
+  let start = 0;
+  for (; start + 64 <= n; start += 64) {
+    let acc = f64x2.splat(0.0);
+    const base = x + (<usize>start << 3);
+    for (let j = 0; j < 64; j += 2) acc = f64x2.max(acc, f64x2.abs(v128.load(base + (<usize>j << 3))));
+    const m = max(f64x2.extract_lane(acc, 0), f64x2.extract_lane(acc, 1));
+    if (!(m <= bound) || m == Infinity) break;
+  }
+  for (let i = start; i < n; i++) {
+    const v = load<f64>(x + (<usize>i << 3));
+    if (!(Math.abs(v) <= bound) || !isFinite(v)) return i;
+  }
+  return -1;
+}

@@ -55,6 +55,30 @@ export class RunningAverageBaseline {
     return this.current;
   }
 
+  /** The running value and whether it has seen a cost (a checkpoint stores them). */
+  getState(): { current: number; seen: boolean } {
+    return { current: this.current, seen: this.seen };
+  }
+
+  setState(state: { current: number; seen: boolean }): void {
+    if (!state || !Number.isFinite(state.current) || typeof state.seen !== "boolean") {
+      throw new DomainError("state", "a baseline state { current: a finite number, seen: a boolean }", JSON.stringify(state) ?? String(state));
+    }
+    this.current = state.current;
+    this.seen = state.seen;
+  }
+
+  /**
+   * Folds in the mean cost of a training pass when it is finite, and leaves a
+   * non-finite one out: the loss it belongs to is non-finite too, and the
+   * training loop reports that divergence at its step (instead of this
+   * baseline throwing from inside the objective).
+   */
+  updateIfFinite(costMean: Tensor): number {
+    const v = mean(costMean.view());
+    return Number.isFinite(v) ? this.update(v) : this.current;
+  }
+
   /** Folds in a new mean cost (a number, or the mean of a tensor's values). */
   update(costMean: number | Tensor): number {
     const v = typeof costMean === "number" ? costMean : mean(costMean.view());

@@ -1,4 +1,3 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { AmortviError, UnknownNameError } from "../core/errors.js";
@@ -11,6 +10,7 @@ import { amortviVersion } from "../report/provenance.js";
 import { writeReport } from "../report/write.js";
 import { describeExperiment } from "./describe.js";
 import { consoleContext, type OutputStream } from "./progress.js";
+import { openRunFolder, RunFolderError } from "./run-folder.js";
 
 /** Exit codes: 0 success, 1 the experiment failed, 2 bad invocation. */
 export const EXIT_OK = 0;
@@ -49,8 +49,13 @@ Examples:
 
 Each run writes <out>/results.json (numbers, every setting's value, the data
 file's path and sha256, the amortvi version and git commit), one <figure>.svg per
-figure and <out>/index.html (headline table and figures). Files are written
-atomically: an interrupted run never leaves a half-written file.
+figure and <out>/index.html (headline table and figures). A run is written in
+the hidden folder .<out>.amortvi-run/ next to <out> and renamed into place when
+complete, so <out> always holds one whole run; an interrupted run (Ctrl-C, a
+kill) keeps its checkpoints there, and the same command with --resume
+continues it to the results of an uninterrupted run (studies whose fits are
+checkpointed: note-1, note-2, note-3, avi-linear, avi-nonlinear and avi-saw;
+any other study reruns from the start, to the same results).
 
 Exit codes: 0 success, 1 the experiment failed, 2 bad invocation (unknown
 experiment, unknown setting, invalid option value, data of the wrong shape or
@@ -66,16 +71,21 @@ function integerOption(flag: string, min: number): (value: string) => number {
   };
 }
 
-/** Creates the folder if needed and proves it is writable; else a UsageError naming --out. */
-async function prepareOutDir(dir: string): Promise<void> {
+function secondsOption(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === "" || !(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number of seconds >= 0, received ${JSON.stringify(value)}.`);
+    return n;
+  };
+}
+
+/** The run folder of `outDir` (run-folder.ts), its problems as usage errors (exit 2) naming --out or --resume. */
+function runFolderOf(outDir: string, invocation: unknown, resume: boolean, checkpointEveryMs: number, log: (message: string) => void): ReturnType<typeof openRunFolder> {
   try {
-    await mkdir(dir, { recursive: true });
-    const probe = join(dir, `.amortvi-write-test-${process.pid}`);
-    await writeFile(probe, "");
-    await rm(probe, { force: true });
+    return openRunFolder(outDir, invocation, { resume, checkpointEveryMs, log });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw UsageError.of("--out", "a folder that can be created and written", JSON.stringify(dir), reason);
+    if (err instanceof RunFolderError) throw UsageError.of(err.argument, err.expected, err.received, err.detail);
+    throw err;
   }
 }
 
@@ -103,6 +113,8 @@ interface ReproduceFlags {
   iterations?: number;
   set?: string[];
   data?: string;
+  resume?: boolean;
+  checkpointEvery: number;
 }
 
 /** The run options from the flags, every check done (settings, data, iterations); a UsageError naming the flag otherwise. */
@@ -140,23 +152,39 @@ function runOptionsOf(experiment: Experiment, flags: ReproduceFlags, outDir: str
 async function reproduce(name: string, flags: ReproduceFlags, io: CliIo): Promise<void> {
   const experiment = findExperiment(name);
   const outDir = resolve(flags.out ?? join("amortvi-out", name));
-  const options = runOptionsOf(experiment, flags, outDir);
-  await prepareOutDir(outDir);
-  const ctx = consoleContext(io.stderr);
+  const requested = runOptionsOf(experiment, flags, outDir);
+  const invocation = {
+    experiment: name,
+    amortvi: amortviVersion(),
+    quick: requested.quick,
+    seed: requested.seed,
+    iterations: requested.iterations ?? null,
+    settings: requested.settings ?? {},
+    data: requested.dataSource?.sha256 ?? null,
+  };
+  // fits log their resumption through the console context, made once the folder is known to be writable
+  let ctx: ReturnType<typeof consoleContext> | null = null;
+  const folder = runFolderOf(outDir, invocation, flags.resume ?? false, flags.checkpointEvery * 1000, (m) => ctx?.log(m));
+  const options = { ...requested, outDir: folder.staging };
+  ctx = consoleContext(io.stderr);
   const given = Object.entries(options.settings ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`);
   ctx.log(
     `amortvi reproduce ${name}${options.quick ? " (quick)" : ""}: ${experiment.title}; seed ${options.seed}` +
       `${given.length ? `; ${given.join(" ")}` : ""}${flags.data ? `; data ${flags.data} (${options.data?.rows} rows)` : ""}; output ${outDir}`,
   );
+  if (folder.resumed) ctx.log("resuming the interrupted run: fits continue from their checkpoints");
+  else if (flags.resume) ctx.log("nothing to resume: starting a new run");
+  else if (folder.discarded) ctx.log("discarding an unfinished run of this output folder (--resume continues one)");
   const startedAt = new Date();
   let result;
   try {
-    result = await experiment.run(options, ctx);
+    result = await experiment.run(options, { progress: ctx.progress, log: (m) => ctx.log(m), checkpoints: folder.checkpoints });
   } finally {
     ctx.close();
   }
   const wallSeconds = (Date.now() - startedAt.getTime()) / 1000;
-  const written = await writeReport(outDir, { experiment, options, result, startedAt: startedAt.toISOString(), wallSeconds });
+  const written = await writeReport(folder.staging, { experiment, options: requested, result, startedAt: startedAt.toISOString(), wallSeconds });
+  folder.commit();
   const entries = Object.entries(result.headline);
   const width = Math.max(0, ...entries.map(([k]) => k.length));
   io.stdout.write(`${experiment.name}: ${experiment.title} (${wallSeconds.toFixed(1)} s)\n`);
@@ -217,6 +245,8 @@ function buildProgram(io: CliIo, argv: readonly string[]): Command {
     .option("--iterations <n>", "optimizer steps of each run of the study's main training loop (integer >= 1; what it counts per study: `amortvi describe <name>`)", integerOption("--iterations", 1))
     .option("--set <name=value>", "change a setting of the study (repeatable; lists comma-separated; see `amortvi describe <name>`)", collect)
     .option("--data <file>", "run the study on your data: a .csv, .json or .npy table (layout: `amortvi describe <name>`)")
+    .option("--resume", "continue an interrupted run (Ctrl-C, kill) of the same command from its checkpoints; the results equal an uninterrupted run's", false)
+    .option("--checkpoint-every <seconds>", "wall time between two checkpoints of a running fit (0: after every step); results do not depend on it", secondsOption("--checkpoint-every"), 1)
     .addHelpText("after", () => {
       const study = studyInArgv(argv);
       return study ? `\n${describeExperiment(study)}` : `\nExperiments (\`amortvi reproduce <name> --help\` for one's settings):\n${listText()}`;

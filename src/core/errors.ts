@@ -27,15 +27,55 @@ export class DomainError extends AmortviError {}
 /** An unknown name: experiment, activation, option. */
 export class UnknownNameError extends AmortviError {}
 
-/** Training hit a non-finite loss or gradient; the last good parameters were kept. */
+/**
+ * Where a divergence started: the loss, the first non-finite gradient entry
+ * of a store about to be updated, or the first parameter entry that was
+ * non-finite or beyond the sanity bound after an update. group / store /
+ * parameter / index locate the entry (store: its position in the group, as
+ * fit trains them); update: the 1-based optimizer update within the outer
+ * step (the aggressive schedule's inner loop, wake and sleep phases).
+ */
+export interface DivergenceSource {
+  kind: "loss" | "gradient" | "parameter";
+  value: number;
+  group?: "guide" | "model";
+  store?: number;
+  parameter?: string;
+  index?: number;
+  update?: number;
+  /** The sanity bound of a "parameter" divergence. */
+  bound?: number;
+}
+
+function divergenceArgument(source: DivergenceSource | null): string {
+  if (!source || source.kind === "loss") return "loss";
+  const where = source.group !== undefined ? ` (${source.group} store ${source.store})` : "";
+  return `${source.kind === "gradient" ? "gradient of " : "parameter "}${source.parameter}[${source.index}]${where}${source.kind === "parameter" ? " after the update" : ""}`;
+}
+
+/** Training hit a non-finite loss or gradient, or a parameter beyond its sanity bound; the last good parameters were kept. */
 export class TrainingDivergedError extends AmortviError {
   constructor(
     readonly step: number,
     received: string,
+    readonly source: DivergenceSource | null = null,
   ) {
-    super("loss", "a finite value", received, `at step ${step}; the last finite parameters were kept`);
+    super(
+      divergenceArgument(source),
+      source?.kind === "parameter" ? `a finite value with |value| <= ${source.bound}` : "a finite value",
+      received,
+      `at step ${step}${source?.update ? `, update ${source.update} of the step` : ""}; the last good parameters and optimizer state were kept`,
+    );
   }
 }
+
+/**
+ * A checkpoint or saved-parameters file that cannot be used: not one
+ * (wrong magic, an old JSON checkpoint), an unknown format version,
+ * truncated, corrupted (checksum), non-finite values, or a structure that
+ * does not match what it is loaded into. Nothing was changed when it is thrown.
+ */
+export class CheckpointError extends AmortviError {}
 
 /**
  * A tensor read after its memory was released: a persistent tensor after

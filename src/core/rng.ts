@@ -1,4 +1,4 @@
-import { assertInteger } from "./errors.js";
+import { DomainError, assertInteger } from "./errors.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { Tensor, type Lifetime } from "./tensor.js";
 
@@ -9,6 +9,15 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
+/** The position of a generator: its Philox key and the next unused block (what a checkpoint stores). */
+export interface RngState {
+  key0: number;
+  key1: number;
+  counter: number;
+}
+
+const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 32;
+
 /**
  * A seedable stream of random numbers from the Philox4x32-10 counter-based
  * generator running in Wasm. The stream is (key, counter): the same seed
@@ -16,8 +25,8 @@ function mix32(x: number): number {
  * independent streams without shared state.
  */
 export class Rng {
-  readonly key0: number;
-  readonly key1: number;
+  private k0: number;
+  private k1: number;
   /** Next unused Philox block. */
   counter = 0;
 
@@ -28,8 +37,38 @@ export class Rng {
     assertInteger("seed", seed, 0);
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 2 ** 32) >>> 0;
-    this.key0 = mix32(lo ^ 0x9e3779b9);
-    this.key1 = mix32(hi ^ mix32(lo + 0x632be5ab));
+    this.k0 = mix32(lo ^ 0x9e3779b9);
+    this.k1 = mix32(hi ^ mix32(lo + 0x632be5ab));
+  }
+
+  /** The Philox key (two 32-bit words derived from the seed, or set by setState). */
+  get key0(): number {
+    return this.k0;
+  }
+
+  get key1(): number {
+    return this.k1;
+  }
+
+  /** The stream's position: key and counter (plain numbers, JSON-safe). */
+  getState(): RngState {
+    return { key0: this.k0, key1: this.k1, counter: this.counter };
+  }
+
+  /** Moves this generator to `state` (from getState() of any Rng): its next numbers are that generator's next numbers. */
+  setState(state: RngState): void {
+    Rng.assertState("state", state);
+    this.k0 = state.key0;
+    this.k1 = state.key1;
+    this.counter = state.counter;
+  }
+
+  /** Throws DomainError unless `state` is a generator position: 32-bit keys and a safe integer counter >= 0. */
+  static assertState(argument: string, state: unknown): asserts state is RngState {
+    const s = state as Partial<RngState> | null;
+    if (!s || typeof s !== "object" || !isU32(s.key0) || !isU32(s.key1) || !Number.isSafeInteger(s.counter) || s.counter! < 0) {
+      throw new DomainError(argument, "a generator state { key0, key1: 32-bit integers, counter: an integer >= 0 }", JSON.stringify(state) ?? String(state));
+    }
   }
 
   /** An independent stream derived from this one's seed and `stream`. */

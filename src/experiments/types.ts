@@ -6,6 +6,7 @@
  * the disk.
  */
 import type { DataTable } from "../data/table.js";
+import type { FitCallback } from "../train/fit.js";
 
 /** A setting's value: one number, a list of numbers, or a list of names. */
 export type SettingValue = number | readonly number[] | readonly string[];
@@ -71,7 +72,7 @@ export interface RunOptions {
   quick: boolean;
   /** Seed of every random stream the experiment uses: same seed, same numbers. */
   seed: number;
-  /** Folder for the experiment's outputs; it exists when run() is called. */
+  /** Folder for the experiment's outputs; it exists when run() is called (the CLI's staging folder, renamed to --out when the run is complete). */
   outDir: string;
   /**
    * Optimizer steps of each run of the study's main training loop (per method, loss and
@@ -97,11 +98,30 @@ export interface ProgressReporter {
   stop(): void;
 }
 
+/** A fit's part in a checkpointed run: the checkpoint to resume it from, if its run was interrupted, and the callback that checkpoints it. */
+export interface FitResumption {
+  resume?: Uint8Array;
+  callback: FitCallback;
+}
+
+/**
+ * Checkpoints of a run's fits (`amortvi reproduce --resume`): a study asks
+ * for the next fit's, in the run's order, and passes them to fit({ resume,
+ * callbacks }). Only fits whose callbacks keep their state in the checkpoint
+ * (getState / setState) may take part: a resumed fit then ends exactly as the
+ * uninterrupted one.
+ */
+export interface RunCheckpoints {
+  next(label: string): FitResumption;
+}
+
 /** What the runner hands to an experiment besides its options. */
 export interface RunContext {
   progress: ProgressReporter;
   /** One line of human-readable log (not for numbers that belong in the results). */
   log(message: string): void;
+  /** Checkpoints for the run's fits (the CLI's); absent: fits are not checkpointed. */
+  checkpoints?: RunCheckpoints;
 }
 
 /**

@@ -154,6 +154,28 @@ export class ParamStore {
     this.rt.k.copy(this.values.ptr, other.values.ptr, this.size);
   }
 
+  /** Each parameter's name and shape, in buffer order (the store's structure in a checkpoint header). */
+  layout(): { name: string; shape: number[] }[] {
+    return this.slots.map((s) => ({ name: s.name, shape: s.tensor.shape.slice() }));
+  }
+
+  /** A copy of the whole parameter buffer (size values, buffer order). */
+  readValues(): Float64Array {
+    return this.rt.f64.slice(this.values.ptr / 8, this.values.ptr / 8 + this.size);
+  }
+
+  /** Overwrites the whole parameter buffer with `values` (size finite numbers, buffer order), checked before writing. */
+  writeValues(values: ArrayLike<number>, argument = "values"): void {
+    if (values.length !== this.size) throw new ShapeError(argument, `${this.size} values (layout ${this.describeLayout()})`, `${values.length} values`);
+    assertFiniteArray(argument, values);
+    this.rt.f64.set(values, this.values.ptr / 8);
+  }
+
+  /** Buffer index of the first parameter that is NaN/Inf or beyond +-bound, or -1 (one kernel call). */
+  firstValueBeyond(bound: number): number {
+    return this.rt.k.firstAbsAbove(this.values.ptr, this.size, bound);
+  }
+
   /** Parameter values as plain arrays (for checkpoints). */
   toJSON(): ParamsJSON {
     const out: ParamsJSON = {};

@@ -46,11 +46,19 @@ export class Adam extends AdamBase {
   constructor(trainable: Trainable, options: AdamOptions = {}) {
     super(trainable, options, false);
   }
+
+  override get kind(): string {
+    return "Adam";
+  }
 }
 
 /** AdamW (Loshchilov & Hutter 2019): Adam with decoupled decay p *= 1 - lr wd. */
 export class AdamW extends AdamBase {
   constructor(trainable: Trainable, options: AdamOptions = {}) {
     super(trainable, options, true);
+  }
+
+  override get kind(): string {
+    return "AdamW";
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError, ShapeError, TrainingDivergedError, assertPositive } from "../core/errors.js";
+import { DomainError, NonFiniteError, ShapeError, TrainingDivergedError, assertPositive } from "../core/errors.js";
 import type { Module } from "../nn/module.js";
 import { ParamStore } from "../nn/param-store.js";
 import { constantLr, type Schedule } from "./schedule.js";
@@ -17,6 +17,20 @@ export interface OptimizerOptions {
 export interface OptimizerJSON {
   stepCount: number;
   state: number[][][];
+}
+
+/**
+ * Everything an optimizer carries from one update to the next: its kind
+ * ("Adam", "AdamW", "SGD"), the update count t (the learning-rate schedule's
+ * position), the learning-rate scale (lowered by fit's retry policy) and
+ * its state buffers (buffers[i][j]: buffer j of store i, e.g. Adam's first
+ * and second moments), as copies.
+ */
+export interface OptimizerState {
+  kind: string;
+  stepCount: number;
+  lrScale: number;
+  buffers: Float64Array[][];
 }
 
 /** The distinct stores of `trainable` (modules sharing a store are updated once). */
@@ -57,8 +71,11 @@ export abstract class Optimizer {
   readonly schedule: Schedule;
   /** Number of updates taken so far. */
   stepCount = 0;
+  /** Multiplier of the learning rate on top of the schedule (fit's retry policy lowers it; 1 by default). */
+  lrScale = 1;
   /** state[i][j]: pointer of state buffer j of store i. */
   protected readonly state: number[][];
+  private backup: { ptrs: number[][]; stepCount: number; lrScale: number } | null = null;
 
   protected constructor(trainable: Trainable, options: OptimizerOptions, defaultLr: number, stateBuffers: number) {
     this.stores = storesOf(trainable);
@@ -69,9 +86,14 @@ export abstract class Optimizer {
     this.state = this.stores.map((s) => Array.from({ length: stateBuffers }, () => s.rt.allocF64(s.size, 0)));
   }
 
-  /** Learning rate the next update will use: lr * schedule(stepCount). */
+  /** What kind of optimizer this is (a checkpoint restores state only into the same kind). */
+  get kind(): string {
+    return this.constructor.name;
+  }
+
+  /** Learning rate the next update will use: lr * lrScale * schedule(stepCount). */
   get lr(): number {
-    return this.baseLr * this.schedule(this.stepCount);
+    return this.baseLr * this.lrScale * this.schedule(this.stepCount);
   }
 
   /** One update of every store from its accumulated gradients; gradients are zeroed afterwards. */
@@ -96,6 +118,65 @@ export abstract class Optimizer {
     this.stores.forEach((s, i) => this.state[i].forEach((p) => s.rt.k.fill(p, s.size, 0)));
   }
 
+  /** A copy of the update count, learning-rate scale and state buffers (see OptimizerState). */
+  getState(): OptimizerState {
+    return {
+      kind: this.kind,
+      stepCount: this.stepCount,
+      lrScale: this.lrScale,
+      buffers: this.stores.map((s, i) => this.state[i].map((p) => s.rt.f64.slice(p / 8, p / 8 + s.size))),
+    };
+  }
+
+  /**
+   * Restores getState() output of an optimizer of the same kind over stores
+   * of the same sizes; kind, counts, sizes and finiteness are all checked
+   * before anything is written.
+   */
+  setState(state: OptimizerState, argument = "state"): void {
+    this.checkState(state, argument);
+    this.stepCount = state.stepCount;
+    this.lrScale = state.lrScale;
+    state.buffers.forEach((bufs, i) => bufs.forEach((b, j) => this.stores[i].rt.f64.set(b, this.state[i][j] / 8)));
+  }
+
+  /** Throws (ShapeError, DomainError, NonFiniteError naming `argument`) unless setState(state) would succeed. */
+  checkState(state: OptimizerState, argument = "state"): void {
+    if (!state || typeof state !== "object") throw new DomainError(argument, "an optimizer state", String(state));
+    if (state.kind !== this.kind) throw new DomainError(`${argument}.kind`, `the state of a ${this.kind} optimizer`, JSON.stringify(state.kind));
+    if (!Number.isSafeInteger(state.stepCount) || state.stepCount < 0) throw new DomainError(`${argument}.stepCount`, "an integer >= 0", String(state.stepCount));
+    if (!(state.lrScale > 0) || !Number.isFinite(state.lrScale)) throw new DomainError(`${argument}.lrScale`, "a finite value > 0", String(state.lrScale));
+    const sizes = this.stores.map((s, i) => `${this.state[i].length} x ${s.size}`).join(", ");
+    const got = Array.isArray(state.buffers) ? state.buffers.map((b) => (Array.isArray(b) ? `${b.length} x ${b[0]?.length ?? 0}` : "?")).join(", ") : String(state.buffers);
+    const ok =
+      Array.isArray(state.buffers) &&
+      state.buffers.length === this.stores.length &&
+      state.buffers.every((bufs, i) => Array.isArray(bufs) && bufs.length === this.state[i].length && bufs.every((b) => b.length === this.stores[i].size));
+    if (!ok) throw new ShapeError(`${argument}.buffers`, `state buffers of ${sizes} values (per store)`, got);
+    state.buffers.forEach((bufs, i) =>
+      bufs.forEach((b, j) => {
+        for (let k = 0; k < b.length; k++) {
+          if (!Number.isFinite(b[k])) throw new NonFiniteError(`${argument}.buffers[${i}][${j}]`, "finite numbers", `${b[k]} at index ${k}`);
+        }
+      }),
+    );
+  }
+
+  /** Copies the update count, learning-rate scale and state buffers aside (buffers allocated on first use, then reused). */
+  snapshot(): void {
+    if (!this.backup) this.backup = { ptrs: this.stores.map((s, i) => this.state[i].map(() => s.rt.alloc(s.size * 8))), stepCount: 0, lrScale: 1 };
+    this.stores.forEach((s, i) => this.state[i].forEach((p, j) => s.rt.k.copy(this.backup!.ptrs[i][j], p, s.size)));
+    this.backup.stepCount = this.stepCount;
+    this.backup.lrScale = this.lrScale;
+  }
+
+  /** Puts back the state of the last snapshot() (after a diverged step); the learning-rate scale is kept (the retry policy lowers it). */
+  restore(): void {
+    if (!this.backup) throw new DomainError("optimizer", "a snapshot() taken before restore()", "no snapshot");
+    this.stores.forEach((s, i) => this.state[i].forEach((p, j) => s.rt.k.copy(p, this.backup!.ptrs[i][j], s.size)));
+    this.stepCount = this.backup.stepCount;
+  }
+
   toJSON(): OptimizerJSON {
     return {
       stepCount: this.stepCount,
@@ -105,19 +186,16 @@ export abstract class Optimizer {
 
   /** Restores toJSON() output of an optimizer of the same kind over stores of the same sizes. */
   loadJSON(json: OptimizerJSON): void {
-    const ok =
-      Number.isInteger(json.stepCount) &&
-      json.stepCount >= 0 &&
-      json.state.length === this.stores.length &&
-      json.state.every((bufs, i) => bufs.length === this.state[i].length && bufs.every((b) => b.length === this.stores[i].size));
+    const ok = !!json && Array.isArray(json.state) && json.state.every((bufs) => Array.isArray(bufs) && bufs.every((b) => Array.isArray(b)));
     if (!ok) throw new ShapeError("json", "optimizer state for stores of the same sizes", "a different layout");
-    this.stepCount = json.stepCount;
-    json.state.forEach((bufs, i) => bufs.forEach((b, j) => this.stores[i].rt.f64.set(b, this.state[i][j] / 8)));
+    this.setState({ kind: this.kind, stepCount: json.stepCount, lrScale: this.lrScale, buffers: json.state.map((bufs) => bufs.map((b) => Float64Array.from(b))) }, "json");
   }
 
-  /** Frees the state buffers. */
+  /** Frees the state buffers (and the snapshot's). */
   dispose(): void {
     this.stores.forEach((s, i) => this.state[i].forEach((p) => s.rt.release(p, s.size * 8)));
+    this.backup?.ptrs.forEach((bufs, i) => bufs.forEach((p) => this.stores[i].rt.release(p, this.stores[i].size * 8)));
+    this.backup = null;
   }
 
   /** One kernel call updating `store` with learning rate lr at update number t (1-based). */
@@ -130,7 +208,7 @@ export abstract class Optimizer {
       const value = s.rt.f64[s.grads.ptr / 8 + i];
       const { name, index } = s.locate(i);
       this.zeroGrad();
-      throw new TrainingDivergedError(this.stepCount + 1, `${value} in the gradient of ${name}[${index}]`);
+      throw new TrainingDivergedError(this.stepCount + 1, String(value), { kind: "gradient", value, parameter: name, index });
     }
   }
 }

@@ -35,6 +35,10 @@ export class SGD extends Optimizer {
     assertNonNegative("weightDecay", this.weightDecay);
   }
 
+  override get kind(): string {
+    return "SGD";
+  }
+
   protected update(s: ParamStore, [velocity]: number[], lr: number): void {
     s.rt.k.sgdStep(s.values.ptr, s.grads.ptr, velocity, s.size, lr, this.momentum, this.dampening, this.nesterov ? 1 : 0, this.weightDecay);
   }

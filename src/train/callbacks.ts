@@ -26,6 +26,12 @@ export function progressCallback(progress: ProgressSink, every = 10): FitCallbac
     onEnd(result) {
       if (result.steps > last) progress.tick(result.steps - last);
     },
+    getState: () => ({ last, sum }),
+    setState(state) {
+      const s = state as { last: number; sum: number };
+      if (!Number.isInteger(s?.last) || typeof s.sum !== "number") throw new DomainError("state", "a progress state { last, sum }", JSON.stringify(state));
+      ({ last, sum } = s);
+    },
   };
 }
 
@@ -45,7 +51,8 @@ export interface MetricsCallback extends FitCallback {
 
 /**
  * Evaluates `metrics(info)` every `every` steps (and at step 0 and at the end
- * unless disabled), recording rows in `.history`; evaluation is not counted as training cost.
+ * unless disabled), recording rows in `.history`; evaluation is not counted as
+ * training cost. The history is the callback's state in a checkpoint.
  */
 export function metricsCallback(
   metrics: (info: FitStepInfo) => Record<string, number>,
@@ -54,7 +61,6 @@ export function metricsCallback(
   assertInteger("every", every, 1);
   const history: MetricsRow[] = [];
   let t0 = Date.now();
-  let lastInfo: FitStepInfo | null = null;
   const add = (info: FitStepInfo) => {
     if (history.length > 0 && history[history.length - 1].step === info.step) return;
     history.push({
@@ -72,11 +78,17 @@ export function metricsCallback(
       if (atStart) add(info);
     },
     onStep(info) {
-      lastInfo = info;
       if (info.step % every === 0) add(info);
     },
-    onEnd() {
-      if (atEnd && lastInfo) add(lastInfo);
+    onEnd(_result, info) {
+      if (atEnd && info.step > 0) add(info);
+    },
+    getState: () => history.map((r) => ({ ...r, values: { ...r.values } })),
+    setState(state) {
+      if (!Array.isArray(state) || !state.every((r) => r && Number.isInteger(r.step) && r.values && typeof r.values === "object")) {
+        throw new DomainError("state", "a metrics history (rows { step, epoch, passesPerDatapoint, wallMs, values })", JSON.stringify(state)?.slice(0, 80) ?? String(state));
+      }
+      history.splice(0, history.length, ...(state as MetricsRow[]).map((r) => ({ ...r, values: { ...r.values } })));
     },
   };
 }
@@ -105,6 +117,15 @@ export function earlyStopping({ monitor, every = 100, patience = 5, minDelta = 0
   let bad = 0;
   return {
     best,
+    getState: () => ({ best: { ...best }, bad }),
+    setState(state) {
+      const s = state as { best: { value: number; step: number }; bad: number };
+      if (!s?.best || typeof s.best.value !== "number" || !Number.isInteger(s.best.step) || !Number.isInteger(s.bad)) {
+        throw new DomainError("state", "an early-stopping state { best: { value, step }, bad }", JSON.stringify(state));
+      }
+      Object.assign(best, s.best);
+      bad = s.bad;
+    },
     onStep(info) {
       if (info.step % every !== 0) return;
       const v = monitor(info);

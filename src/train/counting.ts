@@ -41,6 +41,21 @@ export class PassCounter {
     this.counts.precompute += passes;
   }
 
+  /** The counts so far as plain numbers (a checkpoint stores them). */
+  getState(): Omit<PassCounts, "total"> {
+    return { ...this.counts };
+  }
+
+  /** Sets the counts (a resumed fit continues counting from its checkpoint's); every count must be finite and >= 0. */
+  setState(state: Omit<PassCounts, "total">): void {
+    const keys = Object.keys(this.counts) as (keyof typeof this.counts)[];
+    for (const k of keys) {
+      const v = state?.[k];
+      if (!(typeof v === "number" && v >= 0 && Number.isFinite(v))) throw new DomainError(`state.${k}`, "a finite count >= 0", String(v));
+    }
+    for (const k of keys) this.counts[k] = state[k];
+  }
+
   /** Runs fn without counting its passes (evaluation, metrics). */
   suspend<T>(fn: () => T): T {
     this.paused++;

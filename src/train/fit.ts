@@ -12,16 +12,15 @@ import type { ParamStore } from "../nn/param-store.js";
 import { Adam } from "../optim/adam.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Schedule } from "../optim/schedule.js";
+import { decodeCheckpoint, type Checkpoint, type ParamGroups } from "./checkpoint-state.js";
 import type { PassCounter, PassCounts } from "./counting.js";
+import { checkGradients, checkParameters, decide, resolveDivergence, type DivergenceEvent, type DivergenceOptions, type DivergencePolicy } from "./divergence.js";
+import { applyResume, captureFit, checkResume, type FitParts, type FitRunState } from "./fit-resume.js";
 import { joint } from "./schedules/joint.js";
 import { ConvergenceMonitor, type ConvergenceOptions } from "./convergence.js";
 import type { FitSchedule, FitState, ScheduleRecord, UpdateTarget } from "./schedules/types.js";
 
-/** The two parameter groups of a fit: the guide's stores (phi) and the model's (theta). */
-export interface ParamGroups<T> {
-  readonly guide: T;
-  readonly model: T;
-}
+export type { ParamGroups } from "./checkpoint-state.js";
 
 /** What a fit callback sees (after each step, at epoch ends, at the start with step 0 and loss NaN). */
 export interface FitStepInfo {
@@ -31,6 +30,8 @@ export interface FitStepInfo {
   readonly epoch: number;
   readonly loss: number;
   readonly losses: Float64Array;
+  /** The steps this fit runs to (iterations / epochs), counted from 0 also when resumed. */
+  readonly totalSteps: number;
   readonly model: Model;
   readonly guide: Guide;
   readonly record: ScheduleRecord;
@@ -41,18 +42,33 @@ export interface FitStepInfo {
   /** Training-set size N (the batch size on simulations). */
   readonly dataSize: number;
   readonly heldOut: Dataset | null;
+  /**
+   * The fit's whole state now, as a Checkpoint (fit({ resume }) continues
+   * from it bit for bit). Valid in onStart, afterStep, onDiverged and onEnd,
+   * where the step is complete; onStep / onEpoch run before later callbacks
+   * and the epoch's end have seen the step, so it throws there.
+   */
+  checkpoint(): Checkpoint;
 }
 
 /**
  * Hooks into fit. onStep / onEpoch may return a string to stop (the reason,
- * in result.stoppedBy). Network passes made inside callbacks are not counted.
+ * in result.stoppedBy). afterStep runs once every onStep (and, at an epoch
+ * end, the schedule's endEpoch and every onEpoch) has seen the step: the
+ * place for checkpoints. A callback with state (a metrics history, an early
+ * stopping counter) exposes it as JSON through getState / setState, so a
+ * checkpoint carries it; on resume, setState replaces onStart. Network
+ * passes made inside callbacks are not counted.
  */
 export interface FitCallback {
   onStart?(info: FitStepInfo): void;
   onStep?(info: FitStepInfo): string | void;
   onEpoch?(info: FitStepInfo): string | void;
-  onDiverged?(diverged: { step: number; message: string }, info: FitStepInfo): void;
-  onEnd?(result: FitResult): void;
+  afterStep?(info: FitStepInfo): void;
+  onDiverged?(diverged: DivergenceEvent, info: FitStepInfo): void;
+  onEnd?(result: FitResult, info: FitStepInfo): void;
+  getState?(): unknown;
+  setState?(state: unknown): void;
 }
 
 /** A progress display (the experiments' ProgressReporter fits): start(total, label), tick(n, metrics), stop(). */
@@ -98,13 +114,27 @@ export interface FitOptions {
   /** Progress display, ticked about 100 times (and its label). */
   progress?: FitProgress;
   label?: string;
-  /** On a non-finite loss or gradient: "stop" (default) keeps the last good parameters and returns; "throw" does the same, then rethrows. */
-  onDivergence?: "stop" | "throw";
+  /**
+   * What a divergence (a non-finite loss or gradient, or a parameter beyond
+   * the sanity bound after an update) does once the step is undone: "throw"
+   * (default) TrainingDivergedError, "stop", "skip" the batch, "retry" with
+   * smaller learning rates; or { policy, retries, lrFactor, maxSkips, then,
+   * parameterBound } (train/divergence.ts).
+   */
+  onDivergence?: DivergencePolicy | DivergenceOptions;
+  /**
+   * A checkpoint of this same fit (makeCheckpoint / checkpointCallback, or
+   * its bytes): the fit continues from it exactly as the run it was taken
+   * from would have (same options required; checked whole before anything
+   * is restored, CheckpointError otherwise).
+   */
+  resume?: Checkpoint | Uint8Array;
   /**
    * Train until converged (ConvergenceMonitor: the learning rate halves at
    * each plateau of the windowed loss, training stops after `patience`
    * halvings). On by default when neither `iterations` nor `epochs` is given;
-   * false turns it off.
+   * false turns it off. (Its state is not in checkpoints: a resumed run
+   * restarts the monitor.)
    */
   convergence?: ConvergenceOptions | false;
 }
@@ -117,23 +147,36 @@ export interface FitResult {
   steps: number;
   /** Completed epochs of the data (0 on simulations). */
   epochs: number;
-  /** The loss of every outer step taken. */
+  /** The loss of every outer step taken (NaN for a step skipped on divergence), from step 1 also when resumed. */
   losses: Float64Array;
-  /** Gradient evaluations (updates; one per step under joint training). */
+  /** Gradient evaluations (one per update; undone updates of diverged steps included). */
   gradientEvaluations: number;
   /** Per-datapoint gradient evaluations: updates x B x draws per datapoint. */
   datapointGradients: number;
   /** Network passes counted (fit({ counter })), total and per training datapoint; null without a counter. */
   passes: PassCounts | null;
   passesPerDatapoint: PassCounts | null;
+  /** Wall time of the training (of every session when resumed). */
   wallMs: number;
-  /** Set when training stopped on a non-finite loss or gradient: the step (1-based) and what was found. */
-  diverged: { step: number; message: string } | null;
+  /** The step this run was resumed from (0 for a fresh run). */
+  resumedFrom: number;
+  /** Set when training ended on a divergence ("stop", or "skip" / "retry" used up with then: "stop"). */
+  diverged: DivergenceEvent | null;
+  /** Every divergence met, with what was done (retried, skipped, stopped, thrown). */
+  divergences: DivergenceEvent[];
+  /** The learning-rate multiplier at the end (below 1 after retries). */
+  lrScale: number;
   /** Set when a callback or the convergence rule stopped training. */
   stoppedBy: string | null;
   /** With the convergence rule: whether it stopped training (true) or the budget ran out first (false); null without it. */
   converged: boolean | null;
 }
+
+const FIT_OPTIONS = [
+  "model", "guide", "objective", "data", "iterations", "epochs", "batchSize", "schedule", "heldOut", "lr", "modelLr",
+  "lrSchedule", "optimizer", "rng", "batchRng", "counter", "callbacks", "progress", "label", "onDivergence", "resume",
+  "convergence",
+] as const;
 
 /**
  * The training loop, once: each outer step draws a batch (the epoch's next
@@ -141,21 +184,20 @@ export interface FitResult {
  * lets the schedule take its updates: an update evaluates the objective's
  * loss and its gradient (valueAndGrad) and steps the optimizer of the
  * guide's parameters, the model's, or both (joint training, the default).
- * Every step is guarded: all stores are snapshotted first; a non-finite loss
- * or gradient restores them and stops with the step reported (nothing
- * already learned is lost). F-VI, A-VI, amortized inference on simulations
- * (qp / pq), IWAE, RWS, VAEs (joint, aggressive, MAPA's decoder-only
- * training) are this loop with another guide, objective or schedule.
+ * Every step is guarded: parameters, optimizer state, the objective's state
+ * and the record are snapshotted first; a non-finite loss or gradient, or a
+ * parameter beyond the sanity bound after an update, undoes the step and
+ * applies the divergence policy (nothing already learned is lost). F-VI,
+ * A-VI, amortized inference on simulations (qp / pq), IWAE, RWS, VAEs
+ * (joint, aggressive, MAPA's decoder-only training) are this loop with
+ * another guide, objective or schedule. With `resume`, it continues a
+ * checkpointed run bit for bit.
  */
-const FIT_OPTIONS = [
-  "model", "guide", "objective", "data", "iterations", "epochs", "batchSize", "schedule", "heldOut", "lr", "modelLr",
-  "lrSchedule", "optimizer", "rng", "batchRng", "counter", "callbacks", "progress", "label", "onDivergence", "convergence",
-] as const;
-
 export function fit(options: FitOptions): FitResult {
   if (!options || typeof options !== "object") throw new DomainError("options", "{ model, guide, objective, iterations, ... }", String(options));
   assertKnownOptions("options", options, FIT_OPTIONS);
-  const { guide, objective, data, callbacks = [], onDivergence = "stop", counter = null } = options;
+  const { guide, objective, data, callbacks = [], counter = null } = options;
+  const policy = resolveDivergence(options.onDivergence);
   const heldOut = options.heldOut ?? null;
   const schedule = options.schedule ?? joint();
   const untilConverged = options.convergence ?? (options.iterations === undefined && options.epochs === undefined ? {} : false);
@@ -167,6 +209,8 @@ export function fit(options: FitOptions): FitResult {
   if (!guide || !Array.isArray(guide.params)) throw new DomainError("guide", "a Guide (with params)", String(guide));
   if (!objective || typeof objective.loss !== "function") throw new DomainError("objective", "an Objective (elbo(), iwaeBound(), forwardKL(), ...)", String(objective));
   if (!schedule || typeof schedule.step !== "function") throw new DomainError("schedule", "a FitSchedule (joint(), aggressive(), modelOnly(), ...)", String(schedule));
+  const resume = options.resume === undefined ? null : options.resume instanceof Uint8Array ? decodeCheckpoint(options.resume, "resume") : options.resume;
+  if (resume !== null && (typeof resume !== "object" || !resume.structure)) throw new DomainError("resume", "a Checkpoint or its bytes", String(resume));
   const quiet = <T>(fn: () => T): T => (counter ? counter.suspend(fn) : fn());
   const prob = options.model instanceof ProbModel ? options.model : null;
   const model: Model = quiet(() => asEngineModel(options.model));
@@ -197,9 +241,18 @@ export function fit(options: FitOptions): FitResult {
   const makeOpt = (s: ParamStore[], group: "guide" | "model", rate: number): Optimizer | null =>
     s.length === 0 ? null : options.optimizer ? options.optimizer(s, group) : new Adam(s, { lr: rate, schedule: lrSchedule });
   const optimizers: ParamGroups<Optimizer | null> = { guide: makeOpt(stores.guide, "guide", lr), model: makeOpt(stores.model, "model", modelLr) };
+  const groupOptimizers = [optimizers.guide, optimizers.model].filter((o): o is Optimizer => o !== null);
   const all = [...stores.guide, ...stores.model];
   const record: ScheduleRecord = { schedule: schedule.name, guideUpdates: 0, modelUpdates: 0, innerSteps: [], switchedOff: null, mi: [] };
   const dataSize = data ? data.N : B;
+  const run: FitRunState = {
+    steps: 0, epoch: 0, losses: new Float64Array(Math.max(1, Math.min(total, 1024))), record,
+    gradientEvaluations: 0, datapointGradients: 0, divergences: [], stoppedBy: null,
+  };
+  const parts: FitParts = {
+    stores, optimizers, rng, batchRng: options.batchRng && options.batchRng !== rng ? options.batchRng : null, batches, schedule, objective,
+    callbacks, counter, dataSize, batchSize: B, totalSteps: total,
+  };
   const sampleJoint = model.sampleJoint?.bind(model);
   const simulate = (): Batch => sampleJoint!(B, rng).batch;
   let idx: Int32Array | null = null;
@@ -211,11 +264,6 @@ export function fit(options: FitOptions): FitResult {
     dataSize,
     batch: (): Batch => (data ? (idx ? data.batch(idx) : data.full()) : simulate()),
   };
-  let losses: Float64Array = new Float64Array(Math.max(1, Math.min(total, 1024)));
-  let steps = 0;
-  let epoch = 0;
-  let updates = 0;
-  let datapointGradients = 0;
   const draws = objective.drawsPerDatapoint ?? 1;
 
   // a random batch's rows are drawn before, and gathered inside, the gradient evaluation (whose arena they live in)
@@ -225,24 +273,26 @@ export function fit(options: FitOptions): FitResult {
     const rows = batches!.random();
     return { ...ctx, batch: () => data.batch(rows) };
   };
+  let stepUpdates = 0;
   const update = (target: UpdateTarget, batch: "step" | "random" = "step", phase: Objective = objective): number => {
     const own = target === "both" ? optimizers.guide ?? optimizers.model : optimizers[target];
     if (!own) throw new DomainError(`update("${target}")`, `a ${target} with parameters to train`, "none");
     if (batch !== "step" && batch !== "random") throw new DomainError("batch", '"step" or "random"', JSON.stringify(batch));
     const c = batch === "random" ? randomCtx() : ctx;
+    const at = ++stepUpdates;
     const value = valueAndGrad(() => phase.loss(c));
-    if (!Number.isFinite(value)) throw new TrainingDivergedError(steps + 1, `loss ${value}`);
-    updates++;
-    datapointGradients += B * (phase === objective ? draws : phase.drawsPerDatapoint ?? 1);
+    run.gradientEvaluations++;
+    if (!Number.isFinite(value)) throw new TrainingDivergedError(run.steps + 1, String(value), { kind: "loss", value, update: at });
+    run.datapointGradients += B * (phase === objective ? draws : phase.drawsPerDatapoint ?? 1);
+    const groups = (["guide", "model"] as const).filter((g) => optimizers[g] && (target === "both" || target === g));
+    for (const g of groups) checkGradients(stores[g], g, run.steps + 1, at);
     if (target === "model") optimizers.guide?.zeroGrad();
     if (target === "guide") optimizers.model?.zeroGrad();
-    if (target !== "model" && optimizers.guide) {
-      optimizers.guide.step();
-      record.guideUpdates++;
-    }
-    if (target !== "guide" && optimizers.model) {
-      optimizers.model.step();
-      record.modelUpdates++;
+    for (const g of groups) {
+      optimizers[g]!.step();
+      if (g === "guide") record.guideUpdates++;
+      else record.modelUpdates++;
+      checkParameters(stores[g], g, policy.parameterBound, run.steps + 1, at);
     }
     return value;
   };
@@ -250,7 +300,7 @@ export function fit(options: FitOptions): FitResult {
     const value = valueAndGrad(() => phase.loss(batch === "random" ? randomCtx() : ctx));
     optimizers.guide?.zeroGrad();
     optimizers.model?.zeroGrad();
-    if (!Number.isFinite(value)) throw new TrainingDivergedError(steps + 1, `loss ${value}`);
+    if (!Number.isFinite(value)) throw new TrainingDivergedError(run.steps + 1, String(value), { kind: "loss", value, update: stepUpdates });
     return value;
   };
   const state: FitState & { step: number; epoch: number } = {
@@ -266,11 +316,16 @@ export function fit(options: FitOptions): FitResult {
     update,
     gradient,
   };
+  const t0 = performance.now();
+  let wallBefore = 0;
+  /** Where callbacks are: a checkpoint is complete everywhere but inside onStep / onEpoch. */
+  let midStep = false;
   const info = (loss: number): FitStepInfo => ({
-    step: steps,
-    epoch,
+    step: run.steps,
+    epoch: run.epoch,
     loss,
-    losses: losses.subarray(0, steps),
+    losses: run.losses.subarray(0, run.steps),
+    totalSteps: total,
     model,
     guide,
     record,
@@ -279,6 +334,10 @@ export function fit(options: FitOptions): FitResult {
     counter,
     dataSize,
     heldOut,
+    checkpoint: () => {
+      if (midStep) throw new DomainError("checkpoint()", "a call from onStart, afterStep, onDiverged or onEnd (where the step is complete)", "a call from onStep / onEpoch");
+      return captureFit(parts, run, wallBefore + performance.now() - t0);
+    },
   });
   /** Runs a hook of every callback (uncounted) with one info object; the first stop reason returned, if any. */
   const notify = (loss: number, f: (c: FitCallback, i: FitStepInfo) => string | void): string | null => {
@@ -287,80 +346,127 @@ export function fit(options: FitOptions): FitResult {
     return quiet(() => callbacks.map((c) => f(c, i)).find((s): s is string => typeof s === "string")) ?? null;
   };
 
+  // the snapshot of a step, and its undoing
+  const objectiveState = () => objective.getState?.();
+  let objectiveBefore: unknown = undefined;
+  let recordBefore = { guideUpdates: 0, modelUpdates: 0, inner: 0, mi: 0 };
+  const snapshot = () => {
+    all.forEach((s) => s.snapshot());
+    groupOptimizers.forEach((o) => o.snapshot());
+    objectiveBefore = objectiveState();
+    recordBefore = { guideUpdates: record.guideUpdates, modelUpdates: record.modelUpdates, inner: record.innerSteps.length, mi: record.mi.length };
+  };
+  const undo = () => {
+    all.forEach((s) => {
+      s.restore();
+      s.zeroGrad();
+    });
+    groupOptimizers.forEach((o) => o.restore());
+    if (objectiveBefore !== undefined) objective.setState?.(objectiveBefore);
+    record.guideUpdates = recordBefore.guideUpdates;
+    record.modelUpdates = recordBefore.modelUpdates;
+    record.innerSteps.length = recordBefore.inner;
+    record.mi.length = recordBefore.mi;
+  };
+
   const tick = Number.isFinite(total) ? Math.max(1, Math.floor(total / 100)) : 1;
   let ticked = 0;
-  let diverged: FitResult["diverged"] = null;
-  let stoppedBy: string | null = null;
+  let diverged: DivergenceEvent | null = null;
   let error: TrainingDivergedError | null = null;
-  const t0 = performance.now();
+  let result: FitResult;
   objective.start?.();
   try {
     schedule.start?.(state);
-    notify(NaN, (c, i) => c.onStart?.(i));
-    options.progress?.start(total, options.label ?? objective.name);
-    for (let it = 0; it < total; it++) {
-      epoch = data ? Math.floor(it / perEpoch) : 0;
-      state.step = it;
-      state.epoch = epoch;
-      idx = fullBatch ? null : batches!.next();
-      all.forEach((s) => s.snapshot());
-      let loss: number;
-      try {
-        loss = schedule.step(state);
-        if (!Number.isFinite(loss)) throw new TrainingDivergedError(it + 1, `loss ${loss}`);
-      } catch (err) {
-        if (!(err instanceof TrainingDivergedError)) throw err;
-        all.forEach((s) => {
-          s.restore();
-          s.zeroGrad();
-        });
-        diverged = { step: it + 1, message: err.message };
-        error = err;
-        notify(NaN, (c, i) => c.onDiverged?.(diverged!, i));
-        break;
-      }
-      if (steps === losses.length) losses = grow(losses, total);
-      losses[it] = loss;
-      steps = it + 1;
-      if (options.progress && (steps % tick === 0 || steps === total)) {
-        options.progress.tick(steps - ticked, { loss });
-        ticked = steps;
-      }
-      stoppedBy = notify(loss, (c, i) => c.onStep?.(i));
-      if (stoppedBy) break;
-      if (monitor && monitor.push(loss) === "stop") {
-        stoppedBy = `converged at step ${steps} (loss plateaued ${monitor.halvings + 1} times; learning rate x ${monitor.factor})`;
-        break;
-      }
-      if (data && steps % perEpoch === 0) {
-        state.step = steps;
-        schedule.endEpoch?.(state);
-        stoppedBy = notify(loss, (c, i) => c.onEpoch?.(i));
-        if (stoppedBy) break;
-      }
+    if (resume) {
+      checkResume(resume, parts);
+      wallBefore = applyResume(resume, parts, run);
+    } else {
+      notify(NaN, (c, i) => c.onStart?.(i));
     }
+    options.progress?.start(total, options.label ?? objective.name);
+    if (run.steps > 0 && options.progress) options.progress.tick((ticked = run.steps), {});
+    for (let it = run.steps; it < total && !run.stoppedBy; it++) {
+      run.epoch = data ? Math.floor(it / perEpoch) : 0;
+      state.step = it;
+      state.epoch = run.epoch;
+      idx = fullBatch ? null : batches!.next();
+      snapshot();
+      let loss = NaN;
+      let skipped = false;
+      for (let attempt = 1; ; attempt++) {
+        stepUpdates = 0;
+        try {
+          loss = schedule.step(state);
+          if (!Number.isFinite(loss)) throw new TrainingDivergedError(it + 1, String(loss), { kind: "loss", value: loss });
+          break;
+        } catch (err) {
+          if (!(err instanceof TrainingDivergedError)) throw err;
+          undo();
+          const action = decide(policy, attempt, run.divergences.filter((d) => d.action === "skipped").length);
+          const event: DivergenceEvent = { step: it + 1, attempt, message: err.message, source: err.source, action };
+          run.divergences.push(event);
+          notify(NaN, (c, i) => c.onDiverged?.(event, i));
+          if (action === "retried") {
+            groupOptimizers.forEach((o) => (o.lrScale *= policy.lrFactor));
+            continue;
+          }
+          if (action === "skipped") {
+            skipped = true;
+            break;
+          }
+          diverged = event;
+          if (action === "thrown") error = err;
+          break;
+        }
+      }
+      if (diverged) break;
+      if (run.steps === run.losses.length) run.losses = grow(run.losses, total);
+      run.losses[it] = skipped ? NaN : loss;
+      run.steps = it + 1;
+      if (options.progress && (run.steps % tick === 0 || run.steps === total)) {
+        options.progress.tick(run.steps - ticked, skipped ? {} : { loss });
+        ticked = run.steps;
+      }
+      midStep = true;
+      if (!skipped) run.stoppedBy = notify(loss, (c, i) => c.onStep?.(i));
+      if (!run.stoppedBy && !skipped && monitor && monitor.push(loss) === "stop") {
+        run.stoppedBy = `converged at step ${run.steps} (loss plateaued ${monitor.halvings + 1} times; learning rate x ${monitor.factor})`;
+      }
+      if (!run.stoppedBy && data && run.steps % perEpoch === 0) {
+        state.step = run.steps;
+        schedule.endEpoch?.(state);
+        run.stoppedBy = notify(loss, (c, i) => c.onEpoch?.(i));
+      }
+      midStep = false;
+      if (!run.stoppedBy) notify(loss, (c, i) => c.afterStep?.(i));
+    }
+    midStep = false;
+    result = {
+      objective: objective.name,
+      schedule: record,
+      steps: run.steps,
+      epochs: data ? Math.floor(run.steps / perEpoch) : 0,
+      losses: run.losses.slice(0, run.steps),
+      gradientEvaluations: run.gradientEvaluations,
+      datapointGradients: run.datapointGradients,
+      passes: counter ? counter.get() : null,
+      passesPerDatapoint: counter ? counter.perDatapoint(dataSize) : null,
+      wallMs: wallBefore + performance.now() - t0,
+      resumedFrom: resume?.fit?.step ?? 0,
+      diverged,
+      divergences: run.divergences,
+      lrScale: groupOptimizers[0]?.lrScale ?? 1,
+      stoppedBy: run.stoppedBy,
+      converged: monitor ? monitor.converged : null,
+    };
+    const end = info(run.steps > 0 ? run.losses[run.steps - 1] : NaN);
+    quiet(() => callbacks.forEach((c) => c.onEnd?.(result, end)));
   } finally {
     options.progress?.stop();
     optimizers.guide?.dispose();
     optimizers.model?.dispose();
   }
-  const result: FitResult = {
-    objective: objective.name,
-    schedule: record,
-    steps,
-    epochs: data ? Math.floor(steps / perEpoch) : 0,
-    losses: losses.slice(0, steps),
-    gradientEvaluations: updates,
-    datapointGradients,
-    passes: counter ? counter.get() : null,
-    passesPerDatapoint: counter ? counter.perDatapoint(dataSize) : null,
-    wallMs: performance.now() - t0,
-    diverged,
-    stoppedBy,
-    converged: monitor ? monitor.converged : null,
-  };
-  quiet(() => callbacks.forEach((c) => c.onEnd?.(result)));
-  if (error && onDivergence === "throw") throw error;
+  if (error) throw error;
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Tensor, Rng, ShapeError, DomainError, backward, normalLogProb } from "../../src/index.js";
 import { scoreFunctionSurrogate, RunningAverageBaseline, enumerateDiscrete } from "../../src/low-level.js";
-import { sampleCategorical } from "../../src/index.js";
+import { sampleCategorical, noGrad, log } from "../../src/index.js";
 import { categoricalLogProb } from "../../src/index.js";
 import { clearTape, startRecording, stopRecording } from "../../src/low-level.js";
 import { gradCheck, CHECK_SHAPES } from "../helpers/gradcheck.js";
@@ -87,6 +87,17 @@ describe("RunningAverageBaseline", () => {
   it("rejects a decay outside [0, 1) and non-finite costs", () => {
     expect(() => new RunningAverageBaseline(1)).toThrow(DomainError);
     expect(() => new RunningAverageBaseline(0.5).update(NaN)).toThrow(/costMean/);
+  });
+  it("updateIfFinite leaves a non-finite pass out (the loop reports the divergence); state round-trips", () => {
+    const b = new RunningAverageBaseline(0.8);
+    const withInf = noGrad(() => log(Tensor.from([1, 0]))); // [0, -Infinity]
+    expect(b.updateIfFinite(withInf)).toBe(0);
+    expect(b.getState()).toEqual({ current: 0, seen: false });
+    expect(b.updateIfFinite(Tensor.from([4, 6]))).toBe(5);
+    const c = new RunningAverageBaseline(0.8);
+    c.setState(b.getState());
+    expect(c.update(0)).toBe(b.update(0));
+    expect(() => c.setState({ current: NaN, seen: true })).toThrow(DomainError);
   });
 });
 

@@ -1,7 +1,8 @@
 // Browser smoke test (npm run test:browser; not part of npm test): serves the
 // built dist/ over a tiny HTTP server, loads dist/index.js as an ES module in
 // headless Debian chromium through playwright-core, runs `await init()` and a
-// small computation, and checks that the numbers equal Node's bit for bit.
+// small computation (with save / load exported: a short fit and its saved
+// bytes), and checks that the numbers equal Node's bit for bit.
 import { createServer } from "node:http";
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
@@ -35,6 +36,20 @@ const computation = `async (m) => {
     // the f32 compute path: f32x4 gemm, tanh and conversions
     out.dense32 = Array.from(m.dense(input, W, b, "tanh", 0.01, { precision: "f32" }).toArray());
     out.sigmoid32 = Array.from(m.dense(rng.normal([9, 13]), rng.normal([13, 6]), null, "sigmoid", 0.01, { precision: "f32" }).toArray());
+  }
+  // once save / load are in the root export (issue 13): a short VAE fit and its saved bytes, the same in both, loaded back
+  if (typeof m.save === "function" && typeof m.load === "function") {
+    // data from amortvi's generator, not Math.sin / Math.cos: recent V8 (Chromium) computes those with glibc's
+    // routines, Node 20's V8 with fdlibm, and they differ in the last bit for some arguments
+    const rows = new m.Rng(2).normal([60, 2]).toArray();
+    const v = m.vae({ obsDim: 2, latentDim: 1, hidden: 8, rng: 3 });
+    const r = m.fit({ model: v.model, guide: v.guide, objective: m.elbo({ scale: "datapoint" }), data: new m.Dataset(rows, { dim: 2 }), iterations: 20, batchSize: 20, lr: 1e-2, rng: 5 });
+    out.fitLosses = Array.from(r.losses);
+    const bytes = m.save({ guide: v.guide, model: [v.decoderParams] });
+    out.saved = Array.from(bytes);
+    const w = m.vae({ obsDim: 2, latentDim: 1, hidden: 8, rng: 4 });
+    m.load({ guide: w.guide, model: [w.decoderParams] }, bytes);
+    out.loaded = Array.from(w.decoderParams.values.toArray());
   }
   return out;
 }`;

@@ -65,7 +65,9 @@ describe("amortvi reproduce", () => {
     const out = join(tmp, "run1");
     const code = await main(argv("reproduce", "test-plumbing", "--quick", "--seed", "7", "--iterations", "12", "--out", out), io);
     expect(code, io.err()).toBe(0);
-    expect(seen.at(-1)).toEqual({ quick: true, seed: 7, outDir: out, iterations: 12 });
+    // the experiment writes into the run's staging folder, renamed to --out once the run is complete
+    expect(seen.at(-1)).toEqual({ quick: true, seed: 7, outDir: join(tmp, ".run1.amortvi-run", "out"), iterations: 12 });
+    expect(existsSync(join(tmp, ".run1.amortvi-run"))).toBe(false);
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(results.experiment).toBe("test-plumbing");
     expect(results.options).toEqual({ quick: true, seed: 7, iterations: 12 });

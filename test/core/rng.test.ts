@@ -148,3 +148,21 @@ describe("Rng", () => {
     expect(() => new Rng(1).nextInt(0)).toThrow(DomainError);
   });
 });
+
+describe("Rng state (checkpoints)", () => {
+  it("getState / setState: a generator moved to another's state continues its stream exactly", () => {
+    const a = new Rng(12);
+    a.normal([7]);
+    const s = a.getState();
+    expect(s).toEqual({ key0: a.key0, key1: a.key1, counter: 4 });
+    const next = a.uniform([5]).toArray();
+    const b = new Rng(99);
+    b.setState(JSON.parse(JSON.stringify(s)));
+    expect(b.uniform([5]).toArray()).toEqual(next);
+    expect(b.key0).toBe(a.key0);
+    for (const bad of [null, {}, { key0: -1, key1: 0, counter: 0 }, { key0: 1, key1: 2 ** 32, counter: 0 }, { key0: 1, key1: 2, counter: 1.5 }, { key0: 1, key1: 2, counter: -1 }]) {
+      expect(() => b.setState(bad as never)).toThrow(DomainError);
+    }
+    expect(b.uniform([5]).toArray()).not.toEqual(next); // a refused state changed nothing: the stream went on
+  });
+});

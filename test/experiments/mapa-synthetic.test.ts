@@ -14,5 +14,12 @@ describe("mapa-synthetic --quick", () => {
     }
     expect(r.notes!.some((n) => /MAPA (wins|does NOT win)/.test(n))).toBe(true);
     expect(r.figures!.map((f) => f.name)).toEqual(["ll-vs-passes", "ll-vs-seconds"]);
-  });
+    // the cost conclusion is stated in network passes; wall time is reported beside it and decides nothing,
+    // so a second run's conclusions are the same text up to the measured seconds
+    const conclusions = (notes: string[]) => notes.map((n) => n.replace(/Wall time of the whole budget.*$/, "").replace(/\d+\.\d+ s\b/g, "(seconds)")).join("\n");
+    expect(r.notes!.some((n) => /cost: every pipeline ran its budget of 600 network passes per training datapoint .*used in no conclusion/.test(n))).toBe(true);
+    expect(r.notes!.some((n) => /wall time: at/.test(n))).toBe(false);
+    const again = await getExperiment("mapa-synthetic").run({ quick: true, seed: 1, outDir: "." }, quietContext());
+    expect(conclusions(again.notes!)).toBe(conclusions(r.notes!));
+  }, 120_000);
 });

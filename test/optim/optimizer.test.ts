@@ -25,7 +25,7 @@ describe("Optimizer.step on a non-finite gradient", () => {
     }
     expect(err).toBeInstanceOf(TrainingDivergedError);
     expect((err as TrainingDivergedError).step).toBe(2);
-    expect((err as Error).message).toMatch(/NaN in the gradient of b\[2\]/);
+    expect((err as Error).message).toMatch(/gradient of b\[2\]: expected a finite value, received NaN/);
     expect(store.values.toArray()).toEqual(before);
     expect(JSON.stringify(opt.toJSON())).toBe(stateBefore);
     expect(opt.stepCount).toBe(1);
@@ -45,7 +45,7 @@ describe("Optimizer.step on a non-finite gradient", () => {
     const gb = fakeGrad(9, 0);
     gb[0] = Infinity;
     b.grads.set(gb);
-    expect(() => opt.step()).toThrow(/Infinity in the gradient of a\[0\]/);
+    expect(() => opt.step()).toThrow(/gradient of a\[0\]: expected a finite value, received Infinity/);
     expect(a.values.toArray()).toEqual(aBefore);
   });
 });
@@ -82,5 +82,64 @@ describe("Optimizer over modules", () => {
     optB.step();
     expect(b.values.toArray()).toEqual(a.values.toArray());
     expect(() => new Adam(makeStore(8)).loadJSON(optA.toJSON())).toThrow(/json/);
+  });
+});
+
+describe("Optimizer state (checkpoints) and snapshots (divergence)", () => {
+  const run = (opt: Adam | SGD, store: ReturnType<typeof makeStore>, from: number, to: number) => {
+    for (let t = from; t < to; t++) {
+      store.grads.set(fakeGrad(13, t));
+      opt.step();
+    }
+  };
+  it.each([
+    ["Adam", (s: ReturnType<typeof makeStore>) => new Adam(s, { lr: 0.05 })],
+    ["SGD", (s: ReturnType<typeof makeStore>) => new SGD(s, { lr: 0.05, momentum: 0.9 })],
+  ])("%s: getState / setState continues bit for bit; snapshot / restore undoes steps", (_, make) => {
+    const a = makeStore(13);
+    const optA = make(a);
+    run(optA, a, 0, 3);
+    const state = optA.getState();
+    const values = a.readValues();
+    expect(state.stepCount).toBe(3);
+    expect(state.kind).toBe(optA.kind);
+    run(optA, a, 3, 6);
+    const b = makeStore(13, 9);
+    const optB = make(b);
+    b.writeValues(values);
+    optB.setState(state);
+    run(optB, b, 3, 6);
+    expect(Array.from(b.readValues())).toEqual(Array.from(a.readValues()));
+    // snapshot / restore: moments and step count back, the learning-rate scale kept
+    optB.snapshot();
+    b.snapshot();
+    const kept = optB.getState();
+    optB.lrScale = 0.5;
+    run(optB, b, 6, 8);
+    optB.restore();
+    b.restore();
+    expect(optB.getState()).toEqual({ ...kept, lrScale: 0.5 });
+    optA.dispose();
+    optB.dispose();
+  });
+
+  it("setState / loadJSON refuse another kind, other sizes or non-finite moments, before writing anything", () => {
+    const s = makeStore(13);
+    const adam = new Adam(s);
+    s.grads.set(fakeGrad(13, 0));
+    adam.step();
+    const good = adam.getState();
+    const other = new Adam(makeStore(13));
+    const before = other.getState();
+    expect(() => other.setState({ ...good, kind: "SGD" })).toThrow(/state\.kind: expected the state of a Adam optimizer, received "SGD"/);
+    expect(() => other.setState({ ...good, buffers: [good.buffers[0].slice(0, 1)] })).toThrow(/state\.buffers/);
+    const nan = good.buffers.map((bufs) => bufs.map((b) => b.slice()));
+    nan[0][1][4] = NaN;
+    expect(() => other.setState({ ...good, buffers: nan })).toThrow(/state\.buffers\[0\]\[1\]: expected finite numbers, received NaN at index 4/);
+    expect(() => other.setState({ ...good, lrScale: 0 })).toThrow(/lrScale/);
+    const json = adam.toJSON();
+    json.state[0][0][2] = NaN;
+    expect(() => other.loadJSON(json)).toThrow(/json\.buffers\[0\]\[0\]: expected finite numbers, received NaN at index 2/);
+    expect(other.getState()).toEqual(before);
   });
 });

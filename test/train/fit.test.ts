@@ -33,7 +33,7 @@ describe("fit: the one training loop", () => {
       },
     };
     const result = fit({
-      model, guide: q, objective: poisoned, data, iterations: 20, lr: 0.05,
+      model, guide: q, objective: poisoned, data, iterations: 20, lr: 0.05, onDivergence: "stop",
       callbacks: [{ onStep: ({ step }) => { if (step === 6) before.push(...q.localStore.get("mean").toArray()); } }],
     });
     expect(result.diverged?.step).toBe(7);

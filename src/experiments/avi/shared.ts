@@ -84,6 +84,8 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
       const family = makeFamily(setup.model, setup.data, { ...method.family, seed });
       const iterations = method.iterations ?? setup.iterations;
       let last = 0;
+      // with the run's checkpoints (amortvi reproduce --resume) the fit resumes from its own; the progress tick below keeps no state that matters
+      const checkpoint = ctx.checkpoints?.next(`${label} ${method.name} seed ${seed}`);
       const trace = fit({
         model: setup.model,
         guide: family,
@@ -95,6 +97,7 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
         batchSize: method.batchSize ?? setup.batchSize,
         lrSchedule: cosineDecay(iterations, 0.01),
         onDivergence: "throw",
+        resume: checkpoint?.resume,
         callbacks: [
           {
             onStep: ({ step, loss }) => {
@@ -103,6 +106,7 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
               last = step;
             },
           },
+          ...(checkpoint ? [checkpoint.callback] : []),
         ],
       });
       const traceNc = trace.losses.map((v) => v - c);

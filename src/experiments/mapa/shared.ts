@@ -207,6 +207,8 @@ export function runPipeline(ds: SyntheticDataset, name: PipelineName, seed: numb
     batchRng: rng.fork(1),
     counter,
     callbacks: [budget],
+    // a diverged pipeline is part of the result (counted in the summary), not a failure of the study
+    onDivergence: "stop",
   });
   counter.detach(vae);
   data.dispose();

@@ -150,13 +150,13 @@ function summarize(cfg: Config, settings: PipelineSettings, runs: PipelineRun[],
           : `MAPA does NOT win here: it ranks ${mapaRank} of ${PIPELINES.length} (${finals.mapa.toFixed(3)} nats, ${(finals[best] - finals.mapa).toFixed(3)} below the best).`) +
         ` At half the budget MAPA ${atHalf.mapa >= Math.max(...PIPELINES.filter((p) => p !== "mapa").map((p) => atHalf[p])) ? "is ahead of" : "is not ahead of"} all baselines (${atHalf.mapa.toFixed(3)} vs best baseline ${Math.max(...PIPELINES.filter((p) => p !== "mapa").map((p) => atHalf[p])).toFixed(3)}).`,
     );
-    // Wall time: compare at the shortest total wall time of any pipeline (all curves reach it).
-    const tMatch = Math.min(...PIPELINES.map((p) => curves[p].seconds[curves[p].seconds.length - 1]));
-    const atT = Object.fromEntries(PIPELINES.map((p) => [p, valueAt(curves[p].seconds, curves[p].mean, tMatch)]));
-    const bestT = [...PIPELINES].filter((p) => Number.isFinite(atT[p])).sort((a, b) => atT[b] - atT[a])[0];
+    // Cost is a count of network passes (the same on every machine and every run): the rankings above are at the
+    // full and half budget in passes. Wall time is reported beside them as a measurement and decides nothing (issue 13).
+    const last = (xs: readonly number[]) => xs[xs.length - 1];
     notes.push(
-      `${ds}, wall time: at ${tMatch.toFixed(1)} s (the shortest total run) the best pipeline is ${label(bestT)} (${atT[bestT].toFixed(3)} nats; MAPA ${Number.isFinite(atT.mapa) ? atT.mapa.toFixed(3) : "not yet evaluated"}); ` +
-        `MAPA's mean wall time for the whole budget is ${(curves.mapa.seconds[curves.mapa.seconds.length - 1] / curves.joint.seconds[curves.joint.seconds.length - 1]).toFixed(2)} x joint's (its steps are decoder-only but sample and evaluate a mixture of ${settings.mapaComponents} x d components per row, and its precomputation is included).`,
+      `${ds}, cost: every pipeline ran its budget of ${settings.budgetPasses} network passes per training datapoint (${Math.min(...PIPELINES.map((p) => last(curves[p].passes))).toFixed(1)} to ${Math.max(...PIPELINES.map((p) => last(curves[p].passes))).toFixed(1)} reached); the rankings above are taken there and at half of it. ` +
+        `Wall time of the whole budget, measured on this run's machine and used in no conclusion: ${PIPELINES.map((p) => `${label(p)} ${last(curves[p].seconds).toFixed(1)} s`).join(", ")}; ` +
+        `MAPA ${(last(curves.mapa.seconds) / last(curves.joint.seconds)).toFixed(2)} x joint's (its steps are decoder-only but sample and evaluate a mixture of ${settings.mapaComponents} x d components per row, and its precomputation is included).`,
     );
   }
   const gap = (p: string) => meanSd(runs.filter((r) => r.pipeline === p).map((r) => r.quadratureTestLL200 - r.iwae500TestLL)).mean;

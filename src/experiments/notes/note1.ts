@@ -18,6 +18,7 @@ import { lineChart, type ReferenceLine, type Series } from "../../report/plots.j
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, FigureSpec, RunContext, RunOptions } from "../types.js";
 import { round, trainGuide } from "./shared.js";
+import type { FitCallback } from "../../train/fit.js";
 
 /** The reference setting of the note and a second one (any mu0, s0 > 0, s > 0 must work). */
 export const NOTE1_SETTINGS: { label: string; options: Required<GaussianGaussianOptions> }[] = [
@@ -84,14 +85,12 @@ function runOne(model: ProbModel, truth: GaussianGaussianPosterior, loss: "qp" |
   const { iterations, batchSize, lr, schedule } = note1Training(opts);
   const guide = note1Guide(model);
   const every = Math.max(1, Math.floor(iterations / 1000));
-  const trace: Run["trace"] = { iteration: [0], a: [NOTE1_INIT.a], b: [NOTE1_INIT.b], c: [NOTE1_INIT.c] };
+  let trace: Run["trace"] = { iteration: [0], a: [NOTE1_INIT.a], b: [NOTE1_INIT.b], c: [NOTE1_INIT.c] };
   const tailStart = iterations - Math.max(1, Math.floor(iterations / 10));
-  const tail = { a: 0, b: 0, c: 0, n: 0 };
-  trainGuide({
-    model, guide, loss, iterations, batchSize, lr, schedule, rng,
-    progress: ctx.progress,
-    label: `${label} ${loss}`,
-    onStep: (t) => {
+  let tail = { a: 0, b: 0, c: 0, n: 0 };
+  // the trace and tail sums are the callback's state: a resumed run (amortvi reproduce --resume) continues them
+  const recorder: FitCallback = {
+    onStep: ({ step: t }) => {
       if (t % every !== 0 && t <= tailStart) return;
       const v = affineCoefficients(guide);
       if (t > tailStart) {
@@ -103,6 +102,15 @@ function runOne(model: ProbModel, truth: GaussianGaussianPosterior, loss: "qp" |
         for (const p of PARAMS) trace[p].push(v[p]);
       }
     },
+    getState: () => structuredClone({ trace, tail }),
+    setState: (state) => void ({ trace, tail } = structuredClone(state as { trace: Run["trace"]; tail: typeof tail })),
+  };
+  trainGuide({
+    model, guide, loss, iterations, batchSize, lr, schedule, rng,
+    progress: ctx.progress,
+    label: `${label} ${loss}`,
+    callbacks: [recorder],
+    checkpoints: ctx.checkpoints,
   });
   const final = affineCoefficients(guide);
   const tailMean = { a: tail.a / tail.n, b: tail.b / tail.n, c: tail.c / tail.n };

@@ -85,7 +85,7 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
   LOSSES.forEach((loss, i) => {
     const guide = note2Guide(model, training.hidden, root.fork(10 + i).seed);
     finalLoss[loss] = trainGuide({
-      model, guide, loss, rng: root.fork(i), progress: ctx.progress, label: `note-2 ${loss}`,
+      model, guide, loss, rng: root.fork(i), progress: ctx.progress, label: `note-2 ${loss}`, checkpoints: ctx.checkpoints,
       iterations: training.iterations, batchSize: training.batchSize, lr: training.lr, schedule: cosineDecay(training.iterations, 0.05),
     });
     guides[loss] = guide;

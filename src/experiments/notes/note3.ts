@@ -52,7 +52,7 @@ export async function runNote3(opts: RunOptions, ctx: RunContext): Promise<Exper
     const guide = new CategoricalNormalGuide({ K: mixture.K, hidden: training.hidden, rng: root.fork(10 + i) });
     const t0 = performance.now();
     finalLoss[loss] = trainGuide({
-      model, guide, loss, rng: root.fork(i), progress: ctx.progress, label: `note-3 ${loss}`,
+      model, guide, loss, rng: root.fork(i), progress: ctx.progress, label: `note-3 ${loss}`, checkpoints: ctx.checkpoints,
       iterations: training.iterations, batchSize: training.batchSize[loss], lr: training.lr, schedule: cosineDecay(training.iterations, 0.005),
     });
     seconds[loss] = (performance.now() - t0) / 1000;

@@ -4,7 +4,7 @@ import { softmax } from "../../autodiff/ops/reduce.js";
 import { tidy } from "../../core/scope.js";
 import { Tensor } from "../../core/tensor.js";
 import type { Dataset } from "../../infer/families/dataset.js";
-import { ShapeError } from "../../core/errors.js";
+import { DomainError, ShapeError } from "../../core/errors.js";
 import { asEngineModel } from "../../model/engine-model.js";
 import type { Rng } from "../../core/rng.js";
 import type { Schedule } from "../../optim/schedule.js";
@@ -12,8 +12,8 @@ import type { ProbModel } from "../../model/model.js";
 import type { Guide } from "../../models/guide.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { forwardKL } from "../../infer/objectives/forward-kl.js";
-import { fit } from "../../train/fit.js";
-import type { ProgressReporter } from "../types.js";
+import { fit, type FitCallback, type FitStepInfo } from "../../train/fit.js";
+import type { ProgressReporter, RunCheckpoints } from "../types.js";
 import { logNormalDensity, type NormalMixture1D } from "./models/normal-mixture-1d.js";
 
 /** Which objective trains the guide: reverse KL (qp, ELBO), forward KL (pq), or qp with the discrete site summed out. */
@@ -31,8 +31,12 @@ export interface TrainGuideOptions {
   progress?: ProgressReporter;
   /** Progress label. Default: the loss name. */
   label?: string;
-  /** Called after every update with the iteration (1-based) and the loss value. */
+  /** Called after every update with the iteration (1-based) and the loss value (not with checkpoints: its state would be lost on resume). */
   onStep?: (iteration: number, loss: number) => void;
+  /** More callbacks of the fit (with checkpoints, each keeps its state through getState / setState). */
+  callbacks?: readonly FitCallback[];
+  /** The run's checkpoints: the fit resumes from its own and is checkpointed (RunContext.checkpoints). */
+  checkpoints?: RunCheckpoints;
   /**
    * Observed data (rows of y, the model's obsDim columns): the qp losses then average over
    * minibatches of min(batchSize, N) rows of it (epochs of random permutations) instead of
@@ -52,6 +56,9 @@ export function trainGuide(opts: TrainGuideOptions): number {
   const observed = loss === "pq" ? undefined : opts.observations;
   const obsDim = asEngineModel(model).obsDim;
   if (observed && observed.D !== obsDim) throw new ShapeError("observations", `${obsDim} column(s) per row (model "${model.name}")`, `${observed.D} columns`);
+  if (opts.checkpoints && opts.onStep) throw new DomainError("onStep", "a stateful callback (callbacks) when the fit is checkpointed", "an onStep function");
+  const label = opts.label ?? loss;
+  const checkpoint = opts.checkpoints?.next(label);
   const result = fit({
     model,
     guide,
@@ -63,9 +70,14 @@ export function trainGuide(opts: TrainGuideOptions): number {
     lrSchedule: opts.schedule,
     rng,
     progress,
-    label: opts.label ?? loss,
+    label,
     onDivergence: "throw",
-    callbacks: opts.onStep ? [{ onStep: ({ step, loss: value }) => void opts.onStep!(step, value) }] : [],
+    resume: checkpoint?.resume,
+    callbacks: [
+      ...(opts.onStep ? [{ onStep: ({ step, loss: value }: FitStepInfo) => void opts.onStep!(step, value) }] : []),
+      ...(opts.callbacks ?? []),
+      ...(checkpoint ? [checkpoint.callback] : []),
+    ],
   });
   const tail = Math.max(1, Math.floor(iterations / 10));
   return result.losses.subarray(iterations - tail).reduce((a, b) => a + b, 0) / tail;

@@ -70,6 +70,12 @@ export class Dataset {
   }
 }
 
+/** Where a Minibatcher is in its epoch (a checkpoint stores it). */
+export interface MinibatcherState {
+  order: Int32Array;
+  pos: number;
+}
+
 /**
  * THE minibatcher of the library: minibatches of B distinct indices, epoch by
  * epoch (a fresh permutation each epoch, whose last incomplete batch is
@@ -106,6 +112,33 @@ export class Minibatcher {
     const idx = this.order.subarray(this.pos, this.pos + this.B);
     this.pos += this.B;
     return idx;
+  }
+
+  /** The position in the epoch: the current order (a copy; empty before the first batch) and the next unused index in it. */
+  getState(): MinibatcherState {
+    return { order: this.order.slice(), pos: this.pos };
+  }
+
+  /** Moves to a getState() position of a minibatcher over the same N (checked: a permutation of 0..N-1 and 0 <= pos <= N). */
+  setState(state: MinibatcherState, argument = "state"): void {
+    Minibatcher.checkState(state, this.N, argument);
+    this.order = state.order.slice();
+    this.pos = state.pos;
+  }
+
+  /** Throws unless `state` is a position of a minibatcher over N rows. */
+  static checkState(state: MinibatcherState, N: number, argument = "state"): void {
+    const order = state?.order;
+    if (!(order instanceof Int32Array) || (order.length !== 0 && order.length !== N)) {
+      throw new ShapeError(`${argument}.order`, `an Int32Array of 0 or ${N} indices`, order instanceof Int32Array ? `${order.length} indices` : String(order));
+    }
+    const seen = new Uint8Array(N);
+    for (let i = 0; i < order.length; i++) {
+      const j = order[i];
+      if (!(j >= 0 && j < N) || seen[j]) throw new DomainError(`${argument}.order`, `a permutation of 0..${N - 1}`, `${j} at position ${i}`);
+      seen[j] = 1;
+    }
+    if (!Number.isInteger(state.pos) || state.pos < 0 || state.pos > N) throw new DomainError(`${argument}.pos`, `an integer in [0, ${N}]`, String(state.pos));
   }
 
   /**

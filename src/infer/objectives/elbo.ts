@@ -38,7 +38,7 @@ export function negativeElbo(model: Model, guide: Guide, batch: Batch, rng: Rng,
     let local = sub(draw.logQ, model.logJoint(draw.values, batch));
     if (draw.logQScore) {
       const b = options.baseline ? options.baseline.value : 0;
-      options.baseline?.update(detach(local));
+      options.baseline?.updateIfFinite(detach(local));
       local = scoreFunctionSurrogate(draw.logQScore, local, b);
     }
     let term = scale(sum(local), N / B);
@@ -75,7 +75,7 @@ export function qpLoss(model: Model, guide: Guide, batch: Batch, rng: Rng, { bas
   const negElbo = sub(draw.logQ, model.logJoint(draw.values, batch));
   if (!draw.logQScore) return mean(negElbo);
   const b = baseline ? baseline.value : 0;
-  if (baseline) baseline.update(detach(negElbo));
+  if (baseline) baseline.updateIfFinite(detach(negElbo));
   return mean(scoreFunctionSurrogate(draw.logQScore, negElbo, b));
 }
 
@@ -136,6 +136,8 @@ export function elbo(options: ElboObjectiveOptions = {}): Objective {
     start() {
       baseline = new RunningAverageBaseline(decay);
     },
+    getState: () => baseline.getState(),
+    setState: (state) => baseline.setState(state as { current: number; seen: boolean }),
     loss(ctx) {
       if (scale === "datapoint" && samples === 1) return qpLoss(ctx.model, ctx.guide, ctx.batch(), ctx.rng, { baseline, enumerate: options.enumerate });
       const batch = ctx.batch();

@@ -33,7 +33,7 @@ export function iwaeLoss(model: Model, guide: Proposal, batch: Batch, rng: Rng, 
   if (!draw.logQScore) return mean(negBound);
   const logQScore = sumCols(reshape(draw.logQScore, [batch.obs.rows, particles]));
   const b = baseline ? baseline.value : 0;
-  if (baseline) baseline.update(detach(negBound));
+  if (baseline) baseline.updateIfFinite(detach(negBound));
   return mean(scoreFunctionSurrogate(logQScore, negBound, b));
 }
 
@@ -95,6 +95,8 @@ export function iwaeBound(options: { particles?: number; baselineDecay?: number 
     start() {
       baseline = new RunningAverageBaseline(decay);
     },
+    getState: () => baseline.getState(),
+    setState: (state) => baseline.setState(state as { current: number; seen: boolean }),
     loss: (ctx) => iwaeLoss(ctx.model, ctx.guide, ctx.batch(), ctx.rng, { particles, baseline }),
   };
 }

@@ -25,7 +25,9 @@ export interface ObjectiveContext {
  * model's parameters, where it has any). One file per objective in this
  * folder, each stating its estimator and reference (as Pyro's infer/).
  * `start()` resets per-run state (e.g. a score-function baseline); fit calls
- * it once before the first step.
+ * it once before the first step. An objective with such state also exposes
+ * it as plain JSON (getState / setState), so a checkpoint carries it and a
+ * resumed fit continues bit for bit.
  */
 export interface Objective {
   readonly name: string;
@@ -34,4 +36,8 @@ export interface Objective {
   /** The loss of one pass, Tensor [1] (called inside valueAndGrad). */
   loss(ctx: ObjectiveContext): Tensor;
   start?(): void;
+  /** Per-run state as a JSON value (e.g. the baseline's running mean). */
+  getState?(): unknown;
+  /** Restores getState() output (checked before anything changes). */
+  setState?(state: unknown): void;
 }

@@ -55,6 +55,15 @@ export function aggressive({ maxInner = 100, block = 15, encoder }: AggressiveOp
       state.record.innerSteps.push(inner);
       return state.update("model");
     },
+    getState: () => ({ active, previousMi }),
+    setState(state: unknown): void {
+      const s = state as { active?: unknown; previousMi?: unknown } | null;
+      if (!s || typeof s.active !== "boolean" || typeof s.previousMi !== "number" || Number.isNaN(s.previousMi)) {
+        throw new DomainError("state", "an aggressive schedule's state { active: boolean, previousMi: number }", JSON.stringify(state) ?? String(state));
+      }
+      active = s.active;
+      previousMi = s.previousMi;
+    },
     endEpoch(state: FitState): void {
       if (!active || !state.heldOut) return;
       const value = mutualInformation(mi!, state.heldOut.obs, state.rng);

@@ -77,4 +77,8 @@ export interface FitSchedule {
   step(state: FitState): number;
   /** Called after every epoch of the data (e.g. the aggressive schedule's mutual-information check). */
   endEpoch?(state: FitState): void;
+  /** The schedule's own state as a JSON value (e.g. whether the aggressive phase is on), for checkpoints. */
+  getState?(): unknown;
+  /** Restores getState() output after start() when fit resumes (checked before anything changes). */
+  setState?(state: unknown): void;
 }

@@ -32,6 +32,13 @@ export function wakeSleep(options: WakeSleepOptions): FitSchedule {
       wake?.start?.();
       sleep.start?.();
     },
+    getState: () => ({ wake: wake?.getState?.() ?? null, sleep: sleep.getState?.() ?? null }),
+    setState(state) {
+      const s = state as { wake?: unknown; sleep?: unknown } | null;
+      if (!s || typeof s !== "object") throw new DomainError("state", "a wake-sleep state { wake, sleep }", String(state));
+      if (wake?.setState) wake.setState(s.wake);
+      if (sleep.setState) sleep.setState(s.sleep);
+    },
     step(state) {
       const value = state.update("model", "step", wake);
       state.update("guide", "step", sleep);

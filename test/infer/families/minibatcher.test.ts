@@ -42,4 +42,22 @@ describe("Minibatcher: the library's one minibatcher", () => {
     expect(() => new Minibatcher(4, 5, new Rng(0))).toThrow(/batchSize/);
     expect(() => new Minibatcher(4, 0, new Rng(0))).toThrow(/batchSize/);
   });
+
+  it("getState / setState: the epoch position moves to another minibatcher; bad positions are refused", () => {
+    const rng = new Rng(4);
+    const a = new Minibatcher(10, 3, rng);
+    a.next();
+    a.next();
+    const state = a.getState();
+    const rngState = rng.getState();
+    const next = [a.next(), a.next(), a.next()].map((b) => Array.from(b));
+    const rng2 = new Rng(0);
+    rng2.setState(rngState);
+    const b = new Minibatcher(10, 3, rng2);
+    b.setState(state);
+    expect([b.next(), b.next(), b.next()].map((x) => Array.from(x))).toEqual(next);
+    expect(() => b.setState({ order: Int32Array.from([0, 1, 2]), pos: 0 })).toThrow(/state\.order: expected an Int32Array of 0 or 10 indices/);
+    expect(() => b.setState({ order: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 8]), pos: 0 })).toThrow(/a permutation of 0\.\.9/);
+    expect(() => b.setState({ order: state.order, pos: 11 })).toThrow(/state\.pos/);
+  });
 });
