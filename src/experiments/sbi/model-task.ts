@@ -45,7 +45,7 @@ export function distributionPrior(dist: Distribution, dim: number): TaskPrior {
   return {
     dim,
     support: dist.support,
-    sample: (n, rng) => matrix(n, dim, tidy(() => dist.sample(rng, [n, dim]).toFloat64Array())),
+    sample: (n, rng) => matrix(n, dim, inChunks(n, dim, (rows) => tidy(() => dist.sample(rng, [rows, dim]).toFloat64Array()))),
     logProb: (theta) => {
       const out = new Float64Array(theta.rows).fill(-Infinity);
       const inside: number[] = [];
@@ -62,14 +62,31 @@ export function distributionPrior(dist: Distribution, dim: number): TaskPrior {
   };
 }
 
-/** x ~ likelihood(theta) for each row -> [n, dimX] (one vectorized draw). */
+/** x ~ likelihood(theta) for each row -> [n, dimX] (vectorized draws, CHUNK rows at a time). */
 export function simulateFrom(parts: ModelTaskParts): (theta: Matrix, rng: Rng) => Matrix {
+  const d = parts.dimTheta;
   return (theta, rng) =>
     matrix(
       theta.rows,
       parts.dimX,
-      tidy(() => parts.likelihood(Tensor.from(theta.data, [theta.rows, parts.dimTheta], "arena", undefined, "theta")).sample(rng, [theta.rows, parts.dimX]).toFloat64Array()),
+      inChunks(theta.rows, parts.dimX, (rows, start) =>
+        tidy(() => {
+          const th = Tensor.from(theta.data.subarray(start * d, (start + rows) * d), [rows, d], "arena", undefined, "theta");
+          return parts.likelihood(th).sample(rng, [rows, parts.dimX]).toFloat64Array();
+        }),
+      ),
     );
+}
+
+/** Rows processed per Wasm batch: bounds the arena a 10^5-simulation budget needs (10^5 x 100 Bernoulli logits would be 80 MB a tensor). */
+const CHUNK = 8192;
+
+/** The row-major concatenation of f(rows, start) over consecutive chunks of at most CHUNK rows. */
+function inChunks(n: number, width: number, f: (rows: number, start: number) => Float64Array): Float64Array {
+  if (n <= CHUNK) return f(n, 0);
+  const out = new Float64Array(n * width);
+  for (let start = 0; start < n; start += CHUNK) out.set(f(Math.min(CHUNK, n - start), start), start * width);
+  return out;
 }
 
 /** log likelihood(theta_i).prob(x) for each row theta_i and one observation x [dimX]. */

@@ -89,8 +89,16 @@ export function bernoulliGlm(): Task {
     likelihood: (theta) => new Bernoulli(matmul(theta, X, { transB: true })),
   };
   const simulateSpikes = simulateFrom(parts);
-  const summarize = (y: Matrix): Matrix =>
-    matrix(y.rows, DIM, tidy(() => matmul(Tensor.from(y.data, [y.rows, BINS]), X).toFloat64Array()));
+  const summarize = (y: Matrix): Matrix => {
+    const x = new Float64Array(y.rows * DIM);
+    for (let i = 0; i < y.rows; i++) {
+      for (let t = 0; t < BINS; t++) {
+        if (y.data[i * BINS + t] === 0) continue;
+        for (let j = 0; j < DIM; j++) x[i * DIM + j] += Xdata[t * DIM + j];
+      }
+    }
+    return matrix(y.rows, DIM, x);
+  };
   task = defineTask({
     name: parts.name,
     displayName: "Bernoulli GLM",
