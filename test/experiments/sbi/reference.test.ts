@@ -112,7 +112,7 @@ describe("two_moons: the analytic sampler, MCMC and quadrature agree on one cres
     [0, 1, 2].forEach((k) => expect(Math.abs(cov[k] - q.cov[k])).toBeLessThan(0.05 * Math.sqrt(q.cov[0] * q.cov[2])));
 
     const store = memoryReferenceStore();
-    const mcmc = mcmcReference({ space: "identity", symmetry: twoMoonsSymmetry })(task, o, 4000, new Rng(5), { store, mcmc: { ...QUICK, minEss: 400 } });
+    const mcmc = mcmcReference({ space: "identity", symmetry: twoMoonsSymmetry })(task, o, 1000, new Rng(5), { store, mcmc: QUICK });
     const file = [...store.files.values()][0];
     expect(Math.max(...file.diagnostics.rhat)).toBeLessThan(1.01);
     const mf = fold(mcmc);
@@ -123,7 +123,7 @@ describe("two_moons: the analytic sampler, MCMC and quadrature agree on one cres
     [0, 2].forEach((k) => expect(Math.abs(mcov[k] / q.cov[k] - 1)).toBeLessThan(0.25));
     let mUpper = 0;
     for (let i = 0; i < mcmc.rows; i++) if (mcmc.data[2 * i] + mcmc.data[2 * i + 1] >= 0) mUpper++;
-    expect(Math.abs(mUpper / mcmc.rows - 0.5)).toBeLessThan(0.04);
+    expect(Math.abs(mUpper / mcmc.rows - 0.5)).toBeLessThan(0.06);
   });
 });
 
@@ -165,9 +165,12 @@ describe("MCMC references (test-sized runs, memory store)", () => {
     const task = sbiTask("sir");
     const o = task.observations()[0];
     const store = memoryReferenceStore();
-    const s = task.referencePosterior(1, 2000, new Rng(6), { store, mcmc: QUICK });
+    const s = task.referencePosterior(1, 400, new Rng(6), { store, mcmc: QUICK });
     const file = store.read("sir", 1)!;
-    expect(file.samples.length).toBe(2000);
+    expect(file.samples.length).toBe(400);
+    expect(Math.min(...file.diagnostics.essBulk)).toBeGreaterThanOrEqual(400);
+    // evenly spaced along every chain, >= 20 draws apart: almost no repeats (sbibm's references are unique draws)
+    expect(new Set(file.samples.map((r) => r.join(","))).size).toBeGreaterThan(0.98 * 400);
     expect(file.seed).toBe(o.seed);
     expect(file.x).toEqual(Array.from(o.x));
     const logS = matrix(s.rows, 2, s.data.map(Math.log));
@@ -188,7 +191,7 @@ describe("MCMC references (test-sized runs, memory store)", () => {
       const task = sbiTask(name);
       const o = task.observations()[index - 1];
       const store = memoryReferenceStore();
-      const s = task.referencePosterior(index, 2000, new Rng(7), { store, mcmc: { ...QUICK, warmup: name === "bernoulli_glm" ? 3000 : 1500 } });
+      const s = task.referencePosterior(index, 400, new Rng(7), { store, mcmc: { ...QUICK, warmup: name === "bernoulli_glm" ? 3000 : 1500 } });
       const ess = Math.min(...store.read(name, index)!.diagnostics.essBulk);
       const is = importanceCheck(task, o.x, s, space, name === "bernoulli_glm" ? 20000 : 4000, 8);
       expect(is.ess).toBeGreaterThan(500);
@@ -203,7 +206,7 @@ describe("MCMC references (test-sized runs, memory store)", () => {
     const task = sbiTask("slcp");
     const o = task.observations()[4];
     const store = memoryReferenceStore();
-    const s = task.referencePosterior(5, 2000, new Rng(9), { store, mcmc: QUICK });
+    const s = task.referencePosterior(5, 500, new Rng(9), { store, mcmc: QUICK });
     const file = store.read("slcp", 5)!;
     expect(file.method).toMatch(/symmetry/);
     expect(task.prior.logProb(s).every(Number.isFinite)).toBe(true);
@@ -214,7 +217,7 @@ describe("MCMC references (test-sized runs, memory store)", () => {
     for (const j of [2, 3]) {
       let negative = 0;
       for (let i = 0; i < s.rows; i++) if (s.data[i * 5 + j] < 0) negative++;
-      expect(Math.abs(negative / s.rows - 0.5)).toBeLessThan(0.05);
+      expect(Math.abs(negative / s.rows - 0.5)).toBeLessThan(0.1);
     }
   });
 
@@ -247,15 +250,15 @@ describe("reference cache and arguments", () => {
     const store = memoryReferenceStore();
     let writes = 0;
     const counting = { read: store.read, write: (f: Parameters<typeof store.write>[0]) => (writes++, store.write(f)) };
-    reference(task, o, 600, new Rng(1), { store: counting, mcmc: QUICK });
+    reference(task, o, 300, new Rng(1), { store: counting, mcmc: QUICK });
     expect(writes).toBe(1);
     const stored = new Set(store.read("two_moons", 2)!.samples.map((r) => r.join(",")));
     const small = reference(task, o, 100, new Rng(2), { store: counting, mcmc: QUICK });
     expect(writes).toBe(1);
     for (let i = 0; i < small.rows; i++) expect(stored.has(Array.from(small.data.subarray(2 * i, 2 * i + 2)).join(","))).toBe(true);
-    reference(task, o, 900, new Rng(3), { store: counting, mcmc: QUICK });
+    reference(task, o, 400, new Rng(3), { store: counting, mcmc: QUICK });
     expect(writes).toBe(2);
-    expect(store.read("two_moons", 2)!.samples.length).toBe(900);
+    expect(store.read("two_moons", 2)!.samples.length).toBe(400);
     store.files.get("two_moons/2")!.x[0] += 1;
     reference(task, o, 100, new Rng(4), { store: counting, mcmc: QUICK });
     expect(writes).toBe(3);

@@ -24,6 +24,8 @@ export interface McmcReferenceConfig {
 
 /** The stream forked from the observation's seed for its reference sampler (recorded in the file). */
 export const MCMC_STREAM = 7;
+/** Chain draws per returned sample, at least: 0.77^20 < 1% chance that a returned draw equals the one before it in its chain. */
+const DRAWS_PER_SAMPLE = 20;
 const CANDIDATES = 1000;
 const PER_SCALE = 300;
 const JITTER_SCALES = [0.1, 0.01, 0.001];
@@ -54,9 +56,11 @@ export function posteriorTarget(task: Task, x: ArrayLike<number>, config: McmcRe
 /**
  * The reference function of an MCMC task: a cached file with at least n
  * samples for this observation is subsampled with `rng`; otherwise the
- * chains run (seed: the observation's, stream MCMC_STREAM) until converged,
- * n draws are taken evenly spaced from the pooled chains (unfolded by a
- * random symmetry), written to the store, and returned.
+ * chains run (seed: the observation's, stream MCMC_STREAM) until split
+ * R-hat < 1.01, bulk ESS >= max(minEss, n) and at least 20 n draws, n
+ * draws are taken evenly spaced along the chains (at least one per
+ * autocorrelation time, and rarely a repeat of the previous one taken),
+ * unfolded by a random symmetry, written to the store, and returned.
  */
 export function mcmcReference(config: McmcReferenceConfig) {
   return (task: Task, obs: Observation, n: number, rng: Rng, options: ReferenceOptions): Matrix => {
@@ -68,15 +72,19 @@ export function mcmcReference(config: McmcReferenceConfig) {
     const mrng = new Rng(obs.seed).fork(MCMC_STREAM);
     const target = posteriorTarget(task, obs.x, config);
     const starts = chooseStarts(task, obs, target, config, settings.chains, mrng);
-    const run = adaptiveMetropolis(target, starts, mrng, settings, n);
+    // ESS >= n: n draws evenly spaced along the chains are then close to independent (sbibm's references are i.i.d.);
+    // >= DRAWS_PER_SAMPLE draws per returned one: at acceptance ~0.23, < 1% of them repeat the previous one taken
+    const run = adaptiveMetropolis(target, starts, mrng, { ...settings, minEss: Math.max(settings.minEss, n) }, DRAWS_PER_SAMPLE * n);
     const dim = task.dimTheta;
     const out = new Float64Array(n * dim);
-    const total = run.drawsPerChain * settings.chains;
-    for (let k = 0; k < n; k++) {
-      const flat = Math.floor(((k + 0.5) * total) / n);
-      const chain = flat % settings.chains;
-      const draw = Math.floor(flat / settings.chains);
-      out.set(run.draws[chain].subarray(draw * dim, (draw + 1) * dim), k * dim);
+    const C = settings.chains;
+    for (let c = 0, k = 0; c < C; c++) {
+      // chain c gives its share of the n draws, evenly spaced along it
+      const count = Math.floor(n / C) + (c < n % C ? 1 : 0);
+      for (let j = 0; j < count; j++, k++) {
+        const draw = Math.floor(((j + 0.5) * run.drawsPerChain) / count);
+        out.set(run.draws[c].subarray(draw * dim, (draw + 1) * dim), k * dim);
+      }
     }
     config.symmetry?.unfold(out, n, new RandomStream(mrng));
     if (config.space === "log") for (let i = 0; i < out.length; i++) out[i] = Math.exp(out[i]);
@@ -87,7 +95,7 @@ export function mcmcReference(config: McmcReferenceConfig) {
       method: `adaptive Metropolis in ${config.space === "log" ? "log theta" : "theta"}${config.symmetry ? ", folded by the posterior's symmetry" : ""}`,
       seed: obs.seed,
       stream: MCMC_STREAM,
-      settings,
+      settings: { ...settings, minEss: Math.max(settings.minEss, n) },
       diagnostics: { rhat: run.rhat, essBulk: run.essBulk, acceptance: run.acceptance, evaluations: run.evaluations, drawsPerChain: run.drawsPerChain, seconds: run.seconds },
       samples: Array.from({ length: n }, (_, i) => Array.from(out.subarray(i * dim, (i + 1) * dim))),
     };

@@ -101,8 +101,8 @@ interface Proposal {
  * chain's proposal covariance is its own draws' covariance over the second
  * half of the warmup so far (every 100 iterations) and its scale follows
  * Robbins-Monro toward acceptance 0.234 (Andrieu & Thoms 2008, alg. 4).
- * Then draws with the kernel fixed, checked after block, 2 block, 4 block, ...
- * draws per chain (a doubling schedule keeps the checks' cost below the
+ * Then draws with the kernel fixed, checked after b, 2 b, 4 b, ... draws per
+ * chain, b = max(block, minDraws / chains) (a doubling schedule keeps the checks' cost below the
  * sampling's) until every parameter's split R-hat is below the threshold,
  * its bulk ESS at least minEss, and there are at least `minDraws` draws in
  * all; McmcConvergenceError once maxDraws per chain did not suffice.
@@ -175,7 +175,9 @@ export function adaptiveMetropolis(target: McmcTarget, starts: Float64Array, rng
   let steps = 0;
   let rhat: number[] = [];
   let ess: number[] = [];
-  let checkAt = s.block;
+  // minDraws may ask for more than maxDraws per chain: the run must be able to satisfy it
+  const maxDraws = Math.max(s.maxDraws, Math.ceil(minDraws / C));
+  let checkAt = Math.min(maxDraws, Math.max(s.block, Math.ceil(minDraws / C)));
   for (;;) {
     while (steps < checkAt) {
       acceptedTotal += step(0);
@@ -186,13 +188,13 @@ export function adaptiveMetropolis(target: McmcTarget, starts: Float64Array, rng
     }
     const column = (i: number) => draws.map((d) => Float64Array.from({ length: steps }, (_, k) => d[k * dim + i]));
     rhat = Array.from({ length: dim }, (_, i) => splitRhat(column(i)));
-    const last = steps >= s.maxDraws;
+    const last = steps >= maxDraws;
     // ESS only when R-hat already passes (or for the error's numbers): half the cost of a failed check
     const mixed = rhat.every((r) => r < s.rhatThreshold);
     ess = mixed || last ? Array.from({ length: dim }, (_, i) => essBulk(column(i))) : [];
     if (mixed && ess.every((e) => e >= s.minEss) && steps * C >= minDraws) break;
     if (last) throw new McmcConvergenceError(rhat, ess, steps);
-    checkAt = Math.min(s.maxDraws, 2 * checkAt);
+    checkAt = Math.min(maxDraws, 2 * checkAt);
   }
   return {
     draws: draws.map((d) => Float64Array.from(d)),

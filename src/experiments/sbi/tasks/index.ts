@@ -32,4 +32,3 @@ export function sbiTask(name: string): Task {
   return FACTORIES[name as SbiTaskName]();
 }
 
-export { bernoulliGlm, gaussianLinear, gaussianLinearUniform, gaussianMixture, lotkaVolterra, sir, slcp, twoMoons };
