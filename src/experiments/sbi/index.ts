@@ -1,6 +1,6 @@
 // The simulation-based inference benchmark tasks (sbibm, Lueckmann et al. 2021):
 // what amortvi/experiments exports of them (the study drivers import from here).
-export { defineTask, makeObservation, matrix, type Matrix, type Observation, type ReferenceMethod, type ReferenceOptions, type Task, type TaskPrior, type TaskSpec } from "./task.js";
+export { defineTask, makeObservation, matrix, SBIBM_DEFAULT_SEEDS, type Matrix, type Observation, type ReferenceMethod, type ReferenceOptions, type Task, type TaskPrior, type TaskSpec } from "./task.js";
 export { distributionPrior, logLikelihoodFrom, simulateFrom, taskModel, type ModelTaskParts } from "./model-task.js";
 export { simulateValid, type SimulateValidOptions, type SimulatorTask, type ValidSimulations } from "./simulate-valid.js";
 export { dormandPrince, solveRows, type OdeOptions, type OdeRhs, type OdeSolution } from "./ode.js";

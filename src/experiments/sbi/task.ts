@@ -76,6 +76,9 @@ export interface Task {
   referencePosterior(i: number, n: number, rng: Rng, options?: ReferenceOptions): Matrix;
 }
 
+/** sbibm's observation seeds unless a task overrides them: 1000000 + i, i = 0..9 (Task.__init__). */
+export const SBIBM_DEFAULT_SEEDS: readonly number[] = Object.freeze(Array.from({ length: 10 }, (_, i) => 1_000_000 + i));
+
 /** What a task file defines; defineTask adds the checks and the observations' cache. */
 export interface TaskSpec {
   name: string;

@@ -13,8 +13,7 @@ import { MultivariateNormal } from "../../../distributions/multivariate-normal.j
 import { numpyRandn } from "../numpy-random.js";
 import { mcmcReference } from "../reference/mcmc-reference.js";
 import { distributionPrior, simulateFrom, taskModel, type ModelTaskParts } from "../model-task.js";
-import { defineTask, matrix, type Matrix, type Task } from "../task.js";
-import { DEFAULT_OBSERVATION_SEEDS } from "./gaussian-linear.js";
+import { SBIBM_DEFAULT_SEEDS, defineTask, matrix, type Matrix, type Task } from "../task.js";
 
 const BINS = 100;
 const DIM = 10;
@@ -105,7 +104,7 @@ export function bernoulliGlm(): Task {
     dimTheta: DIM,
     dimX: DIM,
     prior: distributionPrior(parts.prior, DIM),
-    observationSeeds: DEFAULT_OBSERVATION_SEEDS,
+    observationSeeds: SBIBM_DEFAULT_SEEDS,
     referenceMethod: "mcmc",
     model: taskModel(parts),
     simulate: (theta, rng) => summarize(simulateSpikes(theta, rng)),

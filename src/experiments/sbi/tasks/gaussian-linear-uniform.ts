@@ -5,8 +5,7 @@ import { Normal } from "../../../distributions/normal.js";
 import { Uniform } from "../../../distributions/uniform.js";
 import { RandomStream, truncatedNormal } from "../random.js";
 import { distributionPrior, logLikelihoodFrom, simulateFrom, taskModel, type ModelTaskParts } from "../model-task.js";
-import { defineTask, matrix, type Task } from "../task.js";
-import { DEFAULT_OBSERVATION_SEEDS } from "./gaussian-linear.js";
+import { SBIBM_DEFAULT_SEEDS, defineTask, matrix, type Task } from "../task.js";
 
 const DIM = 10;
 const BOUND = 1;
@@ -36,7 +35,7 @@ export function gaussianLinearUniform(): Task {
     dimTheta: DIM,
     dimX: DIM,
     prior: distributionPrior(parts.prior, DIM),
-    observationSeeds: DEFAULT_OBSERVATION_SEEDS,
+    observationSeeds: SBIBM_DEFAULT_SEEDS,
     referenceMethod: "rejection",
     model: taskModel(parts),
     simulate: simulateFrom(parts),

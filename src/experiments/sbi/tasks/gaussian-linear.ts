@@ -3,14 +3,12 @@
 import { Normal } from "../../../distributions/normal.js";
 import { normals } from "../random.js";
 import { distributionPrior, logLikelihoodFrom, simulateFrom, taskModel, type ModelTaskParts } from "../model-task.js";
-import { defineTask, matrix, type Task } from "../task.js";
+import { SBIBM_DEFAULT_SEEDS, defineTask, matrix, type Task } from "../task.js";
 
 const DIM = 10;
 /** sbibm's prior_scale and simulator_scale are covariances: precision_matrix = inverse(0.1 I). */
 const PRIOR_VARIANCE = 0.1;
 const NOISE_VARIANCE = 0.1;
-/** sbibm's default observation seeds: 1000000 + i. */
-export const DEFAULT_OBSERVATION_SEEDS: readonly number[] = Object.freeze(Array.from({ length: 10 }, (_, i) => 1_000_000 + i));
 
 let task: Task | null = null;
 
@@ -34,7 +32,7 @@ export function gaussianLinear(): Task {
     dimTheta: DIM,
     dimX: DIM,
     prior: distributionPrior(parts.prior, DIM),
-    observationSeeds: DEFAULT_OBSERVATION_SEEDS,
+    observationSeeds: SBIBM_DEFAULT_SEEDS,
     referenceMethod: "closed form",
     model: taskModel(parts),
     simulate: simulateFrom(parts),

@@ -14,8 +14,7 @@ import { real, type Support } from "../../../distributions/support.js";
 import { Uniform } from "../../../distributions/uniform.js";
 import { RandomStream, normalCdf, truncatedNormal, uniforms } from "../random.js";
 import { distributionPrior, logLikelihoodFrom, simulateFrom, taskModel, type ModelTaskParts } from "../model-task.js";
-import { defineTask, matrix, type Task } from "../task.js";
-import { DEFAULT_OBSERVATION_SEEDS } from "./gaussian-linear.js";
+import { SBIBM_DEFAULT_SEEDS, defineTask, matrix, type Task } from "../task.js";
 
 const DIM = 2;
 const BOUND = 10;
@@ -86,7 +85,7 @@ export function gaussianMixture(): Task {
     dimTheta: DIM,
     dimX: DIM,
     prior: distributionPrior(parts.prior, DIM),
-    observationSeeds: DEFAULT_OBSERVATION_SEEDS,
+    observationSeeds: SBIBM_DEFAULT_SEEDS,
     referenceMethod: "rejection",
     model: taskModel(parts),
     simulate: simulateFrom(parts),
