@@ -12,12 +12,13 @@
 export { Tensor, shapeSize, type Lifetime } from "./core/tensor.js";
 export { tidy, keep, dispose, type TensorContainer } from "./core/scope.js";
 export type { TensorOrNumber } from "./autodiff/ops/operand.js";
-export { Rng } from "./core/rng.js";
+export { Rng, type RngState } from "./core/rng.js";
 export { init, runtime } from "./core/runtime.js";
 export { initThreads, WorkerError, type ThreadOptions } from "./core/threads.js";
 export {
   AmortviError,
   DisposedTensorError,
+  CheckpointError,
   DomainError,
   NonFiniteError,
   ShapeError,
@@ -121,7 +122,7 @@ export { Linear, type LinearOptions } from "./nn/linear.js";
 export { ACTIVATIONS, MLP, type MLPOptions } from "./nn/mlp.js";
 
 // optim
-export { Optimizer, type OptimizerJSON, type OptimizerOptions, type Trainable } from "./optim/optimizer.js";
+export { Optimizer, type OptimizerJSON, type OptimizerOptions, type OptimizerState, type Trainable } from "./optim/optimizer.js";
 export { Adam, AdamW, type AdamOptions } from "./optim/adam.js";
 export { SGD, type SGDOptions } from "./optim/sgd.js";
 export { constantLr, cosineDecay, exponentialDecay, linearWarmup, stepDecay, type Schedule } from "./optim/schedule.js";
@@ -217,7 +218,12 @@ export {
   type MetricsRow,
   type ProgressSink,
 } from "./train/callbacks.js";
-export { checkpointCallback, makeCheckpoint, restoreCheckpoint, type Checkpoint } from "./train/checkpoint.js";
+export {
+  checkpointCallback, makeCheckpoint, restoreCheckpoint, encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT_VERSION,
+  type Checkpoint, type CheckpointCallbackOptions, type FitCheckpointState, type StoreLayout,
+} from "./train/checkpoint.js";
+export { save, load, type Savable, type SavableGroup } from "./train/save.js";
+export type { DivergencePolicy, DivergenceOptions, DivergenceEvent } from "./train/divergence.js";
 export type { FitSchedule, FitState, ScheduleRecord, UpdateTarget } from "./train/schedules/types.js";
 export { guideOnly, joint, modelOnly, updating } from "./train/schedules/joint.js";
 export { aggressive, type AggressiveOptions } from "./train/schedules/aggressive.js";

@@ -72,3 +72,4 @@ export {
   type TrainedMethod,
   type WindowBound,
 } from "./avi/impossibility.js";
+export * from "./sbi/index.js";
