@@ -2,6 +2,9 @@ import { DomainError, assertKnownOptions } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import type { Dataset } from "../infer/families/dataset.js";
 import type { AutoGuide } from "../infer/families/auto-guide.js";
+import { Family } from "../infer/families/family.js";
+import { noGrad } from "../autodiff/tape.js";
+import { tidy } from "../core/scope.js";
 import { elboStats, logLikelihoodStats, summarize, type Estimate, type PerDatapoint } from "../diagnostics/gaps.js";
 import type { ProbModel } from "../model/model.js";
 import type { Model } from "../models/model.js";
@@ -129,7 +132,12 @@ export function inferenceGaps(options: InferenceGapsOptions): InferenceGaps {
  * whose posterior mean does not vary with x (activity below 0.01, Burda et
  * al. 2016: posterior collapse), with their KL per unit where known.
  */
-export function collapseWarnings(guide: AutoGuide, data: Dataset): string[] {
+export function collapseWarnings(guide: AutoGuide | Family, data: Dataset): string[] {
+  if (guide instanceof Family) {
+    if (guide.kind !== "avi") return [];
+    const spread = familySpread(guide, data);
+    return spread.every((s) => s < 1e-6) ? [`the inference network's output does not depend on its input (largest spread across datapoints ${Math.max(...spread).toExponential(2)}): it has collapsed to the Const solution`] : [];
+  }
   if (guide.mode !== "avi") return [];
   const out: string[] = [];
   const { spread } = guide.inputSensitivity(data);
@@ -144,4 +152,21 @@ export function collapseWarnings(guide: AutoGuide, data: Dataset): string[] {
     out.push(`posterior collapse: ${inactive.join(", ")} ${inactive.length === 1 ? "is" : "are"} inactive (Cov_x E_q[u | x] < 0.01, Burda et al. 2016)${kl}`);
   }
   return out;
+}
+
+/** Per output column of a Family's inference function (means, then log-stds): sd over the datapoints / (1 + |mean|). */
+function familySpread(guide: Family, data: Dataset): number[] {
+  return noGrad(() =>
+    tidy(() => {
+      const factors = Object.values(guide.localFactors(data.full()));
+      const cols = factors.flatMap((f) => [f.mean, f.logStd]).flatMap((t) => {
+        const rows = t.toRows();
+        return Array.from({ length: t.cols }, (_, j) => rows.map((r) => r[j]));
+      });
+      return cols.map((col) => {
+        const m = col.reduce((a, b) => a + b, 0) / col.length;
+        return Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / col.length) / (1 + Math.abs(m));
+      });
+    }),
+  );
 }
