@@ -13,7 +13,7 @@ import { asEngineModel } from "../model/engine-model.js";
 import type { ProbModel } from "../model/model.js";
 import type { Model } from "../models/model.js";
 import type { Dataset } from "../infer/families/dataset.js";
-import type { Family } from "../infer/families/family.js";
+import type { Proposal } from "../models/guide.js";
 
 /** Mean of the last `window` values of a trace (the study's "final -ELBO"). */
 export function finalValue(trace: ArrayLike<number>, window = 100): number {
@@ -70,10 +70,12 @@ export interface NegElboEvaluation {
   perDatapoint: Float64Array;
   /** E_q[log q(theta) - log p(theta)]. */
   global: number;
+  /** Monte Carlo standard error of `total`: sd of the M per-draw totals / sqrt(M) (0 when M = 1). */
+  se: number;
 }
 
-/** Monte Carlo -ELBO of `family` on all of `data` with M samples, per datapoint (no gradients; evaluation only). */
-export function evaluateNegElbo(modelIn: Model | ProbModel, family: Family, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
+/** Monte Carlo -ELBO of `family` (any guide: makeFamily, autoGuide) on all of `data` with M samples, per datapoint, with its standard error (no gradients; evaluation only). */
+export function evaluateNegElbo(modelIn: Model | ProbModel, family: Proposal, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
   assertInteger("samples", samples, 1);
   const model = asEngineModel(modelIn);
   const rt = runtime();
@@ -81,18 +83,31 @@ export function evaluateNegElbo(modelIn: Model | ProbModel, family: Family, data
     const batch = data.full();
     const per = new Float64Array(data.N);
     let global = 0;
+    // sum and sum of squares of the per-draw totals, for the standard error
+    let s1 = 0;
+    let s2 = 0;
     for (let m = 0; m < samples; m++) {
       const mark = rt.arena.mark();
       const draw = family.sample(batch, rng);
       const local = sub(draw.logQ, model.logJoint(draw.values, batch)).view();
-      for (let n = 0; n < data.N; n++) per[n] += local[n] / samples;
-      if (draw.logQGlobal) global += draw.logQGlobal.item() / samples;
-      if (model.logPriorGlobal) global -= sumRows(model.logPriorGlobal(draw.values)).item() / samples;
+      let drawTotal = 0;
+      for (let n = 0; n < data.N; n++) {
+        per[n] += local[n] / samples;
+        drawTotal += local[n];
+      }
+      const qGlobal = draw.logQGlobal ? draw.logQGlobal.item() : 0;
+      const pGlobal = model.logPriorGlobal ? sumRows(model.logPriorGlobal(draw.values)).item() : 0;
+      if (draw.logQGlobal) global += qGlobal / samples;
+      if (model.logPriorGlobal) global -= pGlobal / samples;
+      drawTotal += qGlobal - pGlobal;
+      s1 += drawTotal;
+      s2 += drawTotal * drawTotal;
       rt.arena.restore(mark);
     }
     let total = global;
     for (let n = 0; n < data.N; n++) total += per[n];
-    return { total, perDatapoint: per, global };
+    const variance = samples > 1 ? Math.max(0, (s2 - (s1 * s1) / samples) / (samples - 1)) : 0;
+    return { total, perDatapoint: per, global, se: Math.sqrt(variance / samples) };
   });
 }
 
@@ -106,7 +121,7 @@ export interface AmortizationGap {
 }
 
 /** gap = L_A - L_F with L = -ELBO (>= 0 at the optima, since the amortized family is a subset of the factorized one). */
-export function amortizationGap(amortized: number | NegElboEvaluation, factorized: number | NegElboEvaluation, N?: number): AmortizationGap {
+export function amortizationGap(amortized: number | Omit<NegElboEvaluation, "se">, factorized: number | Omit<NegElboEvaluation, "se">, N?: number): AmortizationGap {
   const a = typeof amortized === "number" ? amortized : amortized.total;
   const f = typeof factorized === "number" ? factorized : factorized.total;
   const perA = typeof amortized === "number" ? null : amortized.perDatapoint;
