@@ -13,7 +13,7 @@ import { asEngineModel } from "../model/engine-model.js";
 import type { ProbModel } from "../model/model.js";
 import type { Model } from "../models/model.js";
 import type { Dataset } from "../infer/families/dataset.js";
-import type { Guide } from "../models/guide.js";
+import type { Proposal } from "../models/guide.js";
 
 /** Mean of the last `window` values of a trace (the study's "final -ELBO"). */
 export function finalValue(trace: ArrayLike<number>, window = 100): number {
@@ -70,12 +70,12 @@ export interface NegElboEvaluation {
   perDatapoint: Float64Array;
   /** E_q[log q(theta) - log p(theta)]. */
   global: number;
-  /** Monte Carlo standard error of `total` (from the spread of the M per-sample totals; 0 when M = 1; absent when not computed). */
-  se?: number;
+  /** Monte Carlo standard error of `total`: sd of the M per-draw totals / sqrt(M) (0 when M = 1). */
+  se: number;
 }
 
-/** Monte Carlo -ELBO of `family` on all of `data` with M samples, per datapoint (no gradients; evaluation only). */
-export function evaluateNegElbo(modelIn: Model | ProbModel, family: Guide, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
+/** Monte Carlo -ELBO of `family` (any guide: makeFamily, autoGuide) on all of `data` with M samples, per datapoint, with its standard error (no gradients; evaluation only). */
+export function evaluateNegElbo(modelIn: Model | ProbModel, family: Proposal, data: Dataset, rng: Rng, samples = 100): NegElboEvaluation {
   assertInteger("samples", samples, 1);
   const model = asEngineModel(modelIn);
   const rt = runtime();
@@ -83,35 +83,31 @@ export function evaluateNegElbo(modelIn: Model | ProbModel, family: Guide, data:
     const batch = data.full();
     const per = new Float64Array(data.N);
     let global = 0;
+    // sum and sum of squares of the per-draw totals, for the standard error
     let s1 = 0;
     let s2 = 0;
     for (let m = 0; m < samples; m++) {
       const mark = rt.arena.mark();
       const draw = family.sample(batch, rng);
       const local = sub(draw.logQ, model.logJoint(draw.values, batch)).view();
-      let totalM = 0;
+      let drawTotal = 0;
       for (let n = 0; n < data.N; n++) {
         per[n] += local[n] / samples;
-        totalM += local[n];
+        drawTotal += local[n];
       }
-      if (draw.logQGlobal) {
-        const g = draw.logQGlobal.item();
-        global += g / samples;
-        totalM += g;
-      }
-      if (model.logPriorGlobal) {
-        const g = sumRows(model.logPriorGlobal(draw.values)).item();
-        global -= g / samples;
-        totalM -= g;
-      }
-      s1 += totalM;
-      s2 += totalM * totalM;
+      const qGlobal = draw.logQGlobal ? draw.logQGlobal.item() : 0;
+      const pGlobal = model.logPriorGlobal ? sumRows(model.logPriorGlobal(draw.values)).item() : 0;
+      if (draw.logQGlobal) global += qGlobal / samples;
+      if (model.logPriorGlobal) global -= pGlobal / samples;
+      drawTotal += qGlobal - pGlobal;
+      s1 += drawTotal;
+      s2 += drawTotal * drawTotal;
       rt.arena.restore(mark);
     }
     let total = global;
     for (let n = 0; n < data.N; n++) total += per[n];
-    const se = samples > 1 ? Math.sqrt(Math.max(0, (s2 - (s1 * s1) / samples) / (samples - 1)) / samples) : 0;
-    return { total, perDatapoint: per, global, se };
+    const variance = samples > 1 ? Math.max(0, (s2 - (s1 * s1) / samples) / (samples - 1)) : 0;
+    return { total, perDatapoint: per, global, se: Math.sqrt(variance / samples) };
   });
 }
 
@@ -133,7 +129,8 @@ export interface AmortizationGap {
 }
 
 /** gap = L_A - L_F with L = -ELBO (>= 0 at the optima, since the amortized family is a subset of the factorized one). */
-export function amortizationGap(amortized: number | NegElboEvaluation, factorized: number | NegElboEvaluation, N?: number): AmortizationGap {
+type Evaluation = Omit<NegElboEvaluation, "se"> & { se?: number };
+export function amortizationGap(amortized: number | Evaluation, factorized: number | Evaluation, N?: number): AmortizationGap {
   const a = typeof amortized === "number" ? amortized : amortized.total;
   const f = typeof factorized === "number" ? factorized : factorized.total;
   const perA = typeof amortized === "number" ? null : amortized.perDatapoint;

@@ -69,4 +69,21 @@ describe("evaluateNegElbo", () => {
     expect(ev.perDatapoint.length).toBe(100);
     expect(ev.perDatapoint.reduce((s, v) => s + v, 0) + ev.global).toBeCloseTo(ev.total, 8);
   });
+
+  it("its standard error matches the spread of independent evaluations (and is 0 for one draw)", () => {
+    const model = linearModel();
+    const data = new Dataset(model.sampleJoint(50, new Rng(4)).data.x.toArray());
+    const fam = makeFamily(model, data, { kind: "avi", net: polynomialNet(1) });
+    fit({ model, guide: fam, objective: elbo({ samples: 2 }), data, iterations: 100, lr: 0.05, rng: new Rng(1) });
+    const reps = Array.from({ length: 40 }, (_, r) => evaluateNegElbo(model, fam, data, new Rng(100 + r), 10));
+    const totals = reps.map((e) => e.total);
+    const m = totals.reduce((s, v) => s + v, 0) / totals.length;
+    const spread = Math.sqrt(totals.reduce((s, v) => s + (v - m) ** 2, 0) / (totals.length - 1));
+    const se = reps.reduce((s, e) => s + e.se, 0) / reps.length;
+    expect(se).toBeGreaterThan(0);
+    // the sd of 40 replicates is within ~25% of its expectation with high probability
+    expect(se / spread).toBeGreaterThan(0.7);
+    expect(se / spread).toBeLessThan(1.4);
+    expect(evaluateNegElbo(model, fam, data, new Rng(3), 1).se).toBe(0);
+  });
 });

@@ -19,6 +19,7 @@ export const SAW_SETTING_SPECS: readonly SettingSpec[] = [
   { name: "seeds", type: "integer", min: 1, default: { full: 3, quick: 1 }, description: "seeds per method (seed, seed + 1, ...)" },
   { name: "xWidths", type: "integers", min: 1, default: { full: [4, 6, 10, 20], quick: [10] }, description: "widths k of the A-VI networks on x_n alone" },
   { name: "windowWidths", type: "integers", min: 1, default: { full: [2, 4, 6, 10], quick: [4] }, description: "widths k of the A-VI networks on the window (x_{n-1}, x_n)" },
+  { name: "autoGuideWidths", type: "integers", min: 1, default: [4], description: "widths k of the automatic guides on the window (autoGuide with windowFeatures({ before: 1 }), one ReLU MLP 2-k-k-2)" },
 ];
 
 /** avi-saw's data: the series x_1..x_N (in time order) in place of the simulated one. */
@@ -26,7 +27,7 @@ export const SAW_DATA: DataSpec = { description: "the series x_1..x_N, one value
 
 function settings(opts: RunOptions) {
   const set = resolveSettings({ name: "avi-saw", settings: SAW_SETTING_SPECS }, opts);
-  const sizes = { N: opts.data ? opts.data.rows : set.number("N"), xWidths: set.numbers("xWidths"), windowWidths: set.numbers("windowWidths") };
+  const sizes = { N: opts.data ? opts.data.rows : set.number("N"), xWidths: set.numbers("xWidths"), windowWidths: set.numbers("windowWidths"), autoGuideWidths: set.numbers("autoGuideWidths") };
   return opts.quick
     ? { ...sizes, iterations: opts.iterations ?? 2000, samples: 4, seeds: set.number("seeds"), evalSamples: 50 }
     : { ...sizes, iterations: opts.iterations ?? 3000, samples: 4, seeds: set.number("seeds"), evalSamples: 100 };
@@ -44,6 +45,40 @@ function aviMethod(k: number, window: boolean): Method {
     },
     lr: 0.03,
   };
+}
+
+/**
+ * The automatic guide on the window: autoGuide(model, { data, amortized: { features: windowFeatures({ before: 1 }), standardize: true,
+ * width: k, activation: "relu" } }): one ReLU MLP 2-k-k-2 giving (mean, logStd) of q(z_n | x_{n-1}, x_n), no log-std bound,
+ * started at N(0, 1) like the hand-built families (init "zero": the default "prior" estimates the prior's moments from joint
+ * draws, which this model cannot make without its covariate x_{n-1}, and theta's flat prior has none); theta a free Gaussian
+ * row. Same learning rate as the hand-built window networks.
+ */
+function autoGuideWindowMethod(k: number): Method {
+  return {
+    name: `autoGuide window k=${k}`,
+    autoGuide: { amortized: { features: windowFeatures({ before: 1, pad: 0 }), standardize: true, width: k, depth: 2, activation: "relu" }, init: "zero" },
+    lr: 0.03,
+  };
+}
+
+/**
+ * An automatic guide against the hand-built window network of the same width: the difference of their -ELBOs
+ * (= of their gaps to the same F-VI) with its Monte Carlo error sqrt(se_a^2 + se_h^2) (conservative: both
+ * evaluations use the same draws), and the difference of their exact -ELBOs (no Monte Carlo error).
+ */
+function compareWithHandBuilt(auto: MethodSummary, hand: MethodSummary | undefined): { method: string; handBuilt: string | null; difference: number; se: number; exactDifference: number | null; withinError: boolean | null; note: string } {
+  const head = `Automatic guide ${auto.method} (autoGuide(model, { data, amortized: { features: windowFeatures({ before: 1 }), standardize: true, width, activation: "relu" } }), one MLP for mean and log-std, no log-std bound, started at N(0, 1)): -ELBO ${round(auto.negElbo, 2)} +- ${round(auto.negElboSe, 2)} (exact ${round(auto.exactNegElbo ?? NaN, 2)}), gap to F-VI ${round(auto.gap, 2)} (${round(100 * auto.relativeGap, 3)}%, ${auto.relativeGap < 0.01 ? "closed: < 1%" : "NOT closed: >= 1%"})`;
+  if (!hand) return { method: auto.method, handBuilt: null, difference: NaN, se: NaN, exactDifference: null, withinError: null, note: `${head}.` };
+  const difference = auto.negElbo - hand.negElbo;
+  const se = Math.sqrt(auto.negElboSe ** 2 + hand.negElboSe ** 2);
+  const exactDifference = auto.exactNegElbo !== undefined && hand.exactNegElbo !== undefined ? auto.exactNegElbo - hand.exactNegElbo : null;
+  const withinError = Math.abs(difference) <= 2 * se;
+  const note =
+    `${head}; against the hand-built ${hand.method} (gap ${round(hand.gap, 2)}): -ELBO difference ${round(difference, 2)} +- ${round(se, 2)} (MC) -> ${withinError ? "within" : "NOT within"} twice the Monte Carlo error` +
+    (exactDifference !== null ? `; exact -ELBO difference ${round(exactDifference, 2)} (the fits themselves differ by this much)` : "") +
+    (hand.perSeed.length > 1 ? `; seed-to-seed sd of the -ELBO: hand-built ${round(hand.negElboSd, 2)}, autoGuide ${round(auto.negElboSd, 2)} over ${hand.perSeed.length} seeds.` : "; one seed: the seed-to-seed spread of these small networks is not measured here (run with --set seeds=3).");
+  return { method: auto.method, handBuilt: hand.method, difference, se, exactDifference, withinError, note };
 }
 
 function gapFigure(summaries: readonly MethodSummary[]): FigureSpec {
@@ -84,18 +119,18 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
     ...s.windowWidths.map((k) => aviMethod(k, true)),
   ];
   const window = Math.max(20, Math.round(s.iterations / 20));
-  const runs = runMethods(
-    {
-      model: sawEngineModel(model), negElboConstant: SAW_NEG_ELBO_CONSTANT, data, iterations: s.iterations, samples: s.samples, evalSamples: s.evalSamples,
-      seeds: Array.from({ length: s.seeds }, (_, i) => opts.seed + i), window,
-      exactNegElbo: (family) => localGlobalNegElbo(gaussian, meanFieldFactors(family, data)),
-    },
-    methods,
-    ctx,
-    "avi-saw",
-  );
+  const setup = {
+    model: sawEngineModel(model), negElboConstant: SAW_NEG_ELBO_CONSTANT, data, iterations: s.iterations, samples: s.samples, evalSamples: s.evalSamples,
+    seeds: Array.from({ length: s.seeds }, (_, i) => opts.seed + i), window,
+    exactNegElbo: (family: Parameters<typeof meanFieldFactors>[0]) => localGlobalNegElbo(gaussian, meanFieldFactors(family, data)),
+  };
+  const runs = runMethods(setup, methods, ctx, "avi-saw");
+  // the automatic guides, summarized apart against the same F-VI (the hand-built methods' results are unchanged)
+  const autoRuns = s.autoGuideWidths.length > 0 ? runMethods(setup, s.autoGuideWidths.map(autoGuideWindowMethod), ctx, "avi-saw (autoGuide)") : [];
   data.dispose();
   const summaries = summarize(runs, "F-VI", window, s.N);
+  const autoSummaries = summarize([...runs.filter((r) => r.name === "F-VI"), ...autoRuns], "F-VI", window, s.N).slice(1);
+  const autoComparisons = autoSummaries.map((a) => compareWithHandBuilt(a, summaries.find((r) => r.method === `A-VI window k=${a.method.split("k=")[1]}`)));
   const xs = summaries.filter((r) => r.method.startsWith("A-VI x_n"));
   const ws = summaries.filter((r) => r.method.startsWith("A-VI window"));
   const xsGap = Math.min(...xs.map((r) => r.relativeGap));
@@ -110,12 +145,23 @@ async function run(opts: RunOptions, ctx: RunContext): Promise<ExperimentResult>
       : "Unexpected: no window network came within 1% of F-VI.",
     `Closed-form check: with theta at its posterior mode the optimal -ELBO (without constants) of this series is ${round(closedForm, 2)} (plus an O(1) term for theta's uncertainty); F-VI reached ${round(summaries[0].negElbo, 2)}.`,
     `Exact -ELBO (closed form, localGlobalNegElbo) of each fitted q beside the Monte Carlo estimate: ${summaries.map((r) => `${r.method} ${round(r.exactNegElbo ?? NaN, 2)} (MC ${round(r.negElbo, 2)})`).join(", ")}; at the F-VI optimum (exact posterior means, variances 1/Lambda_ii, theta's uncertainty included): ${round(exactOptimum, 2)}.`,
+    ...autoComparisons.map((c) => c.note),
   ];
+  const autoHeadline: Record<string, number | string> = {};
+  for (const [i, a] of autoSummaries.entries()) {
+    Object.assign(autoHeadline, headlineOf([a]));
+    autoHeadline[`${a.method} gap (% of F-VI)`] = round(100 * a.relativeGap, 3);
+    const c = autoComparisons[i];
+    if (c.handBuilt) autoHeadline[`${a.method} minus ${c.handBuilt} -ELBO (MC, se)`] = `${round(c.difference, 2)} +- ${round(c.se, 2)}`;
+  }
   return {
-    headline: { ...headlineOf(summaries), "F-VI optimum -ELBO (exact)": round(exactOptimum) },
-    data: { settings: s, model: { a: ms.a, theta: opts.data ? null : ms.theta }, summaries, closedFormNegElbo: closedForm, exactOptimumNegElbo: exactOptimum },
-    figures: [negElboFigure(runs), gapFigure(summaries), iterationsFigure(summaries)].filter((f): f is FigureSpec => f !== null),
-    notes: [...notes, ...unconvergedNote(summaries)],
+    headline: { ...headlineOf(summaries), "F-VI optimum -ELBO (exact)": round(exactOptimum), ...autoHeadline },
+    data: {
+      settings: s, model: { a: ms.a, theta: opts.data ? null : ms.theta }, summaries, closedFormNegElbo: closedForm, exactOptimumNegElbo: exactOptimum,
+      autoGuide: { summaries: autoSummaries, comparisons: autoComparisons.map(({ note: _note, ...c }) => c) },
+    },
+    figures: [negElboFigure([...runs, ...autoRuns]), gapFigure(summaries), iterationsFigure(summaries)].filter((f): f is FigureSpec => f !== null),
+    notes: [...notes, ...unconvergedNote([...summaries, ...autoSummaries])],
   };
 }
 

@@ -8,6 +8,9 @@ import { runtime } from "../../core/runtime.js";
 import { amortizationGap, convergenceIterations, evaluateNegElbo, finalValue } from "../../diagnostics/amortization.js";
 import type { Dataset } from "../../infer/families/dataset.js";
 import { makeFamily, type Family, type FamilyOptions } from "../../infer/families/family.js";
+import { AutoGuide, autoGuide, type AutoGuideOptions } from "../../infer/families/auto-guide.js";
+import { DomainError } from "../../core/errors.js";
+import { tidy } from "../../core/scope.js";
 import { elbo } from "../../infer/objectives/elbo.js";
 import { fit } from "../../train/fit.js";
 import type { ProbModel } from "../../model/model.js";
@@ -16,10 +19,13 @@ import { cosineDecay } from "../../optim/schedule.js";
 import { boxplot, lineChart } from "../../report/plots.js";
 import type { FigureSpec, RunContext } from "../types.js";
 
-/** One method of a study: a family and its learning rate. */
+/** One method of a study: a family (hand-built by makeFamily, or an automatic guide) and its learning rate. */
 export interface Method {
   name: string;
-  family: FamilyOptions;
+  /** The hand-built mean-field family: makeFamily(model, data, { ...family, seed }). Exactly one of family and autoGuide. */
+  family?: FamilyOptions;
+  /** An automatic guide: autoGuide(model, { ...autoGuide, data, seed }) (the study's data, the run's seed). */
+  autoGuide?: Omit<AutoGuideOptions, "data" | "seed" | "rng">;
   lr: number;
   /** Iterations for this method (default: the study's). */
   iterations?: number;
@@ -42,10 +48,10 @@ export interface StudySetup {
   batchSize?: number;
   /** Iterations averaged for the final training -ELBO and for the windowed convergence criterion. */
   window: number;
-  /** Inspect a fitted family (closed-form checks) before it is freed. */
+  /** Inspect a fitted makeFamily family (closed-form checks) before it is freed; not called for autoGuide methods. */
   inspect?: (method: Method, seed: number, family: Family) => void;
-  /** The exact -ELBO (all constants kept) of a fitted family, for models where it is closed form (linear-Gaussian). */
-  exactNegElbo?: (family: Family) => number;
+  /** The exact -ELBO (all constants kept) of a fitted guide, for models where it is closed form (linear-Gaussian). */
+  exactNegElbo?: (guide: Family | AutoGuide) => number;
 }
 
 /** What a method gave over the seeds; -ELBO values are "without constants" as in the study. */
@@ -59,6 +65,8 @@ export interface MethodRun {
   finalTrain: number[];
   /** -ELBO evaluated with evalSamples draws after training, per seed. */
   finalEval: number[];
+  /** Monte Carlo standard error of finalEval, per seed. */
+  finalEvalSe: number[];
   /** Exact -ELBO of the final q, per seed (when the setup gives exactNegElbo). */
   exactEval?: number[];
   wallMs: number[];
@@ -78,10 +86,10 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
   ctx.progress.start(total, label);
   const c = setup.data.N * setup.negElboConstant;
   const runs = methods.map((method) => {
-    const run: MethodRun = { name: method.name, seeds: [], traces: [], finalTrain: [], finalEval: [], wallMs: [], gradientEvaluations: 0, datapointGradients: 0, parameters: 0 };
+    const run: MethodRun = { name: method.name, seeds: [], traces: [], finalTrain: [], finalEval: [], finalEvalSe: [], wallMs: [], gradientEvaluations: 0, datapointGradients: 0, parameters: 0 };
     if (setup.exactNegElbo) run.exactEval = [];
     for (const seed of setup.seeds) {
-      const family = makeFamily(setup.model, setup.data, { ...method.family, seed });
+      const family = buildGuide(setup, method, seed);
       const iterations = method.iterations ?? setup.iterations;
       let last = 0;
       // with the run's checkpoints (amortvi reproduce --resume) the fit resumes from its own; the progress tick below keeps no state that matters
@@ -112,14 +120,16 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
       const traceNc = trace.losses.map((v) => v - c);
       run.traces.push(traceNc);
       run.finalTrain.push(finalValue(traceNc, setup.window));
-      run.finalEval.push(evaluateNegElbo(setup.model, family, setup.data, new Rng(seed).fork(2), setup.evalSamples).total - c);
+      const evaluation = evaluateNegElbo(setup.model, family, setup.data, new Rng(seed).fork(2), setup.evalSamples);
+      run.finalEval.push(evaluation.total - c);
+      run.finalEvalSe.push(evaluation.se);
       if (setup.exactNegElbo) run.exactEval?.push(setup.exactNegElbo(family) - c);
       run.seeds.push(seed);
       run.wallMs.push(trace.wallMs);
       run.gradientEvaluations += trace.gradientEvaluations;
       run.datapointGradients += trace.datapointGradients;
       run.parameters = family.parameterCount;
-      setup.inspect?.(method, seed, family);
+      if (!(family instanceof AutoGuide)) setup.inspect?.(method, seed, family);
       family.dispose();
       runtime().arena.reset();
     }
@@ -128,6 +138,14 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
   });
   ctx.progress.stop();
   return runs;
+}
+
+/** The guide of one method and seed: makeFamily for `family`, autoGuide for `autoGuide`. */
+function buildGuide(setup: StudySetup, method: Method, seed: number): Family | AutoGuide {
+  if ((method.family === undefined) === (method.autoGuide === undefined)) {
+    throw new DomainError(`method "${method.name}"`, "exactly one of family (makeFamily options) and autoGuide (autoGuide options)", method.family ? "both" : "neither");
+  }
+  return method.family ? makeFamily(setup.model, setup.data, { ...method.family, seed }) : autoGuide(setup.model, { ...method.autoGuide, data: setup.data, seed });
 }
 
 export function mean(v: readonly number[]): number {
@@ -151,6 +169,8 @@ export interface SeedResult {
   seed: number;
   /** -ELBO (without constants) evaluated after training (Monte Carlo, evalSamples draws). */
   negElbo: number;
+  /** Monte Carlo standard error of negElbo. */
+  negElboSe: number;
   /** Mean of the last `window` training estimates. */
   negElboTrain: number;
   /** Exact -ELBO (without constants) of the final q, where closed form. */
@@ -164,6 +184,8 @@ export interface MethodSummary {
   /** Mean over seeds of the evaluated (Monte Carlo) -ELBO. */
   negElbo: number;
   negElboSd: number;
+  /** Monte Carlo standard error of negElbo (the seeds' evaluation errors combined: sqrt(sum se^2) / seeds). */
+  negElboSe: number;
   /** Mean over seeds of the exact -ELBO, where closed form. */
   exactNegElbo?: number;
   /** Every seed's values (negElbo and negElboSd summarize perSeed[].negElbo). */
@@ -199,6 +221,7 @@ export function summarize(runs: readonly MethodRun[], reference: string, window:
     const perSeed = r.finalEval.map((v, k): SeedResult => ({
       seed: r.seeds[k],
       negElbo: v,
+      negElboSe: r.finalEvalSe[k],
       negElboTrain: r.finalTrain[k],
       ...(r.exactEval ? { exactNegElbo: r.exactEval[k] } : {}),
       wallSeconds: r.wallMs[k] / 1000,
@@ -207,6 +230,7 @@ export function summarize(runs: readonly MethodRun[], reference: string, window:
       method: r.name,
       negElbo: value,
       negElboSd: sd(r.finalEval),
+      negElboSe: Math.sqrt(r.finalEvalSe.reduce((s, e) => s + e * e, 0)) / r.finalEvalSe.length,
       ...(r.exactEval ? { exactNegElbo: mean(r.exactEval) } : {}),
       perSeed,
       gap: gap.total,
@@ -281,8 +305,12 @@ export function unconvergedNote(summaries: readonly MethodSummary[]): string[] {
   ];
 }
 
-/** q's per-datapoint means and variances and q(theta), read off a family with one local z and one global theta on all data. */
-export function meanFieldFactors(family: Family, data: Dataset): { means: Float64Array; variances: Float64Array; thetaMean: number; thetaVar: number } {
+/**
+ * q's per-datapoint means and variances and q(theta), read off a guide with one local z and one global theta on all data:
+ * a makeFamily family, or a diagonal-Gaussian autoGuide (z's context row is (mean, logStd); theta's free row is "theta.context").
+ */
+export function meanFieldFactors(family: Family | AutoGuide, data: Dataset): { means: Float64Array; variances: Float64Array; thetaMean: number; thetaVar: number } {
+  if (family instanceof AutoGuide) return autoGuideFactors(family, data);
   return noGrad(() => {
     const f = family.localFactors(data.full()).z;
     const g = family.globalFactors().theta;
@@ -290,4 +318,18 @@ export function meanFieldFactors(family: Family, data: Dataset): { means: Float6
     const variances = f.logStd.toFloat64Array().map((l) => Math.exp(2 * l));
     return { means, variances, thetaMean: g.mean.item(), thetaVar: Math.exp(2 * g.logStd.item()) };
   });
+}
+
+function autoGuideFactors(guide: AutoGuide, data: Dataset): { means: Float64Array; variances: Float64Array; thetaMean: number; thetaVar: number } {
+  if (guide.family.name !== "diagonal Gaussian") throw new DomainError("guide.family", "a diagonal Gaussian autoGuide (mean-field factors)", guide.family.name);
+  const rows = noGrad(() => tidy(() => guide.contexts(data.full()).toRows()));
+  if (rows[0].length !== 2) throw new DomainError("guide", "one real local site z (context (mean, logStd))", `${rows[0].length} context values`);
+  const theta = guide.globalStore?.has("theta.context") ? guide.globalStore.get("theta.context").toArray() : null;
+  if (!theta) throw new DomainError("guide", "a global site theta", "none");
+  return {
+    means: Float64Array.from(rows, (r) => r[0]),
+    variances: Float64Array.from(rows, (r) => Math.exp(2 * r[1])),
+    thetaMean: theta[0],
+    thetaVar: Math.exp(2 * theta[1]),
+  };
 }

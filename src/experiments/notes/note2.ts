@@ -14,6 +14,7 @@ import { densityGrid, lineChart, type DensityPanel, type Series } from "../../re
 import { registerExperiment } from "../registry.js";
 import type { ExperimentResult, RunContext, RunOptions } from "../types.js";
 import { klNormalMixture, reverseKlNormalFit, round, trainGuide } from "./shared.js";
+import { gridDivergences, guideLogDensity, modeMasses, normalLogDensity, NOTE2_FAMILIES, trainFamilyGuides } from "./posterior-families.js";
 
 /** The note's setting with the modes far enough apart for the two losses to differ. */
 export const NOTE2_MODEL = { pi: [0.3, 0.7], mu: [-4, 4], sK: [1, 1], s: 1 };
@@ -70,6 +71,101 @@ function crossing(ys: readonly number[], values: readonly number[]): number {
     if (values[i - 1] <= 0 && values[i] > 0) return ys[i - 1] + ((ys[i] - ys[i - 1]) * -values[i - 1]) / (values[i] - values[i - 1]);
   }
   return NaN;
+}
+
+/** Grid of the exact posterior's support for the divergences and mode masses (step 0.01). */
+const GRID = linspace(-12, 12, 2401);
+/** A q covers a mode when it puts at least this fraction of the exact mass on it (modes of exact mass >= 0.05). */
+const COVER_FRACTION = 0.5;
+/** A q has left a mode of exact mass >= 0.1 when it puts less than this on it. */
+const MISSED_MASS = 0.02;
+
+type Readout = { name: string; family: string; loss: string; logDensity: (y: number, xs: readonly number[]) => number[] };
+
+/**
+ * The non-Gaussian families (NOTE2_FAMILIES, autoGuide) trained by both losses beside the Gaussian networks,
+ * and every q against the exact posterior: TV, KL both ways and the mass on each posterior mode per test y,
+ * the verdicts at y = 0, and a figure of the densities.
+ */
+function familyComparison(o: {
+  model: ProbModel;
+  mixture: MixturePrior;
+  training: ReturnType<typeof note2Training>;
+  root: Rng;
+  testYs: readonly number[];
+  normal: (loss: (typeof LOSSES)[number], y: number) => { mean: number[]; std: number[] };
+  ctx: RunContext;
+}): { headline: Record<string, number | string>; notes: string[]; data: Record<string, unknown>; figure: { name: string; title: string; spec: ReturnType<typeof densityGrid> } } {
+  const { mixture, training, testYs } = o;
+  const runs = trainFamilyGuides({
+    model: o.model, families: NOTE2_FAMILIES, losses: LOSSES, root: o.root, progress: o.ctx.progress, label: "note-2",
+    training: { ...training, schedule: cosineDecay(training.iterations, 0.05) },
+  });
+  const readouts: Readout[] = [
+    ...LOSSES.map((l) => ({ name: `Gaussian (${l})`, family: "Gaussian", loss: l, logDensity: (y: number, xs: readonly number[]) => { const m = o.normal(l, y); return normalLogDensity(m.mean[0], m.std[0], xs); } })),
+    ...runs.map((r) => ({ name: `${r.label} (${r.loss})`, family: r.label, loss: r.loss, logDensity: (y: number, xs: readonly number[]) => guideLogDensity(r.guide, y, xs) })),
+  ];
+  const at = (y: number) => {
+    const p = mixture.posterior(y);
+    const logP = GRID.map((x) => p.logDensity(x));
+    const guides: Record<string, { tv: number; klPQ: number; klQP: number; modeMass: number[] }> = {};
+    for (const r of readouts) {
+      const lq = r.logDensity(y, GRID);
+      guides[r.name] = { ...gridDivergences(GRID, logP, lq), modeMass: modeMasses(GRID, p, lq) };
+    }
+    return { y, modeMeans: p.means, modeMass: modeMasses(GRID, p, logP), guides };
+  };
+  const perY = testYs.map(at);
+  const zero = perY.find((r) => r.y === 0) ?? at(0);
+  const covers = (mass: number[]) => zero.modeMass.every((pk, k) => pk < 0.05 || mass[k] >= COVER_FRACTION * pk);
+  const missed = (mass: number[]) => zero.modeMass.some((pk, k) => pk >= 0.1 && mass[k] < MISSED_MASS);
+  const masses = (m: number[]) => m.map((v) => round(v, 3)).join(", ");
+
+  const headline: Record<string, number | string> = { "mass on the modes at y=0 (exact)": masses(zero.modeMass) };
+  for (const r of readouts) {
+    const g = zero.guides[r.name];
+    headline[`TV to exact at y=0, ${r.name}`] = round(g.tv, 3);
+    headline[`mass on the modes at y=0, ${r.name}`] = masses(g.modeMass);
+  }
+  for (const f of NOTE2_FAMILIES) {
+    for (const l of LOSSES) {
+      const g = zero.guides[`${f.label} (${l})`];
+      headline[`${f.label} (${l}) at y=0`] = covers(g.modeMass) ? "covers both modes" : missed(g.modeMass) ? "one mode (mode-seeking)" : "mostly one mode";
+    }
+  }
+  const observed = readouts.map((r) => {
+    const g = zero.guides[r.name];
+    return `${r.name}: TV ${round(g.tv, 3)}, KL(p||q) ${round(g.klPQ, 3)}, KL(q||p) ${round(g.klQP, 3)}, mass on the modes ${masses(g.modeMass)} -> ${covers(g.modeMass) ? "covers both modes" : missed(g.modeMass) ? "one mode only" : "mostly one mode"}`;
+  });
+  const notes = [
+    `Beyond the Gaussian network: autoGuide(model, { amortized: { width: ${training.hidden[0]}, depth: ${training.hidden.length}, activation: "tanh" }, family }) for ${NOTE2_FAMILIES.map((f) => f.label).join(", ")}, trained by the same losses, budget and schedule. x is 1-D here, where an affine flow (MAF, IAF, RealNVP) is one affine map of a Normal, i.e. Gaussian: the 2-component Gaussian mixture (a mixture density network) is the non-Gaussian family; a neural spline flow joins it in one line (posterior-families.ts) once on main. ` +
+      `Expected: under pq the mixture places one component on each mode (TV near 0, mass ${masses(zero.modeMass)} on the modes at y = 0); under qp it may also find both modes or collapse onto one (reverse KL only penalizes q's mass where p has none).`,
+    `Observed at y = 0 (posterior modes ${zero.modeMeans.map((m) => round(m, 3)).join(" and ")}; TV, KL and masses on a grid of step 0.01 over [-12, 12], a mode's mass = q's mass where that component explains x best): ${observed.join("; ")}. Per test y: data.families.perY; densities: the "families" figure.`,
+  ];
+  const xs = linspace(-10, 10, 401);
+  const panels: DensityPanel[] = [];
+  for (const l of LOSSES) {
+    testYs.forEach((y) => {
+      panels.push({
+        row: l, col: `y = ${y}`, x: xs,
+        curves: [{ name: "true posterior", y: mixture.posterior(y).density(xs) }, ...readouts.filter((r) => r.loss === l).map((r) => ({ name: `q ${r.family}`, y: r.logDensity(y, xs).map(Math.exp) }))],
+      });
+    });
+  }
+  const data = {
+    families: NOTE2_FAMILIES.map((f) => f.label),
+    finalLoss: Object.fromEntries(runs.map((r) => [`${r.label} (${r.loss})`, r.finalLoss])),
+    grid: { from: GRID[0], to: GRID[GRID.length - 1], points: GRID.length },
+    perY,
+    atZero: zero,
+  };
+  for (const r of runs) r.guide.dispose();
+  return {
+    headline,
+    notes,
+    data,
+    figure: { name: "families", title: `note-2: the exact posterior against q(x|y) of the Gaussian network and of autoGuide with ${NOTE2_FAMILIES.map((f) => f.label).join(", ")} (rows: loss)`, spec: densityGrid({ panels, xLabel: "x", yLabel: "density" }) },
+  };
 }
 
 /** note-2: mass-covering pq vs mode-seeking qp on a two-component mixture prior. */
@@ -156,6 +252,8 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
       ? `Quick variant: ${training.iterations} iterations, batch ${training.batchSize}, Adam lr ${training.lr} with cosine decay, MLPs 1-16-16-1 (tanh).`
       : `Full run: ${training.iterations} iterations, batch ${training.batchSize}, Adam lr ${training.lr} with cosine decay to 5%, MLPs 1-16-16-1 (tanh); fresh draws from p(x, y) each iteration (our budget; the note does not state its own).`,
   ];
+  const families = familyComparison({ model, mixture, training, root, testYs, normal: (l, y) => normalMoments(guides[l], [y]), ctx });
+  notes.splice(3, 0, ...families.notes);
   const headline: Record<string, number | string> = {
     "qp mean at y=0": round(qpM),
     "qp std at y=0": round(qpS),
@@ -165,13 +263,15 @@ export async function runNote2(opts: RunOptions, ctx: RunContext): Promise<Exper
     "moment-matched at y=0 (mean, std)": `${round(p0.mean, 3)}, ${round(p0.std, 3)}`,
     "mode-seeking (qp)": modeSeeking ? "shown" : "not shown",
     "mass-covering (pq)": massCovering ? "shown" : "not shown",
+    ...families.headline,
   };
   return {
     headline,
-    data: { model: modelOptions, testYs, training, finalLoss, perY, curves: { ys, ...curve, exact: exact.map((p) => ({ mean: p.mean, std: p.std })), fitYs, reverseKl: fits } },
+    data: { model: modelOptions, testYs, training, finalLoss, perY, curves: { ys, ...curve, exact: exact.map((p) => ({ mean: p.mean, std: p.std })), fitYs, reverseKl: fits }, families: families.data },
     figures: [
       { name: "posteriors", title: "note-2: prior, true posterior and q(x|y) (qp and pq) for several test y", spec: densityGrid({ panels, xLabel: "x", yLabel: "density" }) },
       { name: "network-outputs", title: "note-2: eta1(y) (mean) and eta2(y) (std) of q(x|y) against y for both losses, with each loss's optimal Normal", spec: lineChart({ xLabel: "y", yLabel: "value", series, columns: 2, width: 320, height: 220 }) },
+      families.figure,
     ],
     notes,
   };

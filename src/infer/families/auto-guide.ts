@@ -3,7 +3,7 @@ import { categoricalLogProb, sampleCategorical } from "../../autodiff/ops/catego
 import { gatherRows } from "../../autodiff/ops/gather.js";
 import { concatCols, oneHot, repeatRows, sliceCols } from "../../autodiff/ops/shape.js";
 import { noGrad } from "../../autodiff/tape.js";
-import { DomainError, ShapeError, UnknownNameError, assertInteger, assertKnownOptions } from "../../core/errors.js";
+import { AmortviError, DomainError, ShapeError, UnknownNameError, assertInteger, assertKnownOptions } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { tidy } from "../../core/scope.js";
 import { Tensor } from "../../core/tensor.js";
@@ -64,8 +64,9 @@ export interface AutoGuideOptions {
   dependsOn?: Record<string, readonly string[]>;
   /**
    * "prior": every factor without parents starts at the prior's moments in
-   * unconstrained space (estimated from joint draws), a categorical site at
-   * its prior frequencies; "zero": N(0, exp(initLogStd)^2) and uniform
+   * unconstrained space (estimated from joint draws; log-sds clamped to
+   * [-4, 4]; a model that needs data to draw, e.g. a covariate, starts as
+   * with "zero"), a categorical site at its prior frequencies; "zero": N(0, exp(initLogStd)^2) and uniform
    * logits. Structured factors (dependsOn) start as with "zero". Default: "prior".
    */
   init?: "prior" | "zero";
@@ -255,7 +256,7 @@ export class AutoGuide implements Guide {
     this.globalStore = gspecs.count > 0 ? gspecs.build(rng) : null;
 
     // --- initial conditioning rows
-    const moments = init === "prior" ? priorMoments(model, units, options.initSamples ?? 512, rng.fork(7919)) : null;
+    const moments = init === "prior" ? priorMomentsOrNull(model, units, options.initSamples ?? 512, rng.fork(7919)) : null;
     const rootRow = new Float64Array(this.rootP);
     for (const u of units) {
       // a structured factor's prior is conditional on its parents: the marginal moments (broad, mixing the parents' branches) are a poor start, so it starts at N(0, exp(initLogStd)^2)
@@ -669,6 +670,24 @@ function priorMoments(model: Model, units: readonly Unit[], draws: number, rng: 
     out.set(name, { mean, logStd });
   }
   return out;
+}
+
+/**
+ * priorMoments, or null when the model cannot draw from its joint without
+ * data (a covariate read with m.data): the guide then starts as with init
+ * "zero". Log-sds are clamped to [-4, 4] (a prior with no spread in its
+ * draws would otherwise start the guide at a point mass).
+ */
+function priorMomentsOrNull(model: Model, units: readonly Unit[], draws: number, rng: Rng): ReturnType<typeof priorMoments> {
+  let moments: ReturnType<typeof priorMoments>;
+  try {
+    moments = priorMoments(model, units, draws, rng);
+  } catch (err) {
+    if (err instanceof AmortviError && !(err instanceof DomainError && err.message.includes("initSamples"))) return null;
+    throw err;
+  }
+  for (const m of moments?.values() ?? []) m.logStd = m.logStd.map((v) => Math.min(4, Math.max(-4, v)));
+  return moments;
 }
 
 /**

@@ -19,6 +19,7 @@ import { Tensor } from "../../../src/core/tensor.js";
 import { tidy } from "../../../src/core/scope.js";
 import { discreteContinuousModel, discreteContinuousPosterior } from "../../../src/experiments/notes/models/discrete-continuous.js";
 import { MixturePrior } from "../../../src/experiments/notes/models/mixture-prior.js";
+import { sawEngineModel, sawModel } from "../../../src/experiments/avi/models/saw.js";
 
 const linear = () =>
   defineModel("linear", (m) => {
@@ -120,6 +121,15 @@ describe("autoGuide", () => {
         expect(tv, `enumerate ${enumerate}, y ${y}`).toBeLessThan(0.1);
       });
     }
+  });
+
+  it("a model that needs its data to draw (a covariate) starts as with init zero instead of throwing", () => {
+    const model = sawModel();
+    const engine = sawEngineModel(model);
+    const data = new Dataset([[1], [2], [0.5]], { context: [[0], [1], [2]] });
+    const q = autoGuide(engine, { data, amortized: false });
+    const zero = autoGuide(engine, { data, amortized: false, init: "zero" });
+    expect(q.localStore!.get("context").toArray()).toEqual(zero.localStore!.get("context").toArray());
   });
 
   it("names what it cannot handle", () => {
