@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { autoGuide } from "../../src/infer/families/auto-guide.js";
+import { makeFamily } from "../../src/infer/families/family.js";
 import { Dataset } from "../../src/infer/families/dataset.js";
 import { elbo } from "../../src/infer/objectives/elbo.js";
 import { fit } from "../../src/train/fit.js";
@@ -131,5 +132,19 @@ describe("guide health", () => {
     store.get(bias).set(new Float64Array(16).fill(-1e3));
     expect(q.health(data).deadUnits[0]).toBe(16);
     expect(collapseWarnings(q, data).join("\n")).toMatch(/16 of 16 units dead/);
+  });
+});
+
+describe("collapseWarnings on a makeFamily A-VI guide", () => {
+  it("names a network whose output does not depend on its input (the Const solution), and says nothing of a working one", () => {
+    const model = linear();
+    const data = new Dataset(model.sampleJoint(50, new Rng(3)).data.x.toRows());
+    const working = makeFamily(model, data, { kind: "avi" });
+    fit({ model, guide: working, objective: elbo(), data, iterations: 200, lr: 0.02, rng: 1 });
+    expect(collapseWarnings(working, data)).toEqual([]);
+    const collapsed = makeFamily(model, data, { kind: "avi" });
+    for (const name of collapsed.localStore.names) if (/weight/.test(name)) collapsed.localStore.get(name).set(new Float64Array(collapsed.localStore.get(name).size));
+    expect(collapseWarnings(collapsed, data).join(" ")).toMatch(/collapsed to the Const solution/);
+    expect(collapseWarnings(makeFamily(model, data, { kind: "fvi" }), data)).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { AutoGuide, autoGuide, type AutoGuideOptions } from "../../infer/familie
 import { DomainError } from "../../core/errors.js";
 import { tidy } from "../../core/scope.js";
 import { elbo } from "../../infer/objectives/elbo.js";
+import { collapseWarnings } from "../../train/inference-gaps.js";
 import { fit } from "../../train/fit.js";
 import type { ProbModel } from "../../model/model.js";
 import type { Model } from "../../models/model.js";
@@ -73,6 +74,8 @@ export interface MethodRun {
   gradientEvaluations: number;
   datapointGradients: number;
   parameters: number;
+  /** Per seed: what the guide-health checks found after training (a network collapsed to the Const solution, dead units, posterior collapse); [] when nothing. */
+  warnings: string[][];
 }
 
 /** -ELBO without the constants the study drops (1/2 log 2 pi per Gaussian density and fixed log-scales). */
@@ -86,7 +89,7 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
   ctx.progress.start(total, label);
   const c = setup.data.N * setup.negElboConstant;
   const runs = methods.map((method) => {
-    const run: MethodRun = { name: method.name, seeds: [], traces: [], finalTrain: [], finalEval: [], finalEvalSe: [], wallMs: [], gradientEvaluations: 0, datapointGradients: 0, parameters: 0 };
+    const run: MethodRun = { name: method.name, seeds: [], traces: [], finalTrain: [], finalEval: [], finalEvalSe: [], wallMs: [], gradientEvaluations: 0, datapointGradients: 0, parameters: 0, warnings: [] };
     if (setup.exactNegElbo) run.exactEval = [];
     for (const seed of setup.seeds) {
       const family = buildGuide(setup, method, seed);
@@ -129,6 +132,9 @@ export function runMethods(setup: StudySetup, methods: readonly Method[], ctx: R
       run.gradientEvaluations += trace.gradientEvaluations;
       run.datapointGradients += trace.datapointGradients;
       run.parameters = family.parameterCount;
+      const warnings = collapseWarnings(family, setup.data);
+      run.warnings.push(warnings);
+      for (const w of warnings) ctx.log(`${method.name} seed ${seed}: ${w}`);
       if (!(family instanceof AutoGuide)) setup.inspect?.(method, seed, family);
       family.dispose();
       runtime().arena.reset();

@@ -336,8 +336,8 @@ export class AutoGuide implements Guide {
    *   otherwise the mean of `samples` draws);
    * - klPerUnit[j] (diagonal Gaussian only): the mean over the data of
    *   KL(q(u_j | x) || N(m_j, s_j^2)), (m_j, s_j) the prior's moments of u_j
-   *   (estimated from joint draws): a unit whose KL is ~0 carries no
-   *   information about x (posterior collapse).
+   *   (estimated from joint draws; null when the model cannot draw without
+   *   data): a unit whose KL is ~0 carries no information about x (posterior collapse).
    */
   health(data: Dataset, { samples = 64, rng = new Rng(0), priorSamples = 512 }: { samples?: number; rng?: Rng; priorSamples?: number } = {}): {
     deadUnits: number[];
@@ -391,13 +391,13 @@ export class AutoGuide implements Guide {
         }
         let klPerUnit: number[] | null = null;
         if (diagonal && D > 0) {
-          const moments = priorMoments(this.model, roots, priorSamples, rng.fork(3));
-          klPerUnit = [];
+          const moments = priorMomentsOrNull(this.model, roots, priorSamples, rng.fork(3));
+          klPerUnit = moments ? [] : null;
           for (const u of roots) {
             const dim = u.density!.dim;
             const pm = u.sites.flatMap((s) => moments?.get(s.name)?.mean ?? []);
             const ps = u.sites.flatMap((s) => moments?.get(s.name)?.logStd ?? []);
-            for (let j = 0; j < dim; j++) {
+            for (let j = 0; j < dim && klPerUnit; j++) {
               let kl = 0;
               for (const r of ctx) {
                 const mq = r[u.offset + j];
@@ -405,7 +405,7 @@ export class AutoGuide implements Guide {
                 const lp = ps[j] ?? 0;
                 kl += (lp - lq + (Math.exp(2 * lq) + (mq - (pm[j] ?? 0)) ** 2) / (2 * Math.exp(2 * lp)) - 0.5) / N;
               }
-              klPerUnit.push(kl);
+              klPerUnit!.push(kl);
             }
           }
         }
