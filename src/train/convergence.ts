@@ -58,6 +58,27 @@ export class ConvergenceMonitor {
     assertInteger("convergence.maxIterations", this.maxIterations, 1);
   }
 
+  /** As a fit callback: each step's loss pushed, training stopped when converged; its state saved in checkpoints. */
+  callback(): { onStep(info: { step: number; loss: number }): string | void; getState(): unknown; setState(state: unknown): void } {
+    return {
+      onStep: (info) => {
+        if (this.push(info.loss) === "stop") return `converged at step ${info.step} (loss plateaued ${this.halvings + 1} times; learning rate x ${this.factor})`;
+      },
+      getState: () => ({ factor: this.factor, halvings: this.halvings, converged: this.converged, history: this.history.map((h) => ({ ...h })), sum: this.sum, sum2: this.sum2, n: this.n }),
+      setState: (state) => {
+        const st = state as { factor: number; halvings: number; converged: boolean; history: { mean: number; se: number }[]; sum: number; sum2: number; n: number };
+        if (!st || typeof st.factor !== "number" || !Array.isArray(st.history)) throw new DomainError("convergence state", "a ConvergenceMonitor state", JSON.stringify(st)?.slice(0, 80) ?? String(st));
+        this.factor = st.factor;
+        this.halvings = st.halvings;
+        this.converged = st.converged;
+        this.history = st.history.map((h) => ({ ...h }));
+        this.sum = st.sum;
+        this.sum2 = st.sum2;
+        this.n = st.n;
+      },
+    };
+  }
+
   /** Records one step's loss; at the end of a window decides whether to halve the rate or stop. */
   push(loss: number): ConvergenceEvent {
     this.sum += loss;

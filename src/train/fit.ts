@@ -133,8 +133,7 @@ export interface FitOptions {
    * Train until converged (ConvergenceMonitor: the learning rate halves at
    * each plateau of the windowed loss, training stops after `patience`
    * halvings). On by default when neither `iterations` nor `epochs` is given;
-   * false turns it off. (Its state is not in checkpoints: a resumed run
-   * restarts the monitor.)
+   * false turns it off. It runs as the last callback (its state is in checkpoints).
    */
   convergence?: ConvergenceOptions | false;
 }
@@ -196,7 +195,7 @@ const FIT_OPTIONS = [
 export function fit(options: FitOptions): FitResult {
   if (!options || typeof options !== "object") throw new DomainError("options", "{ model, guide, objective, iterations, ... }", String(options));
   assertKnownOptions("options", options, FIT_OPTIONS);
-  const { guide, objective, data, callbacks = [], counter = null } = options;
+  const { guide, objective, data, counter = null } = options;
   const policy = resolveDivergence(options.onDivergence);
   const heldOut = options.heldOut ?? null;
   const schedule = options.schedule ?? joint();
@@ -233,6 +232,8 @@ export function fit(options: FitOptions): FitResult {
   const fullBatch = !data || B === data.N;
   const perEpoch = data ? (fullBatch ? 1 : batches!.perEpoch) : Infinity;
   const monitor = untilConverged ? new ConvergenceMonitor(untilConverged, perEpoch) : null;
+  // the convergence rule is the last callback: it sees each step's loss after the user's, and its state travels in checkpoints
+  const callbacks: readonly FitCallback[] = [...(options.callbacks ?? []), ...(monitor ? [monitor.callback()] : [])];
   const budget = options.iterations ?? (monitor && options.epochs === undefined ? monitor.maxIterations : Infinity);
   const total = Math.min(budget, options.epochs !== undefined ? options.epochs * perEpoch : Infinity);
   // with the convergence rule, the rate is the schedule's times the monitor's plateau factor
@@ -429,9 +430,6 @@ export function fit(options: FitOptions): FitResult {
       }
       midStep = true;
       if (!skipped) run.stoppedBy = notify(loss, (c, i) => c.onStep?.(i));
-      if (!run.stoppedBy && !skipped && monitor && monitor.push(loss) === "stop") {
-        run.stoppedBy = `converged at step ${run.steps} (loss plateaued ${monitor.halvings + 1} times; learning rate x ${monitor.factor})`;
-      }
       if (!run.stoppedBy && data && run.steps % perEpoch === 0) {
         state.step = run.steps;
         schedule.endEpoch?.(state);

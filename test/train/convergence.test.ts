@@ -71,3 +71,25 @@ describe("ConvergenceMonitor", () => {
     expect(() => fit({ model, guide: makeFamily(model, data, { kind: "const" }), objective: elbo(), data, convergence: { tolerance: -1 } })).toThrow(/convergence.tolerance/);
   });
 });
+
+describe("fit until converged, resumed", () => {
+  it("continues a checkpointed run bit for bit, the convergence rule's state included", async () => {
+    const { encodeCheckpoint } = await import("../../src/train/checkpoint.js");
+    const run = (resume?: Uint8Array, keep?: (bytes: Uint8Array) => void) => {
+      const q = makeFamily(model, data, { kind: "avi", seed: 3 });
+      const r = fit({
+        model, guide: q, objective: elbo(), data, batchSize: 100, rng: 4, convergence: { window: 50, patience: 1, maxIterations: 3000 },
+        ...(resume ? { resume } : {}),
+        callbacks: keep ? [{ afterStep: (info) => void (info.step === 700 && keep(encodeCheckpoint(info.checkpoint()))) }] : [{ afterStep: () => undefined }],
+      });
+      return { r, values: q.localStore.readValues() };
+    };
+    let saved: Uint8Array | null = null;
+    const whole = run(undefined, (b) => (saved = b));
+    expect(whole.r.converged).toBe(true);
+    expect(whole.r.steps).toBeGreaterThan(700);
+    const resumed = run(saved!);
+    expect(resumed.r.steps).toBe(whole.r.steps);
+    expect(Array.from(resumed.values)).toEqual(Array.from(whole.values));
+  });
+});
