@@ -300,8 +300,8 @@ export function stackedBars(opts: StackedBarsOptions): Spec {
       top += s.value;
     }
   }
-  const x = { field: "group", type: "nominal", title: opts.xLabel ?? null, sort: groups, axis: { labelAngle: -30 } };
-  const color = { field: "part", type: "nominal", title: null, scale: { domain: parts } };
+  const x = { field: "group", type: "nominal", title: opts.xLabel ?? null, sort: groups, axis: { labelAngle: -30, labelLimit: 240 } };
+  const color = { field: "part", type: "nominal", title: null, scale: { domain: parts }, legend: { labelLimit: 400 } };
   return arrange(
     [
       {
@@ -315,8 +315,8 @@ export function stackedBars(opts: StackedBarsOptions): Spec {
           },
           {
             data: { values: rows.filter((r) => r.low !== undefined) },
-            mark: { type: "errorbar", ticks: true, color: "#222" },
-            encoding: { x, y: { field: "low", type: "quantitative" }, y2: { field: "high" } },
+            mark: { type: "errorbar", ticks: { size: 8 }, color: "#222" },
+            encoding: { x, y: { field: "low", type: "quantitative", title: opts.yLabel }, y2: { field: "high" } },
           },
         ],
       },

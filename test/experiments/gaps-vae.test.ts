@@ -4,6 +4,7 @@ import { getExperiment, quietContext, runStudy } from "../../src/experiments/ind
 import { MissingDataError } from "../../src/experiments/avi/fashion-mnist.js";
 import { loadBinarizedMnist } from "../../src/experiments/gaps/mnist.js";
 import type { GapRow } from "../../src/experiments/gaps/vae-gaps.js";
+import { renderSvg } from "../../src/report/render.js";
 
 type Est = { value: number; se: number };
 const beyond = (a: Est, b: Est, z = 2) => a.value - b.value > z * Math.hypot(a.se, b.se);
@@ -46,6 +47,7 @@ describe("gaps-vae --quick", () => {
     expect(beyond(row("FFG-trained (SA)", "diagonalGaussian").logLikelihood, row("FFG-trained", "diagonalGaussian").logLikelihood)).toBe(true);
     expect(beyond(row("FFG-trained (SA)", "diagonalGaussian").amortizationGap, row("FFG-trained", "diagonalGaussian").amortizationGap)).toBe(true);
     expect(r.figures?.map((f) => f.name)).toEqual(["gap-decomposition", "elbo-vs-k", "training"]);
+    for (const f of r.figures!) expect(await renderSvg(f.spec)).toContain("</svg>");
     expect(r.headline["FFG-trained, q FFG: amortization gap"]).toBeCloseTo(row("FFG-trained", "diagonalGaussian").amortizationGap.value, 3);
     expect(r.notes?.some((n) => n.includes("Cremer et al. (2018) Table 2"))).toBe(true);
   }, 300_000);
