@@ -10,7 +10,7 @@ type Est = { value: number; se: number };
 const beyond = (a: Est, b: Est, z = 2) => a.value - b.value > z * Math.hypot(a.se, b.se);
 
 describe("gaps-vae --quick", () => {
-  it("splits each VAE's inference gap: amortization gap > 0 beyond its error and larger than the approximation gap, refinement shrinks it, the flow's approximation gap is below the FFG's on the same decoder, the semi-amortized VAE is the better model", async () => {
+  it("splits each VAE's inference gap: amortization gap > 0 beyond its error and larger than the approximation gap, refinement shrinks it, on one decoder the flow's approximation gap is not above the FFG's and below it beyond error on the flow-trained decoder, the semi-amortized VAE is the better model", async () => {
     const r = await getExperiment("gaps-vae").run({ quick: true, seed: 0, outDir: "." }, quietContext());
     const rows = (r.data as { rows: GapRow[] }).rows;
     const row = (model: string, family: string) => rows.find((x) => x.model === model && x.family === family)!;
@@ -39,10 +39,11 @@ describe("gaps-vae --quick", () => {
     for (const [m, f] of [["FFG-trained", "diagonalGaussian"], ["IAF-trained", "iaf"], ["FFG-trained (SA)", "diagonalGaussian"]]) {
       expect(row(m, f).amortizationGap.value).toBeGreaterThan(row(m, f).approximationGap.value);
     }
-    // on one decoder (one log p(x)) the flow's best member is closer to the posterior than the FFG's
-    for (const m of ["FFG-trained", "IAF-trained"]) expect(beyond(row(m, "diagonalGaussian").approximationGap, row(m, "iaf").approximationGap)).toBe(true);
-    // the decoder adapts to its approximation: the FFG fits the IAF-trained decoder's posterior far worse than the IAF does
-    expect(row("IAF-trained", "diagonalGaussian").approximationGap.value).toBeGreaterThan(2 * row("IAF-trained", "iaf").approximationGap.value);
+    // on one decoder (one log p(x)): the flow's best member is never worse than the FFG's (on the FFG-trained decoder the
+    // difference is small, as in Cremer et al.: 0.12 nats with seed 0, within the error with seed 1 of seeds 0-3) ...
+    expect(beyond(row("FFG-trained", "iaf").approximationGap, row("FFG-trained", "diagonalGaussian").approximationGap)).toBe(false);
+    // ... and the decoder adapts to its approximation: the FFG fits the IAF-trained decoder's posterior worse than the IAF does (every seed 0-3)
+    expect(beyond(row("IAF-trained", "diagonalGaussian").approximationGap, row("IAF-trained", "iaf").approximationGap)).toBe(true);
     // inside training: the semi-amortized VAE has the higher log p(x) (and a larger amortization gap: its decoder no longer adapts to the encoder)
     expect(beyond(row("FFG-trained (SA)", "diagonalGaussian").logLikelihood, row("FFG-trained", "diagonalGaussian").logLikelihood)).toBe(true);
     expect(beyond(row("FFG-trained (SA)", "diagonalGaussian").amortizationGap, row("FFG-trained", "diagonalGaussian").amortizationGap)).toBe(true);
@@ -52,11 +53,12 @@ describe("gaps-vae --quick", () => {
     expect(r.notes?.some((n) => n.includes("Cremer et al. (2018) Table 2"))).toBe(true);
   }, 300_000);
 
-  it("checks its settings: unknown families, testSteps off the refinement curve, batch larger than the data", async () => {
+  it("checks its settings: unknown families, testSteps off the refinement curve, batch or measured images beyond the training data", async () => {
     await expect(runStudy("gaps-vae", { quick: true, settings: { families: ["diagonalGaussian", "planar"] } })).rejects.toThrow(UnknownNameError);
     await expect(runStudy("gaps-vae", { quick: true, settings: { testSteps: 30 } })).rejects.toThrow(/settings\.testSteps.*1, 2, 5, 10, 20, 50/);
     await expect(runStudy("gaps-vae", { quick: true, settings: { batchSize: 100, nTrain: 50 } })).rejects.toThrow(DomainError);
     await expect(runStudy("gaps-vae", { quick: true, settings: { semiAmortized: ["none", "iaf"] } })).rejects.toThrow(/"none" alone/);
+    await expect(runStudy("gaps-vae", { quick: true, settings: { measureOn: ["train"], nTrain: 50, batchSize: 50, nTest: 60 } })).rejects.toThrow(/settings\.nTest.*at most nTrain = 50/);
   });
 });
 

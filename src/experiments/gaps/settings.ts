@@ -14,6 +14,7 @@ import { DIGITS, MNIST_TEST_PER_DIGIT, MNIST_TRAIN_PER_DIGIT } from "./mnist.js"
 export interface GapsVaeSettings {
   nTrain: number;
   nTest: number;
+  measureOn: "test" | "train";
   side: number;
   latentDim: number;
   hidden: number;
@@ -68,7 +69,8 @@ const noDuplicates = (value: SettingValue, argument: string) => {
 /** gaps-vae's settings (full / quick defaults; the scaling against Cremer et al. 2018 is stated in the run's notes). */
 export const GAPS_VAE_SETTING_SPECS: readonly SettingSpec[] = [
   { name: "nTrain", type: "integer", min: 1, max: MNIST_TRAIN_PER_DIGIT * DIGITS, default: { full: 3000, quick: 1000 }, description: "training images (balanced over the 10 digits)" },
-  { name: "nTest", type: "integer", min: 1, max: MNIST_TEST_PER_DIGIT * DIGITS, default: { full: 100, quick: 40 }, description: "test images at which the gaps are measured (disjoint from the training images)" },
+  { name: "nTest", type: "integer", min: 1, max: MNIST_TEST_PER_DIGIT * DIGITS, default: { full: 100, quick: 40 }, description: "images at which the gaps are measured: test images (disjoint from the training images), or the first nTest training images (measureOn)" },
+  { name: "measureOn", type: "names", choices: ["test", "train"], length: 1, default: ["test"], description: "measure the gaps on test images (the encoder has not seen them: its generalization is part of the amortization gap) or on training images" },
   {
     name: "side", type: "integer", default: 14, description: "image side after block-mean downsampling of the 28 x 28 digits (28, 14 or 7), then binarized at 0.5",
     check: (v, argument) => {
@@ -101,9 +103,10 @@ export const GAPS_VAE_SETTING_SPECS: readonly SettingSpec[] = [
   { name: "elboSamples", type: "integer", min: 2, default: { full: 200, quick: 100 }, description: "draws per test image of each ELBO estimate" },
 ];
 
-/** Checks across settings: batch <= nTrain, testSteps a point of the refinement curve. */
+/** Checks across settings: batch <= nTrain, nTest <= nTrain when measuring on training images, testSteps a point of the refinement curve. */
 export function validateGapsVae(set: StudySettings, label: (name: string) => string): void {
   if (set.number("batchSize") > set.number("nTrain")) throw new DomainError(label("batchSize"), `at most nTrain = ${set.number("nTrain")}`, String(set.number("batchSize")));
+  if (set.names("measureOn")[0] === "train" && set.number("nTest") > set.number("nTrain")) throw new DomainError(label("nTest"), `at most nTrain = ${set.number("nTrain")} (measureOn = train)`, String(set.number("nTest")));
   const points = refineCheckpoints(set.number("refineSteps")).filter((k) => k > 0);
   if (!points.includes(set.number("testSteps"))) throw new DomainError(label("testSteps"), `a point of the refinement curve (${points.join(", ")})`, String(set.number("testSteps")));
 }
@@ -114,7 +117,7 @@ export function gapsVaeSettings(opts: Pick<RunOptions, "quick" | "settings">): G
   validateGapsVae(set, (name) => `settings.${name}`);
   const semi = set.names("semiAmortized");
   return {
-    nTrain: set.number("nTrain"), nTest: set.number("nTest"), side: set.number("side"), latentDim: set.number("latentDim"),
+    nTrain: set.number("nTrain"), nTest: set.number("nTest"), measureOn: set.names("measureOn")[0] as "test" | "train", side: set.number("side"), latentDim: set.number("latentDim"),
     hidden: set.number("hidden"), depth: set.number("depth"), activation: set.names("activation")[0] as GapsActivation, epochs: set.number("epochs"), batchSize: set.number("batchSize"), lr: set.number("lr"),
     families: set.names("families"), semiAmortized: semi.includes("none") ? [] : semi, semiSteps: set.number("semiSteps"), semiLr: set.number("semiLr"),
     cross: set.number("cross") === 1, encoderEpochs: set.number("encoderEpochs"),
