@@ -11,6 +11,7 @@ export * from "./mapa/datasets.js";
 import "./notes/index.js";
 import "./avi/index.js";
 import "./mapa/index.js";
+import "./gaps/index.js";
 
 // A user's data for --data / runStudy({ data }): the CSV, JSON and .npy readers (Node: readDataFile reads the file).
 export {
@@ -55,6 +56,22 @@ export { compareFamilies, DEFAULT_METHODS, type CompareFamiliesOptions } from ".
 export { headlineOf, meanFieldFactors, runMethods, summarize, type Method, type MethodRun, type MethodSummary, type SeedResult, type StudySetup } from "./avi/shared.js";
 export { linearStudyGaussian, localGlobalFviOptimum, localGlobalNegElbo, sawStudyGaussian, type LocalGlobalGaussian, type MeanFieldGaussian } from "./avi/local-global-gaussian.js";
 export { nonlinearStudy, type NonlinearStudyOptions } from "./avi/nonlinear.js";
+// ... the inference gap of a VAE split into approximation and amortization gaps (gaps-vae) ...
+export {
+  GUIDE_FAMILIES,
+  clearMnistCache,
+  loadBinarizedMnist,
+  measureGaps,
+  mnistDir,
+  runGapsVae,
+  trainVae,
+  type BinaryImages,
+  type GapRow,
+  type GapsVaeSettings,
+  type GuideFamilyEntry,
+  type LoadMnistOptions,
+  type TrainedVae,
+} from "./gaps/index.js";
 // ... and the impossibility analysis of a series with coupled locals (exact posterior, window bounds, trained windows).
 export {
   checkSettings as checkImpossibilitySettings,

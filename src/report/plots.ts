@@ -255,3 +255,76 @@ export function boxplot(opts: BoxplotOptions): Spec {
     opts.title,
   );
 }
+
+/** One segment of a stacked bar: `value` (may be negative) with an optional standard error. */
+export interface BarSegment {
+  /** The bar it belongs to (x axis), e.g. "FFG-trained, q FFG". */
+  group: string;
+  /** Its part of the bar (colour), e.g. "approximation gap". */
+  part: string;
+  value: number;
+  se?: number;
+}
+
+export interface StackedBarsOptions {
+  title?: string;
+  segments: BarSegment[];
+  xLabel?: string;
+  yLabel: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * Stacked bars: one bar per group (in order of appearance), its parts stacked
+ * in order of appearance (segment k spans [sum_{j<k} v_j, sum_{j<=k} v_j]),
+ * with a +-se error bar at the top of each segment (e.g. the inference gap of
+ * a guide as approximation gap + amortization gap, Cremer et al. 2018).
+ */
+export function stackedBars(opts: StackedBarsOptions): Spec {
+  const { segments, height = 220 } = opts;
+  if (segments.length === 0) throw new DomainError("segments", "at least one segment", "[]");
+  const groups = orderedUnique(segments.map((s) => s.group));
+  const parts = orderedUnique(segments.map((s) => s.part));
+  const rows: Row[] = [];
+  for (const g of groups) {
+    let top = 0;
+    for (const p of parts) {
+      const s = segments.find((t) => t.group === g && t.part === p);
+      if (!s) continue;
+      if (!Number.isFinite(s.value)) throw new DomainError(`segment (${g}, ${p}).value`, "a finite number", String(s.value));
+      if (s.se !== undefined && !(s.se >= 0)) throw new DomainError(`segment (${g}, ${p}).se`, "a number >= 0", String(s.se));
+      const row: Row = { group: g, part: p, start: top, end: top + s.value, value: s.value };
+      if (s.se !== undefined) {
+        row.low = top + s.value - s.se;
+        row.high = top + s.value + s.se;
+      }
+      rows.push(row);
+      top += s.value;
+    }
+  }
+  const x = { field: "group", type: "nominal", title: opts.xLabel ?? null, sort: groups, axis: { labelAngle: -30, labelLimit: 240 } };
+  const color = { field: "part", type: "nominal", title: null, scale: { domain: parts }, legend: { labelLimit: 400 } };
+  return arrange(
+    [
+      {
+        width: opts.width ?? Math.max(160, 70 * groups.length),
+        height,
+        layer: [
+          {
+            data: { values: rows },
+            mark: { type: "bar", size: 28 },
+            encoding: { x, y: { field: "start", type: "quantitative", title: opts.yLabel }, y2: { field: "end" }, color, tooltip: [{ field: "part" }, { field: "value", format: ".3f" }] },
+          },
+          {
+            data: { values: rows.filter((r) => r.low !== undefined) },
+            mark: { type: "errorbar", ticks: { size: 8 }, color: "#222" },
+            encoding: { x, y: { field: "low", type: "quantitative", title: opts.yLabel }, y2: { field: "high" } },
+          },
+        ],
+      },
+    ],
+    1,
+    opts.title,
+  );
+}

@@ -22,7 +22,7 @@ export interface RefineOptions {
   lr?: number;
   /** Draws per step of the ELBO. Default: 4. */
   samples?: number;
-  /** Steps at which the ELBO is evaluated for the curve. Default: 0, 1, 2, 5, 10, 20, 50, ... up to steps. */
+  /** Steps at which the ELBO is evaluated for the curve. Default: 0, 1, 2, 5, 10, 20, 50, ... up to steps; floor(steps / 2) is always added (the convergence check). */
   evaluateAt?: readonly number[];
   /** Draws per datapoint of each evaluation. Default: 50. */
   evalSamples?: number;
@@ -68,8 +68,11 @@ export function refine(options: RefineOptions): RefineResult {
   const { model, guide, data, steps = 100, lr = 0.01, samples = 4, evalSamples = 50, tolerance = 0.01 } = options;
   if (!(guide instanceof AutoGuide)) throw new DomainError("guide", "an AutoGuide (autoGuide(model, ...))", String(guide));
   assertInteger("steps", steps, 1);
-  const at = [...(options.evaluateAt ?? refineCheckpoints(steps))].sort((a, b) => a - b);
-  at.forEach((k, i) => assertInteger(`evaluateAt[${i}]`, k, 0));
+  const given = [...(options.evaluateAt ?? refineCheckpoints(steps))];
+  given.forEach((k, i) => assertInteger(`evaluateAt[${i}]`, k, 0));
+  // the convergence check compares the ELBO at steps / 2 with the last one: that point is always on the curve
+  const halfStep = Math.floor(steps / 2);
+  const at = [...new Set([...given, halfStep])].sort((a, b) => a - b);
   const rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
   const refined = new AutoGuide(model, { data, amortized: false, family: guide.family, initFrom: guide, init: "zero" });
   const curve: RefineResult["curve"] = { steps: [], elbo: [], se: [] };
@@ -98,7 +101,7 @@ export function refine(options: RefineOptions): RefineResult {
   });
   if (curve.steps[curve.steps.length - 1] !== steps) record(steps);
   // convergence: the ELBO gained over the last half of the steps
-  const half = curve.steps.findIndex((k) => k >= steps / 2);
+  const half = curve.steps.indexOf(halfStep);
   const last = curve.elbo.length - 1;
   const lastImprovement = curve.elbo[last] - curve.elbo[half];
   const converged = lastImprovement < tolerance;

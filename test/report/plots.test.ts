@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/core/errors.js";
-import { boxplot, densityGrid, lineChart, thinIndices } from "../../src/report/plots.js";
+import { boxplot, densityGrid, lineChart, stackedBars, thinIndices } from "../../src/report/plots.js";
 import { renderSvg } from "../../src/report/render.js";
 
 type Layered = { layer: { data: { values: { x: number; y: number }[] } }[] };
@@ -115,5 +115,40 @@ describe("lineChart bands and points", () => {
     expect(svg).toContain('class="mark-area role-mark');
     expect(svg).toContain('class="mark-symbol role-mark');
     expect(() => lineChart({ xLabel: "x", yLabel: "y", series: [{ name: "s", x: [1, 2], y: [1, 2], lower: [0] }] })).toThrow(/lower/);
+  });
+});
+
+describe("stackedBars", () => {
+  it("stacks each group's parts cumulatively (negative parts go down) with error bars at each segment's top, and renders", async () => {
+    const spec = stackedBars({
+      yLabel: "nats",
+      segments: [
+        { group: "FFG", part: "approximation", value: 1.5, se: 0.1 },
+        { group: "FFG", part: "amortization", value: 2, se: 0.2 },
+        { group: "flow", part: "approximation", value: 0.5 },
+        { group: "flow", part: "amortization", value: -0.25, se: 0.05 },
+      ],
+    }) as { layer: { data: { values: Record<string, number | string>[] } }[] };
+    const bars = spec.layer[0].data.values.map((r) => [r.group, r.part, r.start, r.end]);
+    expect(bars).toEqual([
+      ["FFG", "approximation", 0, 1.5],
+      ["FFG", "amortization", 1.5, 3.5],
+      ["flow", "approximation", 0, 0.5],
+      ["flow", "amortization", 0.5, 0.25],
+    ]);
+    const errors = spec.layer[1].data.values.map((r) => [r.group, r.part, r.low, r.high]);
+    expect(errors).toEqual([
+      ["FFG", "approximation", 1.4, 1.6],
+      ["FFG", "amortization", 3.3, 3.7],
+      ["flow", "amortization", 0.2, 0.3],
+    ]);
+    const svg = await renderSvg(spec);
+    for (const text of ["FFG", "flow", "amortization", "nats"]) expect(svg).toContain(text);
+  });
+
+  it("throws on no segments, a non-finite value or a negative se, naming the segment", () => {
+    expect(() => stackedBars({ yLabel: "y", segments: [] })).toThrow(DomainError);
+    expect(() => stackedBars({ yLabel: "y", segments: [{ group: "a", part: "b", value: NaN }] })).toThrow(/segment \(a, b\)\.value/);
+    expect(() => stackedBars({ yLabel: "y", segments: [{ group: "a", part: "b", value: 1, se: -1 }] })).toThrow(/segment \(a, b\)\.se/);
   });
 });

@@ -58,6 +58,21 @@ describe("refine (semi-amortized inference)", () => {
   });
 });
 
+describe("refine's convergence check", () => {
+  it("compares the ELBO at steps / 2 with the last one even when no default checkpoint lies in the last half (steps = 50: 25 is added)", () => {
+    const model = linear();
+    const data = new Dataset(model.sampleJoint(50, new Rng(1)).data.x.toRows());
+    const q = autoGuide(model, { seed: 1 }); // untrained: far from each datapoint's optimum
+    const r = refine({ model, guide: q, data, steps: 50, lr: 0.005, rng: 3 });
+    expect(r.curve.steps).toEqual([0, 1, 2, 5, 10, 20, 25, 50]);
+    const at25 = r.curve.elbo[r.curve.steps.indexOf(25)];
+    expect(r.lastImprovement).toBeCloseTo(r.curve.elbo.at(-1)! - at25, 12);
+    expect(r.lastImprovement).toBeGreaterThan(0.01); // still climbing: before the fix the last point was compared with itself (0, "converged")
+    expect(r.converged).toBe(false);
+    r.guide.dispose();
+  });
+});
+
 describe("inferenceGaps", () => {
   it("splits the gap: zero approximation gap and a positive amortization gap for a short-trained network on a linear-Gaussian model", () => {
     const model = linear();

@@ -50,7 +50,10 @@ export function semiAmortized({ steps = 5, lr = 0.1 }: SemiAmortizedOptions = {}
       }
       if (init) {
         const rows = noGrad(() => amortized!.contexts(batch).toArray());
-        refined.localStore!.get("context").set(rows);
+        const store = refined.localStore!;
+        store.get("context").set(rows);
+        // a density's own shared parameters (a flow's conditioners) start each batch at the amortized guide's
+        for (const name of store.names) if (name.startsWith("density.")) store.get(name).set(amortized!.localStore!.get(name).toArray());
         init = false;
       }
       const plain: Batch = { obs: batch.obs, ...(batch.context ? { context: batch.context } : {}) };
