@@ -153,6 +153,23 @@ const FIT_OPTIONS = [
 ] as const;
 
 export function fit(options: FitOptions): FitResult {
+  const run = fitSteps(options);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * fit, one outer step at a time: the loop of fit() as a generator that
+ * yields after every step (its FitStepInfo) and returns the FitResult, so a
+ * caller can hand control back to its event loop between steps (a worker
+ * that must hear "pause" / "stop") and get the very numbers of fit().
+ * `next("reason")` stops training before the next step (result.stoppedBy =
+ * reason); `return()` abandons it (the optimizers are still disposed).
+ * Options are validated at the first next().
+ */
+export function* fitSteps(options: FitOptions): Generator<FitStepInfo, FitResult, string | undefined> {
   if (!options || typeof options !== "object") throw new DomainError("options", "{ model, guide, objective, iterations, ... }", String(options));
   assertKnownOptions("options", options, FIT_OPTIONS);
   const { guide, objective, data, callbacks = [], onDivergence = "stop", counter = null } = options;
@@ -337,6 +354,11 @@ export function fit(options: FitOptions): FitResult {
         schedule.endEpoch?.(state);
         stoppedBy = notify(loss, (c, i) => c.onEpoch?.(i));
         if (stoppedBy) break;
+      }
+      const request = yield info(loss);
+      if (typeof request === "string") {
+        stoppedBy = request;
+        break;
       }
     }
   } finally {

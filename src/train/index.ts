@@ -5,4 +5,4 @@ export * from "./counting.js";
 export * from "./callbacks.js";
 export * from "./checkpoint.js";
 export * from "./schedules/index.js";
-export { fit, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress, type ParamGroups } from "./fit.js";
+export { fit, fitSteps, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress, type ParamGroups } from "./fit.js";
