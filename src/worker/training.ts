@@ -14,7 +14,11 @@ import { iwaeBound } from "../infer/objectives/importance-weighted.js";
 import type { Objective } from "../infer/objectives/objective.js";
 import { reweightedWakeSleep } from "../infer/objectives/wake-sleep.js";
 import type { ParamStore } from "../nn/param-store.js";
-import { cosineDecay } from "../optim/schedule.js";
+import type { Schedule } from "../optim/schedule.js";
+import { cos } from "../autodiff/ops/trig.js";
+import { noGrad } from "../autodiff/tape.js";
+import { tidy } from "../core/scope.js";
+import { Tensor } from "../core/tensor.js";
 import { fit, type FitOptions, type FitResult } from "../train/fit.js";
 import { resolveJob, type ResolvedJob, type TrainingJob } from "./job.js";
 import { jobModel, type JobModel } from "./models.js";
@@ -84,6 +88,17 @@ function objectiveOf(job: ResolvedJob, hasGlobals: boolean): Objective {
   }
 }
 
+/**
+ * cosineDecay(T, m) (Loshchilov & Hutter 2017: s(t) = m + (1 - m) (1 + cos(pi min(t, T) / T)) / 2)
+ * with the cosines from the Wasm kernel, computed once: JS engines' Math.cos
+ * differ in the last bit (Node 20's V8 and Chromium 156's disagree on 27 of
+ * the 601 cosines of T = 600), and a job must give the same bits in every engine.
+ */
+export function wasmCosineDecay(T: number, m: number): Schedule {
+  const c = noGrad(() => tidy(() => cos(Tensor.from(Array.from({ length: T + 1 }, (_, t) => (Math.PI * t) / T), [T + 1])).toFloat64Array()));
+  return (t) => m + ((1 - m) * (1 + c[Math.min(Math.max(t, 0), T)])) / 2;
+}
+
 /** Builds the run a job describes: observations from the seed, the autoGuide, the objective. */
 export function buildTraining(input: TrainingJob): Training {
   const job = resolveJob(input);
@@ -123,7 +138,7 @@ export function buildTraining(input: TrainingJob): Training {
         ...(job.train === "data" ? { data, batchSize: Math.min(job.batchSize, data.N) } : { batchSize: job.batchSize }),
         iterations: job.iterations,
         lr: job.lr,
-        ...(job.schedule === "cosine" ? { lrSchedule: cosineDecay(job.iterations, 0.01) } : {}),
+        ...(job.schedule === "cosine" ? { lrSchedule: wasmCosineDecay(job.iterations, 0.01) } : {}),
         rng: root.fork(STREAMS.training),
         onDivergence: "stop",
         ...extra,

@@ -5,6 +5,7 @@ import type { Rng } from "../core/rng.js";
 import { tidy } from "../core/scope.js";
 import { Tensor } from "../core/tensor.js";
 import type { Dataset } from "../infer/families/dataset.js";
+import type { Support } from "../distributions/support.js";
 import type { Guide } from "../models/guide.js";
 import type { JobModel } from "./models.js";
 
@@ -43,7 +44,7 @@ export interface ViewOptions {
  * (from `rng`, never the training generator, outside any recorded step) give
  * q's mean and std and the grid's range (with the exact posterior's); q's
  * density is exp(guide.logProb) on the grid when the site is the model's only
- * latent and 1-D, else a histogram of the draws.
+ * latent and 1-D, else a histogram of the draws (about sqrt(draws) bins).
  */
 export function posteriorView(guide: Guide, jm: JobModel, data: Dataset, rows: readonly number[], rng: Rng, { draws = 2000, gridSize = 121 }: ViewOptions = {}): PosteriorView {
   const site = jm.plotSite;
@@ -65,17 +66,25 @@ export function posteriorView(guide: Guide, jm: JobModel, data: Dataset, rows: r
       });
     }
     if (!(hi > lo)) [lo, hi] = [qMean - 1, qMean + 1];
-    const h = (hi - lo) / (gridSize - 1);
-    const grid = Array.from({ length: gridSize }, (_, i) => lo + i * h);
+    // within the site's support (a positive or interval site's density is 0 outside it)
+    const [low, high] = bounds(site.support);
+    [lo, hi] = [Math.max(lo, low), Math.min(hi, high)];
+    // a histogram gets about sqrt(draws) bins (its noise per bin ~ 1 / sqrt(count))
+    const G = onlySite ? gridSize : Math.min(gridSize, Math.max(11, Math.round(Math.sqrt(draws))));
+    const h = (hi - lo) / (G - 1);
+    const grid = Array.from({ length: G }, (_, i) => lo + i * h);
     let q: number[];
     if (onlySite) {
-      const logQ = guide.logProb({ [site.name]: Tensor.from(grid, [gridSize, 1]) }, data.batch(new Int32Array(gridSize).fill(row)));
-      q = logQ.toArray().map(Math.exp);
+      // the support's open ends: no density evaluated on a boundary point
+      const inside = grid.map((v, i) => i).filter((i) => grid[i] > low && grid[i] < high);
+      const logQ = guide.logProb({ [site.name]: Tensor.from(inside.map((i) => grid[i]), [inside.length, 1]) }, data.batch(new Int32Array(inside.length).fill(row))).toArray();
+      q = new Array<number>(G).fill(0);
+      inside.forEach((i, j) => (q[i] = Math.exp(logQ[j])));
     } else {
-      q = new Array<number>(gridSize).fill(0);
+      q = new Array<number>(G).fill(0);
       for (const v of x) {
         const i = Math.round((v - lo) / h);
-        if (i >= 0 && i < gridSize) q[i] += 1 / (x.length * h);
+        if (i >= 0 && i < G) q[i] += 1 / (x.length * h);
       }
     }
     return {
@@ -84,6 +93,14 @@ export function posteriorView(guide: Guide, jm: JobModel, data: Dataset, rows: r
     };
   })));
   return { site: site.name, points };
+}
+
+/** The open range of a continuous support's values (the first coordinate). */
+function bounds(support: Support): [number, number] {
+  if (support.kind === "positive") return [0, Infinity];
+  if (support.kind === "interval") return [support.low, support.high];
+  if (support.kind === "simplex") return [0, 1];
+  return [-Infinity, Infinity];
 }
 
 /** The first column of a [rows, d] tensor. */

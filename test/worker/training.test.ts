@@ -3,7 +3,8 @@ import { DomainError, init, UnknownNameError } from "../../src/index.js";
 import { gaussianGaussianOptimum } from "../../src/experiments/notes/models/gaussian-gaussian.js";
 import { MixturePrior } from "../../src/experiments/notes/models/mixture-prior.js";
 import { resolveJob, type TrainingJob } from "../../src/worker/job.js";
-import { buildTraining, runJob } from "../../src/worker/training.js";
+import { buildTraining, runJob, wasmCosineDecay } from "../../src/worker/training.js";
+import { cosineDecay } from "../../src/optim/schedule.js";
 import { compileModelSource } from "../../src/worker/user-model.js";
 import { loadParams, paramsByName } from "../../src/worker/params.js";
 import { simpson } from "../helpers/quadrature.js";
@@ -39,6 +40,14 @@ describe("a training job", () => {
     expect(paramsByName(b.params)).toEqual(paramsByName(a.params));
     expect(Array.from(c.losses)).not.toEqual(Array.from(a.losses));
     for (const r of [a, b, c]) r.training.dispose();
+  });
+
+  it("the cosine schedule is cosineDecay with the Wasm kernel's cosines (engine-independent bits), clamped at 0 and T", () => {
+    const wasm = wasmCosineDecay(600, 0.01);
+    const js = cosineDecay(600, 0.01);
+    for (let t = 0; t <= 600; t++) expect(Math.abs(wasm(t) - js(t))).toBeLessThan(1e-15);
+    expect([wasm(0), wasm(600), wasm(900)]).toEqual([1, 0.01, 0.01]);
+    expect(wasm(300)).toBeCloseTo(0.505, 15);
   });
 
   it("builds every model, amortization and density; flows and the mixture through autoGuide", () => {
@@ -103,6 +112,11 @@ describe("a training job", () => {
     const run = runJob({ model: { name: "user", source: 'm.plate("data", () => { const z = m.sample("z", new Gamma(2, 1)); m.observe("y", new Normal(log(z), 0.5)); });' }, iterations: 30 });
     expect(run.steps).toBe(30);
     expect(run.losses.every(Number.isFinite)).toBe(true);
+    // a positive site: the view's grid stays in (0, inf) and q's density still integrates to ~1 there
+    const p = run.training.view([0], 30, { draws: 500, gridSize: 201 }).points[0];
+    expect(p.grid[0]).toBeGreaterThanOrEqual(0);
+    expect(p.q.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(simpson(p.q, p.grid[0], p.grid[200])).toBeCloseTo(1, 1);
     run.training.dispose();
   });
 
