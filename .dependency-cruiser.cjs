@@ -7,6 +7,8 @@
 //
 // data/ (readers of a user's tables: CSV, JSON, .npy) sits on core/ only; the
 // studies (--data) and the CLI use it.
+// worker/ (amortvi/worker: training in a Web Worker or worker_threads) sits
+// on train/ and the studies' models folders (the models a job names).
 // report/ (plots, HTML, results files) is the writers' layer of the runner:
 // it imports only core/ and the experiment contract (experiments/types.ts),
 // and the studies and the CLI use it; no library layer does. A layer may
@@ -23,6 +25,8 @@ const TRAIN = "src/train/";
 const EXPERIMENTS = "src/experiments/";
 const REPORT = "src/report/";
 const DATA = "src/data/";
+const WORKER = "src/worker/";
+const STUDY_MODELS = "src/experiments/[^/]+/models/";
 
 const either = (...paths) => `^(${paths.join("|")})`;
 
@@ -66,6 +70,12 @@ module.exports = {
       EXPERIMENTS,
       [CORE, AUTODIFF, LEAVES, MODEL, INFER, TRAIN, EXPERIMENTS, REPORT, DATA],
       "A study uses the library, the data readers and the report writers, never the CLI."
+    ),
+    layer(
+      "worker-imports-library-and-study-models",
+      WORKER,
+      [CORE, AUTODIFF, LEAVES, MODEL, INFER, TRAIN, STUDY_MODELS, WORKER],
+      "amortvi/worker trains the library's guides in a worker; of the studies it uses only their models (note-1, note-2, avi-saw by name), never their runners, the report or the CLI."
     ),
     layer(
       "report-imports-core-and-the-experiment-contract",

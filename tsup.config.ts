@@ -4,7 +4,7 @@ import { defineConfig } from "tsup";
 // base64 in src/core/kernels-wasm.ts and decoded with atob, present in Node
 // >= 16 and in browsers). Node-only pieces (cli, report writers) are separate
 // entries that import node: modules themselves.
-// The three library entries (amortvi, amortvi/low-level, amortvi/experiments)
+// The library entries (amortvi, amortvi/low-level, amortvi/experiments, amortvi/worker)
 // are built together with code splitting, in both formats, so that they share
 // ONE copy of the library: one Tensor class and one default runtime (one Wasm
 // memory). Separate bundles would each carry their own, and a tensor made by
@@ -14,7 +14,14 @@ import { defineConfig } from "tsup";
 // neither (test/package checks the root entry has no node: import).
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", "low-level": "src/low-level.ts", experiments: "src/experiments/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      "low-level": "src/low-level.ts",
+      experiments: "src/experiments/index.ts",
+      worker: "src/worker/index.ts",
+      // the program a training worker runs (createTrainingWorker's default URL: ./worker-thread.js next to worker.js)
+      "worker-thread": "src/worker/worker-thread.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

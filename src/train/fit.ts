@@ -193,6 +193,23 @@ const FIT_OPTIONS = [
  * checkpointed run bit for bit.
  */
 export function fit(options: FitOptions): FitResult {
+  const run = fitSteps(options);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * fit, one outer step at a time: the loop of fit() as a generator that
+ * yields after every step (its FitStepInfo) and returns the FitResult, so a
+ * caller can hand control back to its event loop between steps (a worker
+ * that must hear "pause" / "stop") and get the very numbers of fit().
+ * `next("reason")` stops training before the next step (result.stoppedBy =
+ * reason); `return()` abandons it (the optimizers are still disposed).
+ * Options are validated at the first next().
+ */
+export function* fitSteps(options: FitOptions): Generator<FitStepInfo, FitResult, string | undefined> {
   if (!options || typeof options !== "object") throw new DomainError("options", "{ model, guide, objective, iterations, ... }", String(options));
   assertKnownOptions("options", options, FIT_OPTIONS);
   const { guide, objective, data, counter = null } = options;
@@ -437,6 +454,11 @@ export function fit(options: FitOptions): FitResult {
       }
       midStep = false;
       if (!run.stoppedBy) notify(loss, (c, i) => c.afterStep?.(i));
+      if (!run.stoppedBy) {
+        // fitSteps: hand control to the caller; a string sent back stops training before the next step
+        const request = yield info(loss);
+        if (typeof request === "string") run.stoppedBy = request;
+      }
     }
     midStep = false;
     result = {

@@ -8,4 +8,4 @@ export * from "./checkpoint.js";
 export * from "./divergence.js";
 export * from "./save.js";
 export * from "./schedules/index.js";
-export { fit, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress, type ParamGroups } from "./fit.js";
+export { fit, fitSteps, type FitOptions, type FitResult, type FitCallback, type FitStepInfo, type FitProgress, type ParamGroups } from "./fit.js";

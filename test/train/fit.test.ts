@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { Tensor, Rng, Normal, shift, scale, defineModel, Dataset, makeFamily, fit, elbo, forwardKL, DomainError, TrainingDivergedError, log } from "../../src/index.js";
-import type { FitStepInfo, Objective } from "../../src/index.js";
+import type { FitResult, FitStepInfo, Objective } from "../../src/index.js";
 import { Adam } from "../../src/optim/adam.js";
+import { fitSteps } from "../../src/train/fit.js";
 import { curveData, fitVae, smallVae } from "./helpers.js";
 
 const model = defineModel("linear", (m) => {
@@ -52,6 +53,32 @@ describe("fit: the one training loop", () => {
     expect(r.steps).toBe(30);
     fit({ model, guide: makeFamily(model, data, { kind: "fvi" }), objective: elbo(), data, iterations: 250, progress: { start: () => {}, tick: (n) => void (ticked += n), stop: () => {} } });
     expect(ticked).toBe(250);
+  });
+
+  it("fitSteps: one step per next(), the numbers of fit() even with work between steps; next(reason) stops before the next step", () => {
+    const options = () => ({ model, guide: makeFamily(model, data, { kind: "fvi" }), objective: elbo(), data, iterations: 40, batchSize: 3, lr: 0.05, rng: 7 });
+    const reference = fit(options());
+    const o = options();
+    const run = fitSteps(o);
+    const seen: number[] = [];
+    let next = run.next();
+    while (!next.done) {
+      seen.push(next.value.step);
+      // unrelated draws and tensors between steps (a worker's snapshots) must not change the run
+      new Rng(99).normal([5, 5]).toArray();
+      next = run.next();
+    }
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(Array.from(next.value.losses)).toEqual(Array.from(reference.losses));
+    const stopped = fitSteps(options());
+    for (let i = 0; i < 12; i++) stopped.next();
+    const end = stopped.next("paused by the user");
+    expect(end.done).toBe(true);
+    const result = end.value as FitResult;
+    expect(result.steps).toBe(12);
+    expect(result.stoppedBy).toBe("paused by the user");
+    expect(Array.from(result.losses)).toEqual(Array.from(reference.losses.subarray(0, 12)));
+    expect(() => fitSteps({ ...options(), iterations: 0 }).next()).toThrow(/iterations/);
   });
 
   it("on simulations (no data): pq lowers the forward-KL loss", () => {
