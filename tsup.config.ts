@@ -34,6 +34,6 @@ export default defineConfig([
     platform: "node",
     target: "node20",
     outDir: "dist",
-    external: ["vega", "vega-lite", "commander", "cli-progress"],
+    external: ["vega", "vega-lite", "commander"],
   },
 ]);

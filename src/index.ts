@@ -226,3 +226,7 @@ export { semiAmortized, type SemiAmortizedOptions } from "./train/schedules/semi
 export { refine, refineCheckpoints, type RefineOptions, type RefineResult } from "./train/refine.js";
 export { inferenceGaps, collapseWarnings, type InferenceGaps, type InferenceGapsOptions } from "./train/inference-gaps.js";
 export { elboStats, logLikelihoodStats, type Estimate, type PerDatapoint } from "./diagnostics/gaps.js";
+
+// a console progress display for fit({ progress }): a bar redrawn from tick on a terminal (it moves while fit blocks
+// the event loop), plain lines in logs, pipes and the browser console
+export { consoleProgress, type ConsoleProgress, type ConsoleProgressOptions, type ProgressStream } from "./train/console-progress.js";
