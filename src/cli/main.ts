@@ -8,6 +8,7 @@ import { parseSetArguments, prepareRun } from "../experiments/settings.js";
 import type { Experiment, RunOptions } from "../experiments/types.js";
 import { formatValue } from "../report/html.js";
 import { amortviVersion } from "../report/provenance.js";
+import { loadVega, MissingDependencyError } from "../report/render.js";
 import { writeReport } from "../report/write.js";
 import { describeExperiment } from "./describe.js";
 import { consoleContext, type OutputStream } from "./progress.js";
@@ -54,7 +55,7 @@ atomically: an interrupted run never leaves a half-written file.
 
 Exit codes: 0 success, 1 the experiment failed, 2 bad invocation (unknown
 experiment, unknown setting, invalid option value, data of the wrong shape or
-unreadable, output folder not writable).`;
+unreadable, output folder not writable, vega / vega-lite not installed).`;
 
 function integerOption(flag: string, min: number): (value: string) => number {
   return (value) => {
@@ -137,10 +138,21 @@ function runOptionsOf(experiment: Experiment, flags: ReproduceFlags, outDir: str
   }
 }
 
+/** The report's renderer (vega, vega-lite: optional peer dependencies) is loaded before the study runs, not after its training. */
+async function requireRenderer(): Promise<void> {
+  try {
+    await loadVega();
+  } catch (err) {
+    if (err instanceof MissingDependencyError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 async function reproduce(name: string, flags: ReproduceFlags, io: CliIo): Promise<void> {
   const experiment = findExperiment(name);
   const outDir = resolve(flags.out ?? join("amortvi-out", name));
   const options = runOptionsOf(experiment, flags, outDir);
+  await requireRenderer();
   await prepareOutDir(outDir);
   const ctx = consoleContext(io.stderr);
   const given = Object.entries(options.settings ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`);
