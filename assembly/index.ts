@@ -29,3 +29,4 @@ export * from "./packed-triangular";
 export * from "./low-rank-normal";
 export * from "./segments";
 export * from "./masked";
+export * from "./portable-math";
