@@ -12,6 +12,16 @@ import { defineConfig } from "tsup";
 // reads files (node: modules, kept external) and renders figures with vega
 // (dynamic imports, external); the shared chunks and dist/index.js import
 // neither (test/package checks the root entry has no node: import).
+//
+// package.json's "sideEffects" tells a USER's bundler that only the study and
+// CLI entries of dist/ have import-time effects. Our own build must not apply
+// it to src/: the study files register themselves when imported
+// (experiments/index.ts imports them bare), and esbuild would drop them as
+// side-effect free. So this build ignores side-effect annotations.
+const keepSourceSideEffects = (options: { ignoreAnnotations?: boolean }) => {
+  options.ignoreAnnotations = true;
+};
+
 export default defineConfig([
   {
     entry: {
@@ -32,6 +42,7 @@ export default defineConfig([
     target: "es2022",
     outDir: "dist",
     external: [/^node:/, "vega", "vega-lite"],
+    esbuildOptions: keepSourceSideEffects,
   },
   {
     entry: { cli: "src/cli/main.ts" },
@@ -41,6 +52,7 @@ export default defineConfig([
     platform: "node",
     target: "node20",
     outDir: "dist",
-    external: ["vega", "vega-lite", "commander", "cli-progress"],
+    external: ["vega", "vega-lite", "commander"],
+    esbuildOptions: keepSourceSideEffects,
   },
 ]);

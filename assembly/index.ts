@@ -31,3 +31,4 @@ export * from "./segments";
 export * from "./masked";
 export * from "./coupling";
 export * from "./spline";
+export * from "./portable-math";

@@ -243,3 +243,7 @@ export {
   type SbcResult, type SbcParameter, type SbcOptions, type CoverageResult, type CoverageRegion, type CoverageVerdict, type CoverageOptions, type PosteriorLogProb, type TarpResult, type TarpOptions,
   type ZScoreContractionResult, type C2stResult, type C2stOptions, type PsisDiagnostic, type GuidePsis, type MmdResult, type MmdOptions, type EcdfBand, type SampleSets,
 } from "./diagnostics/calibration/index.js";
+
+// a console progress display for fit({ progress }): a bar redrawn from tick on a terminal (it moves while fit blocks
+// the event loop), plain lines in logs, pipes and the browser console
+export { consoleProgress, type ConsoleProgress, type ConsoleProgressOptions, type ProgressStream } from "./train/console-progress.js";

@@ -7,6 +7,7 @@ import { parseSetArguments, prepareRun } from "../experiments/settings.js";
 import type { Experiment, RunOptions } from "../experiments/types.js";
 import { formatValue } from "../report/html.js";
 import { amortviVersion } from "../report/provenance.js";
+import { loadVega, MissingDependencyError } from "../report/render.js";
 import { writeReport } from "../report/write.js";
 import { describeExperiment } from "./describe.js";
 import { consoleContext, type OutputStream } from "./progress.js";
@@ -59,7 +60,7 @@ any other study reruns from the start, to the same results).
 
 Exit codes: 0 success, 1 the experiment failed, 2 bad invocation (unknown
 experiment, unknown setting, invalid option value, data of the wrong shape or
-unreadable, output folder not writable).`;
+unreadable, output folder not writable, vega / vega-lite not installed).`;
 
 function integerOption(flag: string, min: number): (value: string) => number {
   return (value) => {
@@ -149,6 +150,16 @@ function runOptionsOf(experiment: Experiment, flags: ReproduceFlags, outDir: str
   }
 }
 
+/** The report's renderer (vega, vega-lite: optional peer dependencies) is loaded before the study runs, not after its training. */
+async function requireRenderer(): Promise<void> {
+  try {
+    await loadVega();
+  } catch (err) {
+    if (err instanceof MissingDependencyError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 async function reproduce(name: string, flags: ReproduceFlags, io: CliIo): Promise<void> {
   const experiment = findExperiment(name);
   const outDir = resolve(flags.out ?? join("amortvi-out", name));
@@ -162,6 +173,7 @@ async function reproduce(name: string, flags: ReproduceFlags, io: CliIo): Promis
     settings: requested.settings ?? {},
     data: requested.dataSource?.sha256 ?? null,
   };
+  await requireRenderer();
   // fits log their resumption through the console context, made once the folder is known to be writable
   let ctx: ReturnType<typeof consoleContext> | null = null;
   const folder = runFolderOf(outDir, invocation, flags.resume ?? false, flags.checkpointEvery * 1000, (m) => ctx?.log(m));

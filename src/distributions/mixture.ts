@@ -7,6 +7,7 @@ import { mixtureNormalLogProb } from "../autodiff/ops/gaussian.js";
 import { int32ToArena } from "../autodiff/ops/broadcast-index.js";
 import { sampleCategorical } from "../autodiff/ops/categorical.js";
 import type { Distribution } from "./distribution.js";
+import { portableLog } from "../core/portable-math.js";
 
 const WEIGHT_TOLERANCE = 1e-9;
 
@@ -31,9 +32,9 @@ function validatedLogParams(weights: readonly number[], means: readonly number[]
     if (!(s > 0) || !Number.isFinite(s)) throw new DomainError("stds", "finite values > 0", `${s} at index ${k}`);
   });
   return {
-    logWeights: Tensor.from(weights.map(Math.log), [K], "persistent", undefined, "weights"),
+    logWeights: Tensor.from(weights.map((w) => portableLog(w)), [K], "persistent", undefined, "weights"),
     means: Tensor.from(means, [K], "persistent", undefined, "means"),
-    logStds: Tensor.from(stds.map(Math.log), [K], "persistent", undefined, "stds"),
+    logStds: Tensor.from(stds.map((s) => portableLog(s)), [K], "persistent", undefined, "stds"),
   };
 }
 

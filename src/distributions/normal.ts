@@ -6,14 +6,15 @@ import { log } from "../autodiff/ops/unary.js";
 import { noGrad } from "../autodiff/tape.js";
 import { paramTensor, positiveParam, type Distribution, type ParamInput } from "./distribution.js";
 import { real, type Support } from "./support.js";
+import { portableLog } from "../core/portable-math.js";
 
 /** A constant log std for positive numbers / arrays (DomainError naming "std" otherwise). */
 function constantLogStd(std: number | readonly number[] | readonly (readonly number[])[]): Tensor {
   const t = positiveParam("std", std);
-  if (typeof std === "number") return paramTensor("std", Math.log(std));
+  if (typeof std === "number") return paramTensor("std", portableLog(std));
   const v = t.toArray();
   t.dispose();
-  return Tensor.from(v.map(Math.log), t.shape, "persistent", t.rt, "std");
+  return Tensor.from(v.map((s) => portableLog(s)), t.shape, "persistent", t.rt, "std");
 }
 
 function isLogStd(std: ParamInput | { logStd: Tensor }): std is { logStd: Tensor } {

@@ -1,3 +1,5 @@
+import { formatValue } from "../core/format.js";
+
 /** A self-contained HTML page: title, description, headline-number table, inline SVG figures, notes. */
 export interface HtmlPage {
   title: string;
@@ -9,19 +11,14 @@ export interface HtmlPage {
   notes?: string[];
 }
 
+/** Numbers in tables and headlines: one formatter for the report, the CLI and the progress display. */
+export { formatValue };
+
 /** Escapes the five HTML-special characters. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** A number with 5 significant digits (integers as they are); strings unchanged. */
-export function formatValue(value: number | string): string {
-  if (typeof value === "string") return value;
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(4) : String(Number(value.toPrecision(5)));
-}
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .8em;text-align:left}

@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, "../..");
 export async function buildCli(tag: string): Promise<string> {
   const dir = join(root, ".tmp", `cli-${tag}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  await build({ entryPoints: [join(root, "src/cli/main.ts")], bundle: true, outfile: join(dir, "cli.mjs"), format: "esm", platform: "node", packages: "external", logLevel: "silent" });
+  await build({ entryPoints: [join(root, "src/cli/main.ts")], bundle: true, outfile: join(dir, "cli.mjs"), format: "esm", platform: "node", packages: "external", logLevel: "silent", ignoreAnnotations: true }); // package.json sideEffects describes dist/: src/ study files register themselves on import
   const launcher = join(dir, "amortvi.mjs");
   writeFileSync(launcher, `import { main } from "./cli.mjs";\nawait main(process.argv);\n`);
   return launcher;

@@ -1,9 +1,11 @@
 // The published package, as a user gets it: `npm pack` the built package,
-// install the tarball into a scratch project (dependencies from the npm
-// cache / registry), then use it from ESM, from CJS, from TypeScript and
-// through its `amortvi` bin. Needs `npm run build` first (npm test does it).
+// install the tarball into a scratch project, then use it from ESM, from CJS,
+// from TypeScript and through its `amortvi` bin. The library installs alone
+// (no dependencies); the CLI's optional peers (commander, vega, vega-lite) are
+// installed by the bin test when it needs them, from the npm cache / registry
+// (docs/adr/0010-lean-package.md). Needs `npm run build` first (npm test does it).
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,12 +153,36 @@ console.log(JSON.stringify({
     expect(r.status).toBe(0);
   });
 
-  it("installs a working `amortvi` bin", () => {
-    const out = ok(join(project, "node_modules", ".bin", "amortvi"), ["--help"], project);
+  it("installs alone: no plotting stack, no CLI parser, no other package", () => {
+    const installed = readdirSync(join(project, "node_modules")).filter((f) => !f.startsWith("."));
+    expect(installed).toEqual(["amortvi"]);
+    const manifest = JSON.parse(readFileSync(join(project, "node_modules", "amortvi", "package.json"), "utf8"));
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["commander", "vega", "vega-lite"]);
+    for (const peer of Object.keys(manifest.peerDependencies)) expect(manifest.peerDependenciesMeta[peer].optional).toBe(true);
+  });
+
+  it("the `amortvi` bin names its missing peers, then works once they are installed", () => {
+    const bin = join(project, "node_modules", ".bin", "amortvi");
+    const bare = run(bin, ["--help"], project);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toContain('npm install "commander@^14.0.3" "vega@~6.4.0" "vega-lite@~6.4.0" (missing: commander)');
+
+    ok("npm", ["install", "commander@^14.0.3", "--prefer-offline", "--no-audit", "--no-fund"], project);
+    const out = ok(bin, ["--help"], project);
     expect(out).toContain("reproduce [options] <name>");
     expect(out).toContain("Examples:");
-    const bad = run(join(project, "node_modules", ".bin", "amortvi"), ["reproduce", "no-such-experiment"], project);
+    const bad = run(bin, ["reproduce", "no-such-experiment"], project);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("no-such-experiment");
-  });
+    // no renderer: refused before the study trains (and before the output folder is made)
+    const noVega = run(bin, ["reproduce", "note-1", "--quick", "--out", "no-vega"], project);
+    expect(noVega.status).toBe(2);
+    expect(noVega.stderr).toContain('npm install "vega@~6.4.0" "vega-lite@~6.4.0"');
+    expect(existsSync(join(project, "no-vega"))).toBe(false);
+
+    ok("npm", ["install", "vega@~6.4.0", "vega-lite@~6.4.0", "--prefer-offline", "--no-audit", "--no-fund"], project);
+    ok(bin, ["reproduce", "note-1", "--quick", "--iterations", "100", "--set", "mu0=0", "--out", "with-vega"], project);
+    expect(readFileSync(join(project, "with-vega", "index.html"), "utf8")).toContain("<svg");
+  }, 240_000);
 });

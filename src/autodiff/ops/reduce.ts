@@ -1,6 +1,7 @@
 import { ShapeError, describeShape } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
 import { gradOf, record } from "../tape.js";
+import { portableLog } from "../../core/portable-math.js";
 
 /** Throws ShapeError unless x is [B, K] (rank 2). */
 function assertMatrix(argument: string, x: Tensor): void {
@@ -65,7 +66,7 @@ export function logSumExp(x: Tensor): Tensor {
 
 /** out[b] = log (1/K) sum_k exp(x[b, k]) = logSumExp - log K: [B, K] -> [B]. */
 export function logMeanExp(x: Tensor): Tensor {
-  return logSumExpOffset(x, -Math.log(x.cols), "x");
+  return logSumExpOffset(x, -portableLog(x.cols), "x");
 }
 
 /** y[b, k] = x[b, k] - logSumExp(x[b]) when logSpace, else exp of that. */

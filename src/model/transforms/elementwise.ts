@@ -9,6 +9,7 @@ import { sumCols } from "../../autodiff/ops/reduce.js";
 import { exp, log, neg, scale, shift, sigmoid, softplus } from "../../autodiff/ops/unary.js";
 import { interval, positive, real, type Support } from "../../distributions/support.js";
 import { assertInverseFinite, assertRowSize, assertRows, type Bijector } from "./bijector.js";
+import { portableLog } from "../../core/portable-math.js";
 
 interface ElementwiseMap {
   name: string;
@@ -96,7 +97,7 @@ export function intervalBijector(low: number, high: number): Bijector {
     codomain,
     forward: (u) => (unit ? sigmoid(u) : shift(scale(sigmoid(u), width), low)),
     inverse: (x) => intervalLogit(x, low, high),
-    logDet: (u) => shift(neg(sumCols(add(softplus(u), softplus(neg(u))))), u.cols * Math.log(width)),
+    logDet: (u) => shift(neg(sumCols(add(softplus(u), softplus(neg(u))))), u.cols * portableLog(width)),
   });
 }
 
@@ -104,7 +105,7 @@ export function intervalBijector(low: number, high: number): Bijector {
 export function affineBijector(loc: number, scaleBy: number): Bijector {
   if (!Number.isFinite(loc)) throw new DomainError("loc", "a finite number", String(loc));
   if (!Number.isFinite(scaleBy) || scaleBy === 0) throw new DomainError("scale", "a finite number != 0", String(scaleBy));
-  const logScale = Math.log(Math.abs(scaleBy));
+  const logScale = portableLog(Math.abs(scaleBy));
   return elementwise({
     name: `affine(${loc}, ${scaleBy})`,
     codomain: real,
